@@ -1,0 +1,108 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from accounts.validators import LOGIN_PATTERN, parse_symbol_list, validate_login
+
+DEFAULT_MAGIC = 20250929
+
+
+class AccountQuerySet(models.QuerySet):
+    def by_login(self, logins):
+        return {account.login: account for account in self.filter(login__in=logins)}
+
+
+class Account(models.Model):
+    """One MT5 account, traded through its own portable terminal."""
+
+    login = models.CharField(
+        "account number",
+        max_length=20,
+        unique=True,
+        validators=[validate_login],
+        help_text="The MT5 login: digits only.",
+    )
+    nickname = models.CharField(max_length=100, blank=True)
+    enabled = models.BooleanField(
+        default=True, help_text="Disabled accounts refuse every alert."
+    )
+    trading_paused = models.BooleanField(
+        default=False,
+        help_text="Paused accounts refuse every alert, with that reason in history.",
+    )
+    volume_multiplier = models.DecimalField(
+        max_digits=12,
+        decimal_places=4,
+        default=Decimal(1),
+        validators=[MinValueValidator(Decimal("0.0001"))],
+        help_text="Each alert's volume is multiplied by this for this account.",
+    )
+    max_volume = models.DecimalField(
+        max_digits=12,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.0001"))],
+        help_text="Orders that open positions are capped at this volume.",
+    )
+    allowed_symbols = models.TextField(
+        blank=True,
+        help_text="Comma-separated; when set, other symbols are refused.",
+    )
+    magic = models.PositiveIntegerField(
+        "magic number",
+        default=DEFAULT_MAGIC,
+        validators=[MaxValueValidator(2**63 - 1)],
+        help_text="Marks the positions the bot opens; it only touches those.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AccountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["login"]
+        constraints = [
+            # The model validator guards forms and the admin; this guards
+            # everything else (bulk writes, raw SQL, another client).
+            models.CheckConstraint(
+                condition=models.Q(login__regex=rf"^{LOGIN_PATTERN.pattern}$"),
+                name="account_login_digits_only",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.login} ({self.nickname})" if self.nickname else self.login
+
+    def save(self, *args, **kwargs):
+        validate_login(self.login)
+        super().save(*args, **kwargs)
+
+    def instance_dir(self):
+        validate_login(self.login)
+        return settings.MT5_INSTANCES_DIR / self.login
+
+    def symbol_allowed(self, *symbols):
+        allowed = parse_symbol_list(self.allowed_symbols)
+        return not allowed or any(s and s.upper() in allowed for s in symbols)
+
+    def refusal(self):
+        """Why this account takes no alert now, as (code, reason), or None."""
+        if not self.enabled:
+            return ("account_disabled", "Account is disabled.")
+        if self.trading_paused:
+            return ("account_paused", "Trading is paused on this account.")
+        return None
+
+
+def volume_for(account, volume, opening):
+    """The alert's volume on this account: multiplied, and capped when it opens
+    a position. Returns (volume, note); note is "" when nothing was capped."""
+    if volume is None:
+        return None, ""
+    adjusted = (volume * account.volume_multiplier).normalize()
+    if opening and account.max_volume is not None and adjusted > account.max_volume:
+        cap = account.max_volume.normalize()
+        return cap, f"volume {adjusted} capped at this account's maximum {cap}"
+    return adjusted, ""

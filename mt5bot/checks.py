@@ -1,0 +1,41 @@
+"""System checks that catch a configuration that would trade unsafely or not at all."""
+
+from django.conf import settings
+from django.core.checks import Error, Warning, register
+
+MIN_TOKEN_LENGTH = 16
+
+
+@register()
+def check_webhook_token(app_configs, **kwargs):
+    token = settings.WEBHOOK_TOKEN
+    if not token:
+        return [
+            Warning(
+                "WEBHOOK_TOKEN is empty: every webhook is refused with 401.",
+                hint="Run `python manage.py setup` or set WEBHOOK_TOKEN in .env.",
+                id="mt5bot.W001",
+            )
+        ]
+    if len(token) < MIN_TOKEN_LENGTH:
+        return [
+            Warning(
+                f"WEBHOOK_TOKEN is shorter than {MIN_TOKEN_LENGTH} characters.",
+                hint="Anyone who guesses it can trade: use `manage.py setup`.",
+                id="mt5bot.W002",
+            )
+        ]
+    return []
+
+
+@register()
+def check_allowed_ips(app_configs, **kwargs):
+    from signals.network import parse_networks
+
+    errors = []
+    for name in ("WEBHOOK_ALLOWED_IPS", "TRUSTED_PROXIES"):
+        try:
+            parse_networks(getattr(settings, name))
+        except ValueError as exc:
+            errors.append(Error(f"{name}: {exc}", id="mt5bot.E001"))
+    return errors

@@ -1,0 +1,79 @@
+import argparse
+import logging
+
+from daphne.endpoints import build_endpoint_description_strings
+from daphne.server import Server
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from mt5bot import workers
+from mt5bot.logs import redact
+
+logger = logging.getLogger("mt5bot.access")
+
+
+def access_log(protocol, action, details):
+    """daphne's action logger, through our logging with the token redacted."""
+    if protocol == "http" and action == "complete":
+        logger.info(
+            '%s "%s %s" %s %s',
+            details["client"],
+            details["method"],
+            redact(details["path"]),
+            details["status"],
+            details["size"],
+        )
+
+
+class Command(BaseCommand):
+    help = "Start the web server (ASGI, daphne): webhook, pages and API."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=None, help="Default: HOST setting.")
+        parser.add_argument("--port", type=int, default=None, help="Default: PORT.")
+        parser.add_argument(
+            "--no-migrate", action="store_true", help="Skip applying migrations."
+        )
+        parser.add_argument(
+            "--access-log", action="store_true", help="Log every request."
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=settings.WEB_WORKERS,
+            help="Server processes sharing the port (POSIX only; default WEB_WORKERS).",
+        )
+        parser.add_argument("--fd", type=int, default=None, help=argparse.SUPPRESS)
+
+    def handle(self, *args, **options):
+        if not options["no_migrate"]:
+            call_command("migrate", interactive=False, verbosity=0)
+        host = options["host"] or settings.HOST
+        port = options["port"] or settings.PORT
+        if options["fd"] is None and options["workers"] > 1 and workers.SUPPORTED:
+            self.stdout.write(
+                f"mt5bot listening on http://{host}:{port}/ "
+                f"with {options['workers']} processes"
+            )
+            argv = ["--access-log"] if options["access_log"] else []
+            code = workers.run_workers(
+                host, port, options["workers"], argv, cwd=settings.BASE_DIR
+            )
+            raise SystemExit(code)
+        from mt5bot.asgi import application
+
+        if options["fd"] is not None:
+            endpoints = build_endpoint_description_strings(
+                file_descriptor=options["fd"]
+            )
+        else:
+            endpoints = build_endpoint_description_strings(host=host, port=port)
+            self.stdout.write(f"mt5bot listening on http://{host}:{port}/")
+        Server(
+            application=application,
+            endpoints=endpoints,
+            action_logger=access_log if options["access_log"] else None,
+            http_timeout=None,
+            application_close_timeout=10,
+        ).run()

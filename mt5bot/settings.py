@@ -1,0 +1,224 @@
+"""
+Settings for mt5bot, read from the environment and an optional `.env` file.
+
+Every variable is documented in `.env.example` and in the README's configuration
+table. Secrets have no default: the setup step (`manage.py setup`) writes them.
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+ENV_FILE = Path(env.str("MT5BOT_ENV_FILE", default=str(BASE_DIR / ".env")))
+if ENV_FILE.is_file():
+    env.read_env(ENV_FILE)
+
+# --- Core ------------------------------------------------------------------
+SECRET_KEY = env.str("SECRET_KEY")
+DEBUG = env.bool("DEBUG", default=False)
+EXTERNAL_BASE_URL = env.str("EXTERNAL_BASE_URL", default="http://127.0.0.1:5000")
+HOST = env.str("HOST", default="127.0.0.1")
+PORT = env.int("PORT", default=5000)
+# Server processes sharing PORT (POSIX); one process uses about one core.
+WEB_WORKERS = env.int("WEB_WORKERS", default=1)
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS",
+    default=[
+        environ.urlparse(EXTERNAL_BASE_URL).hostname or "localhost",
+        "localhost",
+        "127.0.0.1",
+        "[::1]",
+    ],
+)
+
+# --- Runtime paths (configurable so several installs can live side by side) -
+DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "data")))
+LOG_DIR = Path(env.str("LOG_DIR", default=str(BASE_DIR / "logs")))
+MT5_INSTANCES_DIR = Path(
+    env.str("MT5_INSTANCES_DIR", default=str(BASE_DIR / "instances"))
+)
+MT5_MAIN_PATH = env.str("MT5_MAIN_PATH", default="")
+TRADING_METHOD = env.str("TRADING_METHOD", default="file")
+
+# --- Database --------------------------------------------------------------
+DATABASES = {
+    "default": env.db(
+        "DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'mt5bot.sqlite3'}"
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers run beside the one writer; IMMEDIATE takes the write
+        # lock at BEGIN, so two writers queue on the busy timeout instead of
+        # deadlocking when a read lock tries to upgrade.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env.float("SQLITE_BUSY_TIMEOUT", default=20.0),
+        "init_command": (
+            "PRAGMA journal_mode=WAL;"
+            f"PRAGMA synchronous={env.str('SQLITE_SYNCHRONOUS', default='FULL')}"
+        ),
+    }
+# Connections live as long as the thread that opened them: the webhook runs on
+# one long-lived thread (mt5bot.handlers) and keeps one open connection.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=None)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Applications ----------------------------------------------------------
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "channels",
+    "mt5bot",
+    "accounts",
+    "signals",
+    "history",
+    "mapping",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "mt5bot.urls"
+ASGI_APPLICATION = "mt5bot.asgi.application"
+WSGI_APPLICATION = "mt5bot.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "/admin/login/"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_MANIFEST_STRICT = False
+
+# --- Cache (rate-limit counters) and channel layer ---------------------------
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+RATELIMIT_USE_CACHE = "default"
+
+# --- Webhook intake ----------------------------------------------------------
+WEBHOOK_TOKEN = env.str("WEBHOOK_TOKEN", default="")
+RATE_LIMIT_WEBHOOK = env.str("RATE_LIMIT_WEBHOOK", default="120 per minute")
+RATE_LIMIT_API = env.str("RATE_LIMIT_API", default="1000 per hour")
+# Empty means every source IP may send; "tradingview" expands to its senders.
+WEBHOOK_ALLOWED_IPS = env.list("WEBHOOK_ALLOWED_IPS", default=[])
+# Forwarding headers (CF-Connecting-IP, X-Forwarded-For) are believed only when
+# the connection comes from one of these. A local tunnel connects from loopback.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1/32", "::1/128"])
+WEBHOOK_DEDUPE_WINDOW = env.float("WEBHOOK_DEDUPE_WINDOW", default=10.0)
+WEBHOOK_MAX_BODY_BYTES = env.int("WEBHOOK_MAX_BODY_BYTES", default=64 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+COMMAND_TTL = env.float("COMMAND_TTL", default=30.0)
+PINECONNECTOR_RISK = env.str("PINECONNECTOR_RISK", default="lots")
+PINECONNECTOR_SLTP = env.str("PINECONNECTOR_SLTP", default="pips")
+
+# --- Symbol mapping --------------------------------------------------------
+FUZZY_MATCH_THRESHOLD = env.float("FUZZY_MATCH_THRESHOLD", default=0.6)
+SYMBOL_FETCH_ENABLED = env.bool("SYMBOL_FETCH_ENABLED", default=False)
+
+# --- Email -----------------------------------------------------------------
+EMAIL_ENABLED = env.bool("EMAIL_ENABLED", default=False)
+EMAIL_HOST = env.str("EMAIL_HOST", default="smtp.gmail.com")
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default=env.str("SENDER_EMAIL", ""))
+EMAIL_HOST_PASSWORD = env.str(
+    "EMAIL_HOST_PASSWORD", default=env.str("SENDER_PASSWORD", "")
+)
+DEFAULT_FROM_EMAIL = EMAIL_HOST_USER or "mt5bot@localhost"
+EMAIL_RECIPIENTS = env.list(
+    "EMAIL_RECIPIENTS", default=env.list("RECIPIENTS", default=[])
+)
+
+# --- REST framework ----------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "UNAUTHENTICATED_USER": None,
+}
+
+# --- Logging -----------------------------------------------------------------
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "mt5bot.logs.RedactSecrets"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+}

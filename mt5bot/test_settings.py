@@ -1,0 +1,12 @@
+"""Settings for the test suite: the real settings with test secrets filled in."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("WEBHOOK_TOKEN", "test-webhook-token-0123456789")
+os.environ.setdefault("MT5BOT_ENV_FILE", os.devnull)
+os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="mt5bot-test-"))
+os.environ.setdefault("STATIC_ROOT", os.environ["DATA_DIR"])
+
+from mt5bot.settings import *  # noqa: F403

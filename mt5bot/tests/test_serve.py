@@ -1,0 +1,132 @@
+"""The real server: `manage.py serve` as a subprocess, spoken to over HTTP."""
+
+import http.client
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "e2e-token-abcdefghijklmnop"
+# This test reads its own SQLite file, whatever database the suite runs on.
+DB_VARIABLES = {"DATABASE_URL", "REDIS_URL"}
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def request(port, method, path, body=None, headers=None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request(method, path, body, {"Content-Type": "text/plain"})
+        response = connection.getresponse()
+        if headers is not None:
+            headers.update(response.getheaders())
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def server(tmp_path):
+    yield from run_server(tmp_path)
+
+
+@pytest.fixture
+def two_workers(tmp_path):
+    yield from run_server(tmp_path, "--workers", "2")
+
+
+def run_server(tmp_path, *options):
+    inherited = {k: v for k, v in os.environ.items() if k not in DB_VARIABLES}
+    env = {
+        **inherited,
+        "DJANGO_SETTINGS_MODULE": "mt5bot.settings",
+        "SECRET_KEY": "e2e-secret",
+        "WEBHOOK_TOKEN": TOKEN,
+        "MT5BOT_ENV_FILE": os.devnull,
+        "DATA_DIR": str(tmp_path),
+        "LOG_DIR": str(tmp_path / "logs"),
+        "MT5_INSTANCES_DIR": str(tmp_path / "instances"),
+        "STATIC_ROOT": str(tmp_path),
+    }
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "setup"], env=env, check=True, capture_output=True)
+    port = free_port()
+    log = (tmp_path / "server.log").open("w")
+    process = subprocess.Popen(
+        [*manage, "serve", "--port", str(port), "--access-log", *options],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_until_up(port, process)
+        yield port, tmp_path, process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def wait_until_up(port, process):
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the server exited"
+        try:
+            if request(port, "GET", "/webhook/health")[0] == 200:
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError("the server did not answer within 30 s")
+
+
+@pytest.mark.e2e
+def test_a_real_server_queues_a_command_and_logs_no_token(server):
+    port, data_dir, _ = server
+    body = '{"account_number": "1123456", "symbol": "XAUUSD", "action": "BUY", "volume": 0.01}'
+    headers = {}
+    status, answer = request(port, "POST", f"/webhook/{TOKEN}", body, headers)
+    assert status == 200, answer
+    assert json.loads(answer)["accounts"][0]["status"] == "queued"
+    assert headers["Content-Length"] == str(len(answer))
+    assert request(port, "POST", "/webhook/not-the-token", body)[0] == 401
+    assert request(port, "POST", f"/webhook/{TOKEN}", b"\xff")[0] == 400
+    with sqlite3.connect(data_dir / "mt5bot.sqlite3") as db:
+        rows = db.execute("SELECT status FROM history_command").fetchall()
+    assert rows == [("queued",)]
+    time.sleep(0.3)
+    log = (data_dir / "server.log").read_text()
+    assert "/webhook/***" in log  # the access log ran, and redacted the path
+    assert TOKEN not in log and "not-the-token" not in log
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(os.name != "posix", reason="workers share a socket on POSIX")
+def test_two_workers_share_the_port_and_stop_with_the_parent(two_workers):
+    port, data_dir, parent = two_workers
+    children = psutil.Process(parent.pid).children()
+    assert len(children) == 2
+    for i in range(20):
+        body = f'{{"account_number": "1123456", "symbol": "EURUSD", "action": "SELL", "volume": 0.1, "id": "w{i}"}}'
+        status, answer = request(port, "POST", f"/webhook/{TOKEN}", body)
+        assert status == 200, answer
+    with sqlite3.connect(data_dir / "mt5bot.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM history_command").fetchone() == (20,)
+    parent.terminate()
+    parent.wait(timeout=15)
+    _gone, alive = psutil.wait_procs(children, timeout=15)
+    assert not alive

@@ -1,0 +1,75 @@
+"""Several server processes on one listening socket, one per core.
+
+One Python process uses about one core (the GIL). On POSIX the parent binds
+the socket and each child daphne adopts it by file descriptor, so the kernel
+spreads connections between them. Windows cannot hand a listening socket to a
+child this way, so there `serve` always runs one process.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+SUPPORTED = os.name == "posix"
+
+
+def listening_socket(host, port):
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(1024)
+    sock.set_inheritable(True)
+    return sock
+
+
+def child_command(fd, argv):
+    return [
+        sys.executable,
+        "manage.py",
+        "serve",
+        "--fd",
+        str(fd),
+        "--no-migrate",
+        *argv,
+    ]
+
+
+def run_workers(host, port, count, argv, cwd):
+    sock = listening_socket(host, port)
+    children = [
+        subprocess.Popen(  # noqa: S603 (an argument list, no shell)
+            child_command(sock.fileno(), argv), cwd=cwd, pass_fds=[sock.fileno()]
+        )
+        for _ in range(count)
+    ]
+    stopping = []
+
+    def stop(signum, frame):
+        stopping.append(signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        while not stopping and all(child.poll() is None for child in children):
+            time.sleep(0.2)
+    finally:
+        stop_children(children)
+        sock.close()
+    return 0 if stopping else 1
+
+
+def stop_children(children, timeout=10):
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    deadline = time.monotonic() + timeout
+    for child in children:
+        try:
+            child.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()

@@ -1,0 +1,249 @@
+"""
+The webhook's one function: store the request as a Signal and fan it out into
+one Command per target account, in a single transaction, or store why not.
+"""
+
+import hashlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from accounts.models import Account, volume_for
+from history.models import Command, Status
+from mapping.resolver import Unresolvable, resolve
+from signals.alerts import OPENING, parse_alert
+from signals.errors import PayloadError
+from signals.models import Outcome, Signal
+from signals.parsing import parse_body
+
+COMMAND_FIELDS = [
+    "action",
+    "order_type",
+    "price",
+    "stop_loss",
+    "take_profit",
+    "sl_points",
+    "tp_points",
+    "sl_pips",
+    "tp_pips",
+    "risk_percent",
+    "ticket",
+    "comment",
+    "side",
+    "close_first",
+    "include_manual",
+]
+
+
+def new_signal(body, content_type, source_ip):
+    text = body[: settings.WEBHOOK_MAX_BODY_BYTES].decode("utf-8", "replace")
+    if settings.WEBHOOK_TOKEN:
+        text = text.replace(settings.WEBHOOK_TOKEN, "***")
+    # PostgreSQL text cannot hold NUL.
+    text = text.replace("\x00", "\ufffd")
+    return Signal(
+        received_at=timezone.now(),
+        source_ip=str(source_ip) if source_ip else None,
+        content_type=(content_type or "")[:200],
+        raw_body=text,
+        body_hash=hashlib.sha256(body).hexdigest(),
+    )
+
+
+def receive(body, content_type, source_ip):
+    """Return (http status, response body) after recording the request."""
+    signal = new_signal(body, content_type, source_ip)
+    try:
+        if len(body) > settings.WEBHOOK_MAX_BODY_BYTES:
+            raise PayloadError(
+                "body_too_large",
+                f"The body is over {settings.WEBHOOK_MAX_BODY_BYTES} bytes.",
+                status=413,
+            )
+        signal.format, fields = parse_body(body, content_type)
+        alert = parse_alert(fields)
+    except PayloadError as exc:
+        return refuse(signal, exc)
+    signal.parsed = alert.as_json()
+    signal.idempotency_key = alert.idempotency_key
+    return fan_out(signal, alert)
+
+
+def refuse(signal, error):
+    signal.outcome = Outcome.REJECTED
+    signal.http_status = error.status
+    signal.rejection_code = error.code
+    # Details may quote the sender; PostgreSQL text cannot hold NUL.
+    signal.rejection_reason = error.detail.replace("\x00", "\ufffd")
+    signal.rejection_field = (error.field or "").replace("\x00", "\ufffd")[:100]
+    signal.save()
+    return error.status, {**error.as_dict(), "signal": signal.pk}
+
+
+def fan_out(signal, alert):
+    with transaction.atomic():
+        lock_dedupe_key(signal)
+        # An explicit id is checked by the unique constraint when the Signal
+        # is saved (one statement fewer on the hot path); a body without one
+        # is looked up in the re-send window first.
+        original = find_original(signal, keyed=False)
+        if original is not None:
+            return record_duplicate(signal, original)
+        commands = build_commands(signal, alert)
+        queued = [c for c in commands if c.status == Status.QUEUED]
+        signal.outcome = Outcome.ACCEPTED if queued else Outcome.REJECTED
+        signal.http_status = 200 if queued else 400
+        if not queued:
+            original = find_original(signal, keyed=True)
+            if original is not None:
+                return record_duplicate(signal, original)
+            signal.rejection_code = "no_account_accepted"
+            signal.rejection_reason = "No target account accepted the alert."
+            signal.rejection_field = "accounts"
+            signal.idempotency_key = None
+        try:
+            with transaction.atomic():
+                signal.save()
+        except IntegrityError:
+            signal.pk = None
+            return record_duplicate(signal, find_original(signal, keyed=True))
+        for command in commands:
+            command.signal = signal
+        Command.objects.bulk_create(commands)
+    return signal.http_status, reply(signal, alert, commands)
+
+
+def find_original(signal, keyed):
+    """The accepted Signal this one repeats: by id when `keyed`, else by body."""
+    key = signal.idempotency_key
+    if bool(key) != keyed:
+        return None
+    window = settings.WEBHOOK_DEDUPE_WINDOW
+    return Signal.objects.original_of(key, signal.body_hash, window)
+
+
+def lock_dedupe_key(signal):
+    """On PostgreSQL, serialise requests that could be re-sends of each other;
+    SQLite's IMMEDIATE transactions already serialise every writer."""
+    if connection.vendor != "postgresql":
+        return
+    key = signal.idempotency_key or signal.body_hash
+    digest = hashlib.sha256(key.encode()).digest()[:8]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, signed=True)]
+        )
+
+
+def record_duplicate(signal, original):
+    signal.outcome = Outcome.DUPLICATE
+    signal.http_status = 200
+    signal.duplicate_of = original
+    signal.idempotency_key = None
+    signal.save()
+    commands = list(original.commands.order_by("id"))
+    return 200, {
+        "status": "duplicate",
+        "signal": signal.pk,
+        "original_signal": original.pk,
+        "detail": "Already received; no new command was made.",
+        "accounts": [outcome(c) for c in commands],
+    }
+
+
+def build_commands(signal, alert):
+    now = signal.received_at
+    if alert.accounts == ["all"]:
+        targets = {a.login: a for a in Account.objects.filter(enabled=True)}
+    else:
+        targets = Account.objects.by_login(alert.accounts)
+    logins = list(targets) if alert.accounts == ["all"] else alert.accounts
+    return [command_for(alert, login, targets.get(login), now) for login in logins]
+
+
+def command_for(alert, login, account, now):
+    command = Command(
+        account=account,
+        account_login=login,
+        symbol=alert.symbol,
+        original_symbol=alert.original_symbol,
+        received_at=now,
+        **{name: getattr(alert, name) for name in COMMAND_FIELDS},
+    )
+    try:
+        prepare(command, alert, account)
+    except PayloadError as exc:
+        command.status = Status.REJECTED
+        command.status_code = exc.code
+        command.status_reason = exc.detail
+        command.finished_at = now
+        return command
+    command.status = Status.QUEUED
+    command.queued_at = now
+    command.expires_at = now + timedelta(seconds=settings.COMMAND_TTL)
+    return command
+
+
+def prepare(command, alert, account):
+    """Fit the alert to one account, or raise PayloadError saying why not."""
+    if account is None:
+        raise PayloadError("unknown_account", "No account with this number.")
+    refusal = account.refusal()
+    if refusal:
+        raise PayloadError(*refusal)
+    command.magic = account.magic
+    command.volume, note = volume_for(
+        account, alert.volume, opening=alert.action in OPENING
+    )
+    notes = [*alert.notes, note] if note else list(alert.notes)
+    if alert.symbol:
+        try:
+            resolution = resolve(account, alert.symbol)
+        except Unresolvable as exc:
+            raise PayloadError("symbol_not_found", exc.detail) from None
+        command.symbol, command.symbol_match = resolution.symbol, resolution.how
+        if not account.symbol_allowed(alert.symbol, command.symbol):
+            raise PayloadError(
+                "symbol_not_allowed", f"{alert.symbol} is not allowed on this account."
+            )
+    command.notes = "; ".join(notes)
+
+
+def outcome(command):
+    if command.status == Status.REJECTED and not command.delivered_at:
+        return {
+            "account": command.account_login,
+            "status": command.status,
+            "error": command.status_code,
+            "detail": command.status_reason,
+        }
+    return {
+        "account": command.account_login,
+        "status": command.status,
+        "command": str(command.uid),
+        "action": command.action,
+        "symbol": command.symbol,
+        "volume": None if command.volume is None else str(command.volume),
+    }
+
+
+def reply(signal, alert, commands):
+    body = {
+        "status": signal.outcome,
+        "signal": signal.pk,
+        "accounts": [outcome(c) for c in commands],
+    }
+    if signal.outcome == Outcome.REJECTED:
+        body = {
+            "error": signal.rejection_code,
+            "detail": signal.rejection_reason,
+            "field": "accounts",
+            **body,
+        }
+    if alert.notes:
+        body["notes"] = alert.notes
+    if alert.ignored:
+        body["ignored_fields"] = alert.ignored
+    return body

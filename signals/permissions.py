@@ -1,0 +1,84 @@
+"""The checks that decide whether a webhook request may run at all, in order:
+token, source address, rate."""
+
+import hmac
+import re
+
+from django.conf import settings
+from django_ratelimit.core import is_ratelimited
+from rest_framework import exceptions
+from rest_framework.permissions import BasePermission
+from rest_framework.throttling import BaseThrottle
+
+from signals.network import client_ip, ip_allowed
+
+
+class BadToken(exceptions.AuthenticationFailed):
+    """401 with an empty body: a stranger learns nothing, and nothing is stored."""
+
+
+class SourceNotAllowed(exceptions.PermissionDenied):
+    default_code = "ip_not_allowed"
+
+
+def token_matches(given):
+    expected = settings.WEBHOOK_TOKEN
+    # compare_digest runs in time independent of where the strings differ.
+    return bool(expected) and hmac.compare_digest(
+        given.encode("utf-8", "surrogatepass"), expected.encode("utf-8")
+    )
+
+
+class WebhookToken(BasePermission):
+    def has_permission(self, request, view):
+        if not token_matches(view.kwargs.get("token", "")):
+            raise BadToken()
+        return True
+
+
+class SourceAllowed(BasePermission):
+    def has_permission(self, request, view):
+        # Kept on the Django request for the rate key and the stored Signal.
+        request._request.client_ip = client_ip(request)
+        if not ip_allowed(request.client_ip):
+            raise SourceNotAllowed(
+                f"Source address {request.client_ip} is not in WEBHOOK_ALLOWED_IPS."
+            )
+        return True
+
+
+RATE = re.compile(r"^\s*(\d+)\s*(?:/|per)\s*(\d*)\s*([a-z]+?)s?\s*$", re.IGNORECASE)
+UNITS = {"s": "s", "sec": "s", "second": "s", "m": "m", "min": "m", "minute": "m"}
+UNITS |= {"h": "h", "hour": "h", "d": "d", "day": "d"}
+
+
+def parse_rate(text):
+    """The seed's "10 per minute" (or "10/m", "10/5m") -> django-ratelimit's "10/m"."""
+    match = RATE.match(text or "")
+    unit = UNITS.get(match.group(3).lower()) if match else None
+    if unit is None:
+        raise ValueError(f"Cannot read the rate {text!r}: write it as '10 per minute'.")
+    return f"{match.group(1)}/{match.group(2)}{unit}"
+
+
+def client_key(group, request):
+    # Behind a tunnel every request comes from loopback: key on the sender
+    # address resolved through the trusted proxies instead.
+    return str(getattr(request, "client_ip", None) or client_ip(request))
+
+
+class WebhookRate(BaseThrottle):
+    """RATE_LIMIT_WEBHOOK per sender address, counted by django-ratelimit."""
+
+    def allow_request(self, request, view):
+        limited = is_ratelimited(
+            request._request,
+            group="webhook",
+            key=client_key,
+            rate=parse_rate(settings.RATE_LIMIT_WEBHOOK),
+            increment=True,
+        )
+        return not limited
+
+    def wait(self):
+        return None
