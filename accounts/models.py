@@ -9,6 +9,29 @@ from accounts.validators import LOGIN_PATTERN, parse_symbol_list, validate_login
 DEFAULT_MAGIC = 20250929
 
 
+class Kind(models.TextChoices):
+    PAPER = "paper", "paper terminal"
+    MT5 = "mt5", "MetaTrader 5"
+
+
+class MarginMode(models.TextChoices):
+    HEDGING = "hedging"
+    NETTING = "netting"
+
+
+class Desired(models.TextChoices):
+    RUNNING = "running"
+    STOPPED = "stopped"
+
+
+class TerminalStatus(models.TextChoices):
+    STOPPED = "stopped"
+    STARTING = "starting"
+    ONLINE = "online"
+    DEGRADED = "degraded"
+    OFFLINE = "offline"
+
+
 class AccountQuerySet(models.QuerySet):
     def by_login(self, logins):
         return {account.login: account for account in self.filter(login__in=logins)}
@@ -58,6 +81,34 @@ class Account(models.Model):
         help_text="Marks the positions the bot opens; it only touches those.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # The terminal. The supervisor owns the process: commands and the admin
+    # set `desired`, the supervisor starts or stops the terminal to match and
+    # records what it sees in the fields below.
+    kind = models.CharField(max_length=5, choices=Kind.choices, default=Kind.PAPER)
+    margin_mode = models.CharField(
+        max_length=7,
+        choices=MarginMode.choices,
+        default=MarginMode.HEDGING,
+        help_text="Paper terminals only; a real account reports its own.",
+    )
+    desired = models.CharField(
+        max_length=7, choices=Desired.choices, default=Desired.RUNNING
+    )
+    status = models.CharField(
+        max_length=8, choices=TerminalStatus.choices, default=TerminalStatus.STOPPED
+    )
+    status_reason = models.CharField(max_length=200, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    # A PID alone is not an identity: the OS reuses it. The process is ours
+    # only when its creation time and executable match too.
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    pid_created = models.FloatField(null=True, blank=True)
+    pid_exe = models.CharField(max_length=500, blank=True)
+    heartbeat = models.JSONField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # sha256 of the key the EA sends over HTTP; the key itself is shown once.
+    ea_key_hash = models.CharField(max_length=64, blank=True)
 
     objects = AccountQuerySet.as_manager()
 
