@@ -1,8 +1,10 @@
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from accounts.validators import LOGIN_PATTERN, parse_symbol_list, validate_login
 
@@ -95,6 +97,7 @@ class Account(models.Model):
     desired = models.CharField(
         max_length=7, choices=Desired.choices, default=Desired.RUNNING
     )
+    restart_requested_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(
         max_length=8, choices=TerminalStatus.choices, default=TerminalStatus.STOPPED
     )
@@ -145,6 +148,35 @@ class Account(models.Model):
         if self.trading_paused:
             return ("account_paused", "Trading is paused on this account.")
         return None
+
+
+class SupervisorQuerySet(models.QuerySet):
+    def alive(self, now=None):
+        now = now or timezone.now()
+        stale = timedelta(seconds=settings.SUPERVISOR_STALE_AFTER)
+        return self.filter(beat_at__gte=now - stale, stopped_at=None)
+
+
+class Supervisor(models.Model):
+    """One run of `manage.py supervise` (or of the one inside `serve`).
+
+    It beats every pass; /health and the account commands read the beat to
+    know whether anyone is delivering commands and minding terminals.
+    """
+
+    host = models.CharField(max_length=100, blank=True)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    beat_at = models.DateTimeField(default=timezone.now)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SupervisorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-beat_at"]
+
+    def __str__(self):
+        return f"supervisor {self.pid} on {self.host or 'this host'}"
 
 
 def volume_for(account, volume, opening):

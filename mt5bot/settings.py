@@ -173,6 +173,8 @@ WEBHOOK_DEDUPE_WINDOW = env.float("WEBHOOK_DEDUPE_WINDOW", default=10.0)
 WEBHOOK_MAX_BODY_BYTES = env.int("WEBHOOK_MAX_BODY_BYTES", default=64 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 COMMAND_TTL = env.float("COMMAND_TTL", default=30.0)
+# The bridge (manage.py supervise, also run inside serve).
+SUPERVISOR_STALE_AFTER = env.float("SUPERVISOR_STALE_AFTER", default=10.0)
 PINECONNECTOR_RISK = env.str("PINECONNECTOR_RISK", default="lots")
 PINECONNECTOR_SLTP = env.str("PINECONNECTOR_SLTP", default="pips")
 
