@@ -1,3 +1,6 @@
+import hashlib
+import hmac
+import secrets
 from datetime import timedelta
 from decimal import Decimal
 
@@ -19,6 +22,11 @@ class Kind(models.TextChoices):
 class MarginMode(models.TextChoices):
     HEDGING = "hedging"
     NETTING = "netting"
+
+
+class Transport(models.TextChoices):
+    FILE = "file", "files in the terminal's MQL5/Files folder"
+    HTTP = "http", "HTTP (the EA fetches commands)"
 
 
 class Desired(models.TextChoices):
@@ -94,6 +102,12 @@ class Account(models.Model):
         default=MarginMode.HEDGING,
         help_text="Paper terminals only; a real account reports its own.",
     )
+    transport = models.CharField(
+        max_length=4,
+        choices=Transport.choices,
+        default=Transport.FILE,
+        help_text="How commands reach the terminal (ea/PROTOCOL.md).",
+    )
     desired = models.CharField(
         max_length=7, choices=Desired.choices, default=Desired.RUNNING
     )
@@ -136,6 +150,19 @@ class Account(models.Model):
     def instance_dir(self):
         validate_login(self.login)
         return settings.MT5_INSTANCES_DIR / self.login
+
+    def set_ea_key(self):
+        """Make a new EA key, store its hash, return the key (shown once)."""
+        key = secrets.token_urlsafe(32)
+        self.ea_key_hash = hashlib.sha256(key.encode()).hexdigest()
+        self.save(update_fields=["ea_key_hash"])
+        return key
+
+    def ea_key_matches(self, key):
+        if not self.ea_key_hash or not key:
+            return False
+        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+        return hmac.compare_digest(digest, self.ea_key_hash)
 
     def symbol_allowed(self, *symbols):
         allowed = parse_symbol_list(self.allowed_symbols)

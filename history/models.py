@@ -1,7 +1,10 @@
 import uuid
+from decimal import Decimal, InvalidOperation
 
 from django.db import models
 from django.utils import timezone
+
+from ea import protocol
 
 
 class Action(models.TextChoices):
@@ -46,6 +49,39 @@ def money(**kwargs):
     return models.DecimalField(
         max_digits=24, decimal_places=10, null=True, blank=True, **kwargs
     )
+
+
+class CommandQuerySet(models.QuerySet):
+    def queued(self):
+        return self.filter(status=Status.QUEUED).order_by("id")
+
+    def claimed_unwritten(self):
+        """Claimed for delivery by a supervisor that died before writing."""
+        return self.filter(status=Status.DELIVERED, delivered_at=None).order_by("id")
+
+    def unanswered(self, before):
+        """Delivered, still without a result, and expired before `before`."""
+        return self.filter(
+            status=Status.DELIVERED, expires_at__lt=before, delivered_at__isnull=False
+        ).order_by("id")
+
+
+def to_decimal(value):
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    # The columns hold 14 digits before the point and 10 after; a terminal's
+    # absurd number must not crash the loop that records it.
+    if not number.is_finite() or abs(number) >= 10**14:
+        return None
+    return number.quantize(Decimal("1e-10"))
+
+
+def to_float(value):
+    return None if value is None else float(value)
 
 
 class Command(models.Model):
@@ -111,6 +147,8 @@ class Command(models.Model):
     retcode = models.IntegerField(null=True, blank=True)
     result_message = models.TextField(blank=True)
 
+    objects = CommandQuerySet.as_manager()
+
     class Meta:
         ordering = ["-received_at", "-id"]
         indexes = [
@@ -120,6 +158,12 @@ class Command(models.Model):
                 condition=models.Q(status="queued"),
                 name="command_queued",
             ),
+            # Read by the supervisor's expiry step: delivered, awaiting a result.
+            models.Index(
+                fields=["expires_at"],
+                condition=models.Q(status="delivered"),
+                name="command_delivered",
+            ),
         ]
 
     def __str__(self):
@@ -128,3 +172,96 @@ class Command(models.Model):
     @property
     def is_final(self):
         return self.status in FINAL_STATUSES
+
+    @property
+    def file_name(self):
+        return protocol.command_name(self.pk, self.uid.hex)
+
+    def as_protocol(self):
+        """The command exactly as a terminal receives it (ea/PROTOCOL.md §3)."""
+        return {
+            "protocol": protocol.VERSION,
+            "id": self.uid.hex,
+            "seq": self.pk,
+            "account": self.account_login,
+            "timestamp": self.received_at.timestamp(),
+            "expires_at": self.expires_at.timestamp() if self.expires_at else 0,
+            "action": self.action,
+            "order_type": self.order_type,
+            "symbol": self.symbol,
+            "original_symbol": self.original_symbol,
+            **{name: to_float(getattr(self, name)) for name in NUMBER_FIELDS},
+            "ticket": self.ticket,
+            "close_first": self.close_first,
+            "include_manual": self.include_manual,
+            "magic": self.magic,
+            "comment": self.comment,
+        }
+
+    def claim(self):
+        """Take this queued command for delivery; False if someone else did.
+
+        `delivered_at` stays empty until the file is in place, so a crash in
+        between is visible at the next start-up (see `claimed_unwritten`).
+        """
+        claimed = Command.objects.filter(pk=self.pk, status=Status.QUEUED).update(
+            status=Status.DELIVERED
+        )
+        self.status = Status.DELIVERED if claimed else self.status
+        return bool(claimed)
+
+    def mark_delivered(self, now=None):
+        self.delivered_at = now or timezone.now()
+        Command.objects.filter(pk=self.pk).update(delivered_at=self.delivered_at)
+
+    def finish(self, status, code, reason, now=None, only_from=None, **fields):
+        """Move to a final status unless already final (or, with `only_from`,
+        only from that status); True if it moved."""
+        values = {
+            "status": status,
+            "status_code": code[:40],
+            "status_reason": reason,
+            "finished_at": now or timezone.now(),
+            **fields,
+        }
+        rows = Command.objects.filter(pk=self.pk).exclude(status__in=FINAL_STATUSES)
+        if only_from:
+            rows = rows.filter(status=only_from)
+        moved = rows.update(**values)
+        if moved:
+            for name, value in values.items():
+                setattr(self, name, value)
+        return bool(moved)
+
+    def record_result(self, result, now=None):
+        """Store a terminal's result (ea/PROTOCOL.md §4); True if recorded."""
+        retcode = result.get("retcode")
+        retcode = retcode if isinstance(retcode, int) else None
+        message = str(result.get("message") or "")
+        status = result["status"]
+        code = f"retcode_{retcode}" if retcode else status
+        ticket = result.get("ticket")
+        return self.finish(
+            status,
+            code,
+            message,
+            now=now,
+            retcode=retcode,
+            result_ticket=ticket if isinstance(ticket, int) else None,
+            fill_price=to_decimal(result.get("price")),
+            filled_volume=to_decimal(result.get("volume")),
+            result_message=message,
+        )
+
+
+NUMBER_FIELDS = (
+    "volume",
+    "price",
+    "stop_loss",
+    "take_profit",
+    "sl_points",
+    "tp_points",
+    "sl_pips",
+    "tp_pips",
+    "risk_percent",
+)

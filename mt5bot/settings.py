@@ -175,6 +175,22 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 COMMAND_TTL = env.float("COMMAND_TTL", default=30.0)
 # The bridge (manage.py supervise, also run inside serve).
 SUPERVISOR_STALE_AFTER = env.float("SUPERVISOR_STALE_AFTER", default=10.0)
+# Loopback UDP port a separate `supervise` process listens on for wake-ups
+# from the web process; 0 disables (the supervisor then relies on its poll).
+SUPERVISOR_WAKE_PORT = env.int("SUPERVISOR_WAKE_PORT", default=5011)
+# Seconds between the supervisor's passes over result files and heartbeats.
+SUPERVISOR_POLL = env.float("SUPERVISOR_POLL", default=0.02)
+# Seconds between database polls for queued commands, the fallback when a
+# wake-up from the web process is lost.
+SUPERVISOR_DB_POLL = env.float("SUPERVISOR_DB_POLL", default=0.25)
+# After a command expires: seconds before an untaken file is withdrawn, and
+# before a taken but unanswered command is recorded as unknown.
+COMMAND_WITHDRAW_GRACE = env.float("COMMAND_WITHDRAW_GRACE", default=2.0)
+COMMAND_RESULT_DEADLINE = env.float("COMMAND_RESULT_DEADLINE", default=30.0)
+# A terminal whose heartbeat is older than this is not online.
+HEARTBEAT_STALE_AFTER = env.float("HEARTBEAT_STALE_AFTER", default=6.0)
+# Seconds a starting terminal has to write its first heartbeat.
+TERMINAL_START_GRACE = env.float("TERMINAL_START_GRACE", default=60.0)
 PINECONNECTOR_RISK = env.str("PINECONNECTOR_RISK", default="lots")
 PINECONNECTOR_SLTP = env.str("PINECONNECTOR_SLTP", default="pips")
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import path
 
+from history import ea_api
 from signals.health import health, webhook_health
 from signals.views import WebhookView
 
@@ -8,5 +9,8 @@ urlpatterns = [
     path("health", health, name="health"),
     path("webhook/health", webhook_health, name="webhook-health"),
     path("webhook/<str:token>", WebhookView.as_view(), name="webhook"),
+    path("api/ea/<str:login>/commands", ea_api.CommandsView.as_view()),
+    path("api/ea/<str:login>/results", ea_api.ResultsView.as_view()),
+    path("api/ea/<str:login>/heartbeat", ea_api.HeartbeatView.as_view()),
     path("admin/", admin.site.urls),
 ]

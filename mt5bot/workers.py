@@ -34,11 +34,14 @@ def child_command(fd, argv):
         "--fd",
         str(fd),
         "--no-migrate",
+        "--no-supervisor",
         *argv,
     ]
 
 
-def run_workers(host, port, count, argv, cwd):
+def run_workers(host, port, count, argv, cwd, supervise=True):
+    """Serve with `count` processes; with `supervise`, one more runs the
+    supervisor (the web processes wake it over loopback UDP)."""
     sock = listening_socket(host, port)
     children = [
         subprocess.Popen(  # noqa: S603 (an argument list, no shell)
@@ -46,6 +49,10 @@ def run_workers(host, port, count, argv, cwd):
         )
         for _ in range(count)
     ]
+    if supervise:
+        children.append(
+            subprocess.Popen([sys.executable, "manage.py", "supervise"], cwd=cwd)
+        )
     stopping = []
 
     def stop(signum, frame):

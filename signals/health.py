@@ -2,7 +2,7 @@ from django.db import DatabaseError, connection
 from django.db.models import Count, Q
 from django.http import JsonResponse
 
-from accounts.models import Account
+from accounts.models import Account, Supervisor, TerminalStatus
 
 
 def database_ok():
@@ -24,7 +24,26 @@ def health(request):
         paused=Count("id", filter=Q(enabled=True, trading_paused=True)),
         disabled=Count("id", filter=Q(enabled=False)),
     )
-    return JsonResponse({"status": "ok", "database": "ok", "accounts": counts})
+    terminals = Account.objects.aggregate(
+        **{s: Count("id", filter=Q(status=s)) for s in TerminalStatus.values}
+    )
+    supervisor = supervisor_state()
+    ok = supervisor != "gone"
+    body = {
+        "status": "ok" if ok else "degraded",
+        "database": "ok",
+        "supervisor": supervisor,
+        "accounts": counts,
+        "terminals": terminals,
+    }
+    return JsonResponse(body, status=200 if ok else 503)
+
+
+def supervisor_state():
+    """"running", "gone" (one ran and stopped beating), or "none" yet."""
+    if Supervisor.objects.alive().exists():
+        return "running"
+    return "gone" if Supervisor.objects.exists() else "none"
 
 
 def webhook_health(request):

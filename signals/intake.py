@@ -11,6 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import Account, volume_for
+from history import wake
 from history.models import Command, Status
 from mapping.resolver import Unresolvable, resolve
 from signals.alerts import OPENING, parse_alert
@@ -112,6 +113,8 @@ def fan_out(signal, alert):
         for command in commands:
             command.signal = signal
         Command.objects.bulk_create(commands)
+        if queued:
+            transaction.on_commit(wake.notify)
     return signal.http_status, reply(signal, alert, commands)
 
 

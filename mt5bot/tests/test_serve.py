@@ -25,6 +25,12 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def free_udp_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def request(port, method, path, body=None, headers=None):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
@@ -39,7 +45,8 @@ def request(port, method, path, body=None, headers=None):
 
 @pytest.fixture
 def server(tmp_path):
-    yield from run_server(tmp_path)
+    # The intake alone: the command stays queued for the test to read.
+    yield from run_server(tmp_path, "--no-supervisor")
 
 
 @pytest.fixture
@@ -59,6 +66,7 @@ def run_server(tmp_path, *options):
         "LOG_DIR": str(tmp_path / "logs"),
         "MT5_INSTANCES_DIR": str(tmp_path / "instances"),
         "STATIC_ROOT": str(tmp_path),
+        "SUPERVISOR_WAKE_PORT": str(free_udp_port()),
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "setup"], env=env, check=True, capture_output=True)
@@ -119,14 +127,16 @@ def test_a_real_server_queues_a_command_and_logs_no_token(server):
 def test_two_workers_share_the_port_and_stop_with_the_parent(two_workers):
     port, data_dir, parent = two_workers
     children = psutil.Process(parent.pid).children()
-    assert len(children) == 2
+    roles = sorted(c.cmdline()[c.cmdline().index("manage.py") + 1] for c in children)
+    assert roles == ["serve", "serve", "supervise"]
     for i in range(20):
         body = f'{{"account_number": "1123456", "symbol": "EURUSD", "action": "SELL", "volume": 0.1, "id": "w{i}"}}'
         status, answer = request(port, "POST", f"/webhook/{TOKEN}", body)
         assert status == 200, answer
     with sqlite3.connect(data_dir / "mt5bot.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM history_command").fetchone() == (20,)
+    family = psutil.Process(parent.pid).children(recursive=True)
     parent.terminate()
-    parent.wait(timeout=15)
-    _gone, alive = psutil.wait_procs(children, timeout=15)
-    assert not alive
+    parent.wait(timeout=30)
+    _gone, alive = psutil.wait_procs(family, timeout=15)
+    assert not alive, "a server, the supervisor or a terminal outlived the parent"

@@ -44,6 +44,11 @@ class Command(BaseCommand):
             default=settings.WEB_WORKERS,
             help="Server processes sharing the port (POSIX only; default WEB_WORKERS).",
         )
+        parser.add_argument(
+            "--no-supervisor",
+            action="store_true",
+            help="Serve only; run `manage.py supervise` separately.",
+        )
         parser.add_argument("--fd", type=int, default=None, help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
@@ -58,7 +63,12 @@ class Command(BaseCommand):
             )
             argv = ["--access-log"] if options["access_log"] else []
             code = workers.run_workers(
-                host, port, options["workers"], argv, cwd=settings.BASE_DIR
+                host,
+                port,
+                options["workers"],
+                argv,
+                cwd=settings.BASE_DIR,
+                supervise=not options["no_supervisor"],
             )
             raise SystemExit(code)
         from mt5bot.asgi import application
@@ -70,10 +80,19 @@ class Command(BaseCommand):
         else:
             endpoints = build_endpoint_description_strings(host=host, port=port)
             self.stdout.write(f"mt5bot listening on http://{host}:{port}/")
+        embedded = None
+        if options["fd"] is None and not options["no_supervisor"]:
+            from mt5bot.embedded import EmbeddedSupervisor
+
+            lane = application.application_mapping["http"].webhook_lane
+            embedded = EmbeddedSupervisor(lane)
         Server(
             application=application,
             endpoints=endpoints,
             action_logger=access_log if options["access_log"] else None,
             http_timeout=None,
             application_close_timeout=10,
+            ready_callable=embedded.start if embedded else None,
         ).run()
+        if embedded:
+            embedded.stop()

@@ -1,0 +1,250 @@
+"""
+Keeping each account's terminal in the state asked for, and saying honestly
+what state it is in.
+
+"Online" means the terminal's own heartbeat is fresh and says it is connected
+and allowed to trade, not merely that a process exists. Stopping never blocks
+the loop: a terminal asked to stop gets a terminate, and is killed on a later
+pass if it has not exited by its deadline.
+"""
+
+import logging
+import os
+import time
+from datetime import timedelta
+
+import psutil
+from django.conf import settings
+from django.utils import timezone
+
+from accounts import terminals
+from accounts.models import Account, Desired, Kind, TerminalStatus, Transport
+from ea import protocol
+
+log = logging.getLogger("mt5bot.supervisor")
+
+STOP_TIMEOUT = 10.0
+BACKOFF_FIRST, BACKOFF_MAX = 2.0, 60.0
+HEARTBEAT_SAVE_EVERY = 10.0
+
+
+def terminal_status(account, running, heartbeat, heartbeat_age, started_age):
+    """(status, reason) from what the supervisor can see. Pure."""
+    fresh = heartbeat is not None and heartbeat_age <= settings.HEARTBEAT_STALE_AFTER
+    if fresh:
+        problem = heartbeat_problem(account, heartbeat)
+        if problem:
+            return TerminalStatus.DEGRADED, problem
+        return TerminalStatus.ONLINE, ""
+    if running:
+        if started_age is not None and started_age < settings.TERMINAL_START_GRACE:
+            return TerminalStatus.STARTING, "waiting for the first heartbeat"
+        return TerminalStatus.DEGRADED, "terminal running but its EA is silent"
+    if account.desired == Desired.STOPPED:
+        return TerminalStatus.STOPPED, ""
+    return TerminalStatus.OFFLINE, "terminal not running"
+
+
+def heartbeat_problem(account, heartbeat):
+    if str(heartbeat.get("login")) != account.login:
+        return f"terminal is logged in to {heartbeat.get('login')}, not {account.login}"
+    if not heartbeat.get("connected"):
+        return "terminal not connected to the trade server"
+    if not heartbeat.get("trade_allowed"):
+        return "automated trading is not allowed (Algo Trading button or account)"
+    return ""
+
+
+def can_run_here(account):
+    if account.kind == Kind.MT5 and os.name != "nt":
+        return "MT5 terminals run on Windows only"
+    if account.kind == Kind.MT5 and not settings.MT5_MAIN_PATH:
+        return "MT5_MAIN_PATH is not set"
+    return ""
+
+
+def running(account):
+    """The account's recorded terminal if it still runs, else None."""
+    ref = terminals.current(account)
+    return ref if terminals.find(ref) is not None else None
+
+
+def ask_to_exit(ref):
+    process = terminals.find(ref)
+    if process is not None:
+        terminals.ask_to_exit(process)
+
+
+def kill(ref):
+    process = terminals.find(ref)
+    if process is not None:
+        process.kill()
+
+
+def wait(ref, timeout):
+    """True once the process is gone, False if it still runs after `timeout`."""
+    process = terminals.find(ref)
+    if process is None:
+        return True
+    try:
+        process.wait(timeout)
+    except psutil.TimeoutExpired:
+        return False
+    except psutil.NoSuchProcess:
+        pass
+    return True
+
+
+def posted_heartbeat(account):
+    """The heartbeat an EA last posted over HTTP, and its age."""
+    if not account.heartbeat_at:
+        return None, None
+    return account.heartbeat, (timezone.now() - account.heartbeat_at).total_seconds()
+
+
+class TerminalKeeper:
+    def __init__(self):
+        self.stopping = {}  # login -> (ProcessRef, kill at, monotonic)
+        self.retry_at = {}  # login -> (monotonic, next delay)
+        self.heartbeats = {}  # login -> (mtime, data)
+        self.saved_at = {}  # login -> monotonic of the last heartbeat save
+
+    def adopt(self):
+        """Terminals a previous supervisor started keep running: their
+        recorded process identity is all `check` needs to recognise them."""
+        for account in Account.objects.exclude(pid=None):
+            if running(account) is None:
+                log.info("terminal of %s is no longer running", account.login)
+
+    def check(self):
+        for account in Account.objects.all():
+            self.check_one(account)
+        return False
+
+    def check_one(self, account):
+        self.finish_stopping(account.login)
+        ref = running(account)
+        if ref is not None and self.should_stop(account, ref):
+            self.begin_stop(account.login, ref)
+        elif ref is None and account.desired == Desired.RUNNING:
+            ref = self.maybe_launch(account)
+        self.record(account, ref)
+
+    def should_stop(self, account, ref):
+        if account.desired == Desired.STOPPED:
+            return True
+        requested = account.restart_requested_at
+        return bool(requested and ref.created < requested.timestamp())
+
+    def begin_stop(self, login, ref):
+        if login in self.stopping:
+            return
+        log.info("stopping the terminal of %s (pid %s)", login, ref.pid)
+        ask_to_exit(ref)
+        self.stopping[login] = (ref, time.monotonic() + STOP_TIMEOUT)
+
+    def finish_stopping(self, login):
+        if login not in self.stopping:
+            return
+        ref, kill_at = self.stopping[login]
+        if terminals.find(ref) is None:
+            del self.stopping[login]
+        elif time.monotonic() >= kill_at:
+            log.warning("terminal of %s ignored terminate; killing it", login)
+            kill(ref)
+
+    def maybe_launch(self, account):
+        login = account.login
+        reason = can_run_here(account)
+        if reason or login in self.stopping:
+            return None
+        at, delay = self.retry_at.get(login, (0.0, BACKOFF_FIRST))
+        if time.monotonic() < at:
+            return None
+        self.retry_at[login] = (time.monotonic() + delay, min(delay * 2, BACKOFF_MAX))
+        try:
+            ref = terminals.launch(account)
+        except Exception:
+            log.exception("could not start the terminal of %s", login)
+            return None
+        log.info("started the terminal of %s (pid %s)", login, ref.pid)
+        return ref
+
+    def record(self, account, ref):
+        if account.transport == Transport.HTTP:
+            heartbeat, age = posted_heartbeat(account)
+        else:
+            heartbeat, age = self.read_heartbeat(account.login)
+        started_age = time.time() - ref.created if ref else None
+        status, reason = terminal_status(
+            account, ref is not None, heartbeat, age, started_age
+        )
+        reason = (
+            can_run_here(account)
+            if status == TerminalStatus.OFFLINE and can_run_here(account)
+            else reason
+        )
+        if status == TerminalStatus.ONLINE:
+            self.retry_at.pop(account.login, None)
+        changed = (account.status, account.status_reason) != (status, reason)
+        if changed:
+            log.info("%s is %s %s", account.login, status, reason)
+            account.status, account.status_reason = status, reason
+            account.status_changed_at = timezone.now()
+        if changed and account.transport == Transport.HTTP:
+            account.save(update_fields=["status", "status_reason", "status_changed_at"])
+        elif changed or self.heartbeat_due(account.login, heartbeat):
+            account.heartbeat = heartbeat
+            account.heartbeat_at = (
+                timezone.now() - timedelta(seconds=age) if heartbeat else None
+            )
+            self.saved_at[account.login] = time.monotonic()
+            account.save(
+                update_fields=[
+                    "status",
+                    "status_reason",
+                    "status_changed_at",
+                    "heartbeat",
+                    "heartbeat_at",
+                ]
+            )
+
+    def heartbeat_due(self, login, heartbeat):
+        last = self.saved_at.get(login)
+        return heartbeat is not None and (
+            last is None or time.monotonic() - last >= HEARTBEAT_SAVE_EVERY
+        )
+
+    def read_heartbeat(self, login):
+        """(data, age in seconds by the file's mtime) or (None, None)."""
+        path = (
+            protocol.files_dir(settings.MT5_INSTANCES_DIR, login) / protocol.HEARTBEAT
+        )
+        try:
+            mtime = path.stat().st_mtime
+        except OSError:
+            return None, None
+        cached = self.heartbeats.get(login)
+        if cached is None or cached[0] != mtime:
+            try:
+                data = protocol.read_flat(path)
+            except (OSError, protocol.ProtocolError):
+                data = cached[1] if cached else None
+            self.heartbeats[login] = (mtime, data)
+        return self.heartbeats[login][1], max(0.0, time.time() - mtime)
+
+    def stop_all(self):
+        """At shutdown: terminate every terminal we know, wait, kill the rest."""
+        refs = [r for a in Account.objects.exclude(pid=None) if (r := running(a))]
+        for ref in refs:
+            ask_to_exit(ref)
+        deadline = time.monotonic() + STOP_TIMEOUT
+        for ref in refs:
+            if not wait(ref, max(0.1, deadline - time.monotonic())):
+                kill(ref)
+                wait(ref, 5.0)
+        Account.objects.filter(pid__isnull=False).update(
+            status=TerminalStatus.STOPPED,
+            status_reason="stopped with the supervisor",
+            status_changed_at=timezone.now(),
+        )

@@ -1,0 +1,184 @@
+"""
+The supervisor's loop: deliver queued Commands, record results, settle the
+ones that expired, and keep each account's terminal in the state asked for.
+
+`manage.py supervise` runs it in its own process (`run`); `manage.py serve`
+runs the same passes inside the server, on the webhook's thread (see
+`mt5bot/embedded.py`). Each pass drains one kind of work at a time, one unit
+per step, and one bad unit never stops the loop.
+"""
+
+import logging
+import os
+import select
+import time
+
+from django.conf import settings
+from django.db import close_old_connections
+from django.utils import timezone
+
+from accounts.keeper import TerminalKeeper
+from accounts.models import Account, Supervisor, Transport
+from history import delivery, wake
+from history.models import Command
+
+log = logging.getLogger("mt5bot.supervisor")
+
+BATCH = 50
+
+
+class Worker:
+    def __init__(self, host="", manage_terminals=True, poll=None):
+        self.host = host
+        self.poll = settings.SUPERVISOR_POLL if poll is None else poll
+        self.keeper = TerminalKeeper() if manage_terminals else None
+        self.shutdown = False
+        self.record = None
+        self.wake_socket = None
+        self.logins = []
+        self.due = {}
+
+    # Life cycle -----------------------------------------------------------
+
+    def start(self):
+        """Register, then reconcile what a crash may have left half-done."""
+        Supervisor.objects.filter(stopped_at=None, pid=os.getpid()).update(
+            stopped_at=timezone.now()
+        )
+        self.record = Supervisor.objects.create(host=self.host, pid=os.getpid())
+        self.refresh_accounts()
+        finished = delivery.reconcile_claimed()
+        if finished:
+            log.warning("finished %s deliveries interrupted by a crash", finished)
+        if self.keeper:
+            self.keeper.adopt()
+        log.info("supervisor %s started for %s accounts", os.getpid(), len(self.logins))
+
+    def stop(self):
+        """Stop terminals in order, then mark this run stopped."""
+        if self.keeper:
+            self.keeper.stop_all()
+        if self.record:
+            self.record.stopped_at = timezone.now()
+            self.record.save(update_fields=["stopped_at"])
+        if self.wake_socket:
+            self.wake_socket.close()
+        log.info("supervisor %s stopped", os.getpid())
+
+    def run(self, once=False):
+        """The loop of `manage.py supervise`; returns when asked to stop."""
+        self.wake_socket = wake.listener(settings.SUPERVISOR_WAKE_PORT)
+        self.start()
+        try:
+            woken = True
+            while not self.shutdown:
+                self.run_pass(woken=woken, force=once)
+                if once:
+                    break
+                woken = self.wait()
+        finally:
+            self.stop()
+
+    def wait(self):
+        """Sleep until woken or for one poll interval; True if woken."""
+        if self.wake_socket is None:
+            woken = wake.event.wait(self.poll)
+            wake.event.clear()
+            return woken
+        ready, _, _ = select.select([self.wake_socket], [], [], self.poll)
+        if ready:
+            drain(self.wake_socket)
+        return bool(ready)
+
+    # One pass -------------------------------------------------------------
+
+    def run_pass(self, woken=False, force=False):
+        """Do every kind of work that is due; True if anything was done.
+
+        Queued commands are looked up when the web process wakes us and on a
+        slower database poll (the fallback); result files on every pass.
+        """
+        close_old_connections()
+        worked = False
+        if force or self.every("accounts", 1.0):
+            self.guard("accounts", self.refresh_accounts)
+        if woken or force or self.every("deliver", settings.SUPERVISOR_DB_POLL):
+            worked |= self.drain(self.deliver_batch)
+        worked |= self.drain(self.ingest_all)
+        if force or self.every("settle", 0.5):
+            worked |= bool(self.guard("settle", delivery.settle_unanswered))
+            self.guard("expire", self.expire_queued)
+        if self.keeper and (force or self.every("terminals", 1.0)):
+            self.guard("terminals", self.keeper.check)
+        if force or self.every("beat", 2.0):
+            self.beat()
+        return worked
+
+    def drain(self, step, limit=100):
+        """Repeat `step` while it finds work, a bounded number of times, so a
+        unit that keeps failing cannot hold the loop."""
+        worked = False
+        for _ in range(limit):
+            if self.shutdown or not self.guard(step.__name__, step):
+                break
+            worked = True
+        return worked
+
+    def guard(self, name, step):
+        try:
+            return step()
+        except Exception:
+            log.exception("supervisor step %s failed; going on", name)
+            return False
+
+    def every(self, name, seconds):
+        now = time.monotonic()
+        if now < self.due.get(name, 0):
+            return False
+        self.due[name] = now + seconds
+        return True
+
+    # Steps ----------------------------------------------------------------
+
+    def deliver_batch(self):
+        """Deliver up to BATCH queued commands; True if a full batch was seen."""
+        commands = list(
+            Command.objects.queued().filter(account_login__in=self.logins)[:BATCH]
+        )
+        for command in commands:
+            if self.shutdown:
+                break
+            self.guard("deliver", lambda c=command: delivery.deliver(c))
+        return len(commands) == BATCH
+
+    def ingest_all(self):
+        """Record the result files of every account; True if any was found."""
+        found = 0
+        for login in self.logins:
+            found += self.guard("ingest", lambda login=login: delivery.ingest(login))
+        return bool(found)
+
+    def expire_queued(self):
+        now = timezone.now()
+        due = Command.objects.queued().filter(expires_at__lte=now)
+        for command in due.filter(account_login__in=self.logins)[:BATCH]:
+            delivery.expire_queued(command, now)
+
+    def refresh_accounts(self):
+        """The accounts whose commands travel as files (the others fetch
+        theirs over HTTP, see history/ea_api.py)."""
+        accounts = Account.objects.filter(transport=Transport.FILE).order_by()
+        self.logins = list(accounts.values_list("login", flat=True))
+
+    def beat(self):
+        if self.record:
+            self.record.beat_at = timezone.now()
+            self.record.save(update_fields=["beat_at"])
+
+
+def drain(sock):
+    try:
+        while sock.recv(64):
+            pass
+    except (BlockingIOError, OSError):
+        pass

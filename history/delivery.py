@@ -1,0 +1,192 @@
+"""
+Commands into terminal folders and results back out: the supervisor's file
+work, one unit at a time, following ea/PROTOCOL.md.
+
+Every step records, acts, then records the outcome, so a crash anywhere leaves
+a state the next start-up can read, and nothing here ever sends a command a
+second time when it cannot prove the first copy was never taken.
+"""
+
+import logging
+import os
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from ea import protocol
+from history.models import Command, Status
+
+log = logging.getLogger("mt5bot.delivery")
+
+WITHDRAWN_PREFIX = "webhook_withdrawn_"
+BAD_RESULT_PREFIX = "webhook_badresult_"
+
+
+def folder_for(login):
+    return protocol.files_dir(settings.MT5_INSTANCES_DIR, login)
+
+
+def deliver(command, now=None):
+    """Claim a queued command, write its file, mark it delivered.
+
+    Returns True when this call put the file in place.
+    """
+    now = now or timezone.now()
+    if command.expires_at and command.expires_at <= now:
+        expire_queued(command, now)
+        return False
+    if not command.claim():
+        return False
+    if not write(command):
+        return False
+    command.mark_delivered()
+    log.info("delivered %s to %s", command.file_name, command.account_login)
+    return True
+
+
+def write(command):
+    """Put the command file in place; on failure the command fails (nothing
+    was sent, so that outcome is certain)."""
+    try:
+        folder = folder_for(command.account_login)
+        folder.mkdir(parents=True, exist_ok=True)
+        protocol.write_atomic(folder, command.file_name, command.as_protocol())
+    except (OSError, protocol.ProtocolError) as exc:
+        log.exception("could not write %s", command.file_name)
+        command.finish(
+            Status.FAILED, "write_failed", f"Could not write the command file: {exc}"
+        )
+        return False
+    return True
+
+
+def expire_queued(command, now):
+    command.finish(
+        Status.EXPIRED,
+        "expired",
+        "Not delivered before it expired: was the supervisor running?",
+        now=now,
+        only_from=Status.QUEUED,
+    )
+
+
+def ingest(login):
+    """Record every result file in one account's folder; return how many
+    were recorded and removed."""
+    folder = folder_for(login)
+    return sum(
+        ingest_file(login, folder / name)
+        for name in protocol.listing(folder, protocol.RESULT_PREFIX)
+    )
+
+
+def ingest_file(login, path):
+    try:
+        data = protocol.read_flat(path)
+        if data is None:
+            return False
+        protocol.check_result(data)
+        uid = uuid.UUID(hex=data["id"])
+    except (protocol.ProtocolError, ValueError) as exc:
+        set_aside(path, exc)
+        return False
+    except OSError:
+        # Still being renamed into place, or held by another program.
+        return False
+    command = Command.objects.filter(uid=uid, account_login=login).first()
+    if command is None:
+        log.warning("%s: result for a command %s does not know", path.name, login)
+    elif command.record_result(data):
+        log.info("%s %s on %s", command.status, command.file_name, login)
+    else:
+        log.info("%s: %s was already %s", path.name, uid.hex, command.status)
+    path.unlink(missing_ok=True)
+    return True
+
+
+def set_aside(path, error):
+    log.error(
+        "%s is not a valid result (%s); kept as %s", path, error, BAD_RESULT_PREFIX
+    )
+    target = path.with_name(
+        BAD_RESULT_PREFIX + path.name[len(protocol.RESULT_PREFIX) :]
+    )
+    try:
+        os.replace(path, target)
+    except OSError:
+        log.exception("could not set %s aside", path)
+
+
+def settle_unanswered(now=None):
+    """Give each expired, unanswered command the outcome the folder proves.
+
+    A command file still in place after its expiry (plus a grace) was never
+    taken: withdrawing it by rename is atomic against the terminal's own
+    rename, so exactly one side wins, and if we win it is certainly expired.
+    A command the terminal took but never answered stays delivered until the
+    result deadline, then becomes unknown: it may have traded.
+    """
+    now = now or timezone.now()
+    grace = timedelta(seconds=settings.COMMAND_WITHDRAW_GRACE)
+    deadline = timedelta(seconds=settings.COMMAND_RESULT_DEADLINE)
+    settled = 0
+    for command in Command.objects.unanswered(before=now - grace):
+        settled += settle(command, now, now - command.expires_at >= deadline)
+    return settled
+
+
+def settle(command, now, past_deadline):
+    folder = folder_for(command.account_login)
+    name = command.file_name
+    withdrawn = folder / (WITHDRAWN_PREFIX + name[len(protocol.COMMAND_PREFIX) :])
+    try:
+        os.replace(folder / name, withdrawn)
+    except FileNotFoundError:
+        if not past_deadline:
+            return False
+        return command.finish(
+            Status.UNKNOWN,
+            "no_result",
+            "The terminal took the command but sent no result: it may or may "
+            "not have traded. Check the terminal; it is never sent again.",
+            now=now,
+        )
+    except OSError:
+        return False  # held by the terminal right now; look again next pass
+    withdrawn.unlink(missing_ok=True)
+    return command.finish(
+        Status.EXPIRED,
+        "not_taken",
+        "The terminal did not take the command before it expired; it was "
+        "withdrawn unexecuted. Is the terminal running?",
+        now=now,
+    )
+
+
+def reconcile_claimed():
+    """At start-up: finish deliveries a crash interrupted between the claim
+    and the file. Re-writing is safe only because the name is the same and
+    the terminal refuses an id it has executed; if any trace shows the
+    terminal saw it, only the mark is finished."""
+    count = 0
+    for command in Command.objects.claimed_unwritten():
+        folder = folder_for(command.account_login)
+        if not seen_by_terminal(folder, command) and not write(command):
+            continue
+        command.mark_delivered()
+        count += 1
+    return count
+
+
+def seen_by_terminal(folder, command):
+    name = command.file_name
+    traces = [name, protocol.in_progress_name(name), protocol.result_name(name)]
+    if any((folder / trace).exists() for trace in traces):
+        return True
+    try:
+        executed = (folder / protocol.EXECUTED).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return False
+    return command.uid.hex in executed.split()
