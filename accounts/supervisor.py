@@ -114,12 +114,14 @@ class Worker:
             self.beat()
         return worked
 
-    def drain(self, step, limit=100):
-        """Repeat `step` while it finds work, a bounded number of times, so a
-        unit that keeps failing cannot hold the loop."""
+    def drain(self, step, budget=0.2):
+        """Repeat `step` while it finds work, for at most `budget` seconds:
+        under a flood of alerts the other steps (terminals, expiry) still get
+        their turn, and a unit that keeps failing cannot hold the loop."""
         worked = False
-        for _ in range(limit):
-            if self.shutdown or not self.guard(step.__name__, step):
+        until = time.monotonic() + budget
+        while not self.shutdown and time.monotonic() < until:
+            if not self.guard(step.__name__, step):
                 break
             worked = True
         return worked
@@ -145,10 +147,7 @@ class Worker:
         commands = list(
             Command.objects.queued().filter(account_login__in=self.logins)[:BATCH]
         )
-        for command in commands:
-            if self.shutdown:
-                break
-            self.guard("deliver", lambda c=command: delivery.deliver(c))
+        delivery.deliver_many(commands)
         return len(commands) == BATCH
 
     def ingest_all(self):

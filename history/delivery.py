@@ -13,6 +13,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from ea import protocol
@@ -29,21 +30,34 @@ def folder_for(login):
 
 
 def deliver(command, now=None):
-    """Claim a queued command, write its file, mark it delivered.
+    """Deliver one queued command; True when this call put its file in place."""
+    return deliver_many([command], now) == 1
 
-    Returns True when this call put the file in place.
+
+def deliver_many(commands, now=None):
+    """Claim queued commands, write their files, mark them delivered.
+
+    One statement claims them all and one marks them all: on SQLite each
+    write transaction costs an fsync, and the webhook waits for the same lock.
+    Returns how many files this call put in place.
     """
     now = now or timezone.now()
-    if command.expires_at and command.expires_at <= now:
-        expire_queued(command, now)
-        return False
-    if not command.claim():
-        return False
-    if not write(command):
-        return False
-    command.mark_delivered()
-    log.info("delivered %s to %s", command.file_name, command.account_login)
-    return True
+    live = []
+    for command in commands:
+        if command.expires_at and command.expires_at <= now:
+            expire_queued(command, now)
+        else:
+            live.append(command)
+    claimed = set(Command.objects.claim([c.pk for c in live]))
+    written = [c for c in live if c.pk in claimed and write(c)]
+    if written:
+        delivered_at = timezone.now()
+        Command.objects.filter(pk__in=[c.pk for c in written]).update(
+            delivered_at=delivered_at
+        )
+    for command in written:
+        log.info("delivered %s to %s", command.file_name, command.account_login)
+    return len(written)
 
 
 def write(command):
@@ -73,37 +87,60 @@ def expire_queued(command, now):
 
 
 def ingest(login):
-    """Record every result file in one account's folder; return how many
-    were recorded and removed."""
+    """Record every result file in one account's folder, in one transaction,
+    and remove the files once it committed; return how many."""
     folder = folder_for(login)
-    return sum(
-        ingest_file(login, folder / name)
-        for name in protocol.listing(folder, protocol.RESULT_PREFIX)
-    )
+    results = {}
+    for name in protocol.listing(folder, protocol.RESULT_PREFIX):
+        data = read_result(folder / name)
+        if data is not None:
+            results[folder / name] = data
+    if not results:
+        return 0
+    with transaction.atomic():
+        uids = [uuid.UUID(hex=data["id"]) for data in results.values()]
+        commands = Command.objects.filter(uid__in=uids, account_login=login)
+        by_uid = {command.uid.hex: command for command in commands}
+        for path, data in results.items():
+            record(by_uid.get(data["id"].lower()), data, path, login)
+    # Removed only once recorded: a crash in between re-reads the file, and
+    # the command, already final, ignores it.
+    remove(results)
+    return len(results)
 
 
-def ingest_file(login, path):
+def read_result(path):
+    """The checked result in `path`, or None (set aside when malformed)."""
     try:
         data = protocol.read_flat(path)
         if data is None:
-            return False
+            return None
         protocol.check_result(data)
-        uid = uuid.UUID(hex=data["id"])
+        uuid.UUID(hex=data["id"])
     except (protocol.ProtocolError, ValueError) as exc:
         set_aside(path, exc)
-        return False
+        return None
     except OSError:
         # Still being renamed into place, or held by another program.
-        return False
-    command = Command.objects.filter(uid=uid, account_login=login).first()
+        return None
+    return data
+
+
+def record(command, data, path, login):
     if command is None:
         log.warning("%s: result for a command %s does not know", path.name, login)
     elif command.record_result(data):
         log.info("%s %s on %s", command.status, command.file_name, login)
     else:
-        log.info("%s: %s was already %s", path.name, uid.hex, command.status)
-    path.unlink(missing_ok=True)
-    return True
+        log.info("%s: %s was already %s", path.name, data["id"], command.status)
+
+
+def remove(paths):
+    for path in paths:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            log.exception("could not remove %s; it will be read again", path)
 
 
 def set_aside(path, error):

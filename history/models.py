@@ -1,7 +1,7 @@
 import uuid
 from decimal import Decimal, InvalidOperation
 
-from django.db import models
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from ea import protocol
@@ -52,6 +52,28 @@ def money(**kwargs):
 
 
 class CommandQuerySet(models.QuerySet):
+    def claim(self, ids):
+        """Take these queued commands for delivery in one statement; return
+        the ids this call took (a competing supervisor may hold the others).
+
+        `delivered_at` stays empty until the file is in place, so a crash in
+        between is visible at the next start-up (see `claimed_unwritten`).
+        """
+        if not ids:
+            return []
+        meta = self.model._meta
+        quote = connection.ops.quote_name
+        table, status = quote(meta.db_table), quote(meta.get_field("status").column)
+        pk = quote(meta.pk.column)
+        marks = ", ".join(["%s"] * len(ids))
+        sql = (
+            f"UPDATE {table} SET {status} = %s "  # noqa: S608 - names from the model
+            f"WHERE {status} = %s AND {pk} IN ({marks}) RETURNING {pk}"
+        )
+        with transaction.atomic(using=self.db), connection.cursor() as cursor:
+            cursor.execute(sql, [Status.DELIVERED, Status.QUEUED, *ids])
+            return [row[0] for row in cursor.fetchall()]
+
     def queued(self):
         return self.filter(status=Status.QUEUED).order_by("id")
 
@@ -199,16 +221,10 @@ class Command(models.Model):
         }
 
     def claim(self):
-        """Take this queued command for delivery; False if someone else did.
-
-        `delivered_at` stays empty until the file is in place, so a crash in
-        between is visible at the next start-up (see `claimed_unwritten`).
-        """
-        claimed = Command.objects.filter(pk=self.pk, status=Status.QUEUED).update(
-            status=Status.DELIVERED
-        )
+        """Take this queued command for delivery; False if someone else did."""
+        claimed = bool(Command.objects.claim([self.pk]))
         self.status = Status.DELIVERED if claimed else self.status
-        return bool(claimed)
+        return claimed
 
     def mark_delivered(self, now=None):
         self.delivered_at = now or timezone.now()
