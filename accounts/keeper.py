@@ -11,6 +11,7 @@ pass if it has not exited by its deadline.
 import logging
 import os
 import time
+from collections import deque
 from datetime import timedelta
 
 import psutil
@@ -26,6 +27,7 @@ log = logging.getLogger("mt5bot.supervisor")
 STOP_TIMEOUT = 10.0
 BACKOFF_FIRST, BACKOFF_MAX = 2.0, 60.0
 HEARTBEAT_SAVE_EVERY = 10.0
+CHECK_EVERY, CHECK_BUDGET = 1.0, 0.002
 
 
 def terminal_status(account, running, heartbeat, heartbeat_age, started_age):
@@ -104,6 +106,8 @@ def posted_heartbeat(account):
 
 class TerminalKeeper:
     def __init__(self):
+        self.round = deque()  # accounts still to check in this round
+        self.next_round = 0.0
         self.stopping = {}  # login -> (ProcessRef, kill at, monotonic)
         self.retry_at = {}  # login -> (monotonic, next delay)
         self.heartbeats = {}  # login -> (mtime, data)
@@ -117,8 +121,26 @@ class TerminalKeeper:
                 log.info("terminal of %s is no longer running", account.login)
 
     def check(self):
+        """Check every account now (at start-up and in `--once`)."""
         for account in Account.objects.all():
             self.check_one(account)
+        return False
+
+    def check_some(self, budget=CHECK_BUDGET):
+        """Check accounts in turn for at most `budget` seconds, starting a new
+        round at most once per CHECK_EVERY seconds.
+
+        With the supervisor on the webhook's thread, a hundred accounts
+        checked in one go would hold alerts back for tens of milliseconds;
+        spread over the passes of a second, each pass costs a fraction.
+        """
+        now = time.monotonic()
+        if not self.round and now >= self.next_round:
+            self.round = deque(Account.objects.all())
+            self.next_round = now + CHECK_EVERY
+        until = now + budget
+        while self.round and time.monotonic() < until:
+            self.check_one(self.round.popleft())
         return False
 
     def check_one(self, account):

@@ -108,8 +108,9 @@ class Worker:
         if force or self.every("settle", 0.5):
             worked |= bool(self.guard("settle", delivery.settle_unanswered))
             self.guard("expire", self.expire_queued)
-        if self.keeper and (force or self.every("terminals", 1.0)):
-            self.guard("terminals", self.keeper.check)
+        if self.keeper:
+            check = self.keeper.check if force else self.keeper.check_some
+            self.guard("terminals", check)
         if force or self.every("beat", 2.0):
             self.beat()
         return worked

@@ -7,6 +7,7 @@ a state the next start-up can read, and nothing here ever sends a command a
 second time when it cannot prove the first copy was never taken.
 """
 
+import functools
 import logging
 import os
 import uuid
@@ -26,7 +27,14 @@ BAD_RESULT_PREFIX = "webhook_badresult_"
 
 
 def folder_for(login):
-    return protocol.files_dir(settings.MT5_INSTANCES_DIR, login)
+    return _files_dir(str(settings.MT5_INSTANCES_DIR), login)
+
+
+@functools.lru_cache(maxsize=4096)
+def _files_dir(root, login):
+    # Resolving the path (and so checking it stays inside the root) costs a
+    # few system calls; the loop asks for the same folders on every pass.
+    return protocol.files_dir(root, login)
 
 
 def deliver(command, now=None):
@@ -35,11 +43,14 @@ def deliver(command, now=None):
 
 
 def deliver_many(commands, now=None):
-    """Claim queued commands, write their files, mark them delivered.
+    """Claim queued commands, write their files, mark them delivered, in one
+    transaction; return how many files this call put in place.
 
-    One statement claims them all and one marks them all: on SQLite each
-    write transaction costs an fsync, and the webhook waits for the same lock.
-    Returns how many files this call put in place.
+    The files go into place while the claim is held and before the commit:
+    on SQLite every commit costs an fsync, and the terminal can start on a
+    file while we wait for it. A crash before the commit leaves the commands
+    queued, and writing one again is safe: the file keeps its name and the
+    terminal never executes an id twice (ea/PROTOCOL.md §3, step 4).
     """
     now = now or timezone.now()
     live = []
@@ -48,13 +59,15 @@ def deliver_many(commands, now=None):
             expire_queued(command, now)
         else:
             live.append(command)
-    claimed = set(Command.objects.claim([c.pk for c in live]))
-    written = [c for c in live if c.pk in claimed and write(c)]
-    if written:
-        delivered_at = timezone.now()
-        Command.objects.filter(pk__in=[c.pk for c in written]).update(
-            delivered_at=delivered_at
-        )
+    if not live:
+        return 0
+    with transaction.atomic():
+        claimed = set(Command.objects.claim([c.pk for c in live]))
+        written = [c for c in live if c.pk in claimed and write(c)]
+        if written:
+            Command.objects.filter(pk__in=[c.pk for c in written]).update(
+                delivered_at=timezone.now()
+            )
     for command in written:
         log.info("delivered %s to %s", command.file_name, command.account_login)
     return len(written)
@@ -64,9 +77,7 @@ def write(command):
     """Put the command file in place; on failure the command fails (nothing
     was sent, so that outcome is certain)."""
     try:
-        folder = folder_for(command.account_login)
-        folder.mkdir(parents=True, exist_ok=True)
-        protocol.write_atomic(folder, command.file_name, command.as_protocol())
+        place(folder_for(command.account_login), command)
     except (OSError, protocol.ProtocolError) as exc:
         log.exception("could not write %s", command.file_name)
         command.finish(
@@ -74,6 +85,24 @@ def write(command):
         )
         return False
     return True
+
+
+_existing = set()
+
+
+def place(folder, command):
+    """Write the command file, making the folder first when this process has
+    not seen it yet: a mkdir per command adds up when one alert fans out to
+    many accounts. A folder deleted since is made again."""
+    if folder not in _existing:
+        folder.mkdir(parents=True, exist_ok=True)
+        _existing.add(folder)
+    data = command.as_protocol()
+    try:
+        protocol.write_atomic(folder, command.file_name, data)
+    except FileNotFoundError:
+        folder.mkdir(parents=True, exist_ok=True)
+        protocol.write_atomic(folder, command.file_name, data)
 
 
 def expire_queued(command, now):

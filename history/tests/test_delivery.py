@@ -272,3 +272,14 @@ def test_it_keeps_a_command_queued_until_its_expiry(client, cast):
     command = queued(client)
     assert command.expires_at > timezone.now()
     assert Command.objects.queued().filter(pk=command.pk).exists()
+
+
+def test_it_makes_a_deleted_folder_again(client, cast):
+    first = queued(client, id="a")
+    assert delivery.deliver(first)
+    import shutil
+
+    shutil.rmtree(folder().parent.parent)
+    second = queued(client, id="b")
+    assert delivery.deliver(second)
+    assert (folder() / second.file_name).exists()

@@ -1,0 +1,154 @@
+"""python -m ea.paper --files <MQL5/Files> --login <digits> [options]
+
+Wiring only: arguments, logging, the saved state; terminal.py holds the loop.
+"""
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+from ea import protocol
+from ea.paper import opening
+from ea.paper.broker import Broker
+from ea.paper.market import Market
+from ea.paper.state import ExecutedIds, Journal, Store
+from ea.paper.terminal import Terminal
+
+log = logging.getLogger("ea.paper")
+
+
+def manual_position(text):
+    """SYMBOL:buy|sell:VOLUME, a position opened by hand (magic 0)."""
+    try:
+        symbol, side, volume = text.split(":")
+        volume = float(volume)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not SYMBOL:buy|sell:VOLUME"
+        ) from None
+    if side not in ("buy", "sell"):
+        raise argparse.ArgumentTypeError(f"{text!r}: the side is buy or sell")
+    return symbol, side, volume
+
+
+def login(text):
+    try:
+        return protocol.check_login(text)
+    except protocol.ProtocolError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def parser():
+    p = argparse.ArgumentParser(
+        prog="python -m ea.paper", description=__doc__.splitlines()[0]
+    )
+    p.add_argument(
+        "--files", required=True, type=Path, help="the account's MQL5/Files folder"
+    )
+    p.add_argument("--login", required=True, type=login, help="the account number")
+    p.add_argument("--margin-mode", choices=("hedging", "netting"), default="hedging")
+    p.add_argument("--balance", type=float, default=10000.0, help="opening balance")
+    p.add_argument("--currency", default="USD", help="account currency")
+    p.add_argument("--poll", type=float, default=0.02, help="seconds between passes")
+    p.add_argument(
+        "--heartbeat", type=float, default=2.0, help="seconds between heartbeats"
+    )
+    p.add_argument("--seed", type=int, help="price feed seed (default: the login)")
+    p.add_argument("--server", default="Paper-Server", help="trade server name")
+    p.add_argument(
+        "--manual-position",
+        action="append",
+        type=manual_position,
+        default=[],
+        metavar="SYMBOL:buy|sell:VOLUME",
+        help="open at first start (magic 0); repeatable",
+    )
+    p.add_argument(
+        "--market-closed",
+        action="append",
+        default=[],
+        metavar="SYMBOL",
+        help="this symbol's session is closed: requests get 10018; repeatable",
+    )
+    p.add_argument("--once", action="store_true", help="one pass, then exit")
+    p.add_argument("--log-level", default="INFO")
+    return p
+
+
+def open_broker(args, store, journal):
+    """The saved broker, or a new one on a first start."""
+    saved = store.load()
+    if saved is None:
+        market = Market(
+            args.seed if args.seed is not None else int(args.login), time.time()
+        )
+        broker = Broker(market, args.margin_mode, args.balance, args.currency)
+        broker.market.rate("USD", args.currency)  # an unknown currency fails here
+        for symbol, side, volume in args.manual_position:
+            opening.seed_manual(broker, symbol, side, volume)
+        store.save(args.login, broker, market, [])
+        return broker
+    if saved["login"] != args.login:
+        raise ValueError(
+            f"{store.path} belongs to account {saved['login']}, not {args.login}"
+        )
+    market = Market(saved["market"]["seed"], time.time(), snapshot=saved["market"])
+    broker = Broker.restore(market, saved["broker"])
+    if broker.margin_mode != args.margin_mode:
+        log.warning(
+            "the saved account is %s; --margin-mode %s ignored",
+            broker.margin_mode,
+            args.margin_mode,
+        )
+    for line in journal.recover(saved["journal_tail"]):
+        log.warning("journal line %s restored from the state", line["jseq"])
+    return broker
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+    args.files.mkdir(parents=True, exist_ok=True)
+    try:
+        terminal = open_terminal(args)
+    except ValueError as exc:
+        log.error("cannot start: %s", exc)
+        return 2
+    terminal.run(once=args.once)
+    return 0
+
+
+def open_terminal(args):
+    folder = args.files
+    store, journal = Store(folder), Journal(folder)
+    broker = open_broker(args, store, journal)
+    broker.closed_symbols = set(args.market_closed)
+    log.info(
+        "paper terminal %s (%s, %s %.2f) on %s",
+        args.login,
+        broker.margin_mode,
+        broker.currency,
+        broker.balance,
+        folder,
+    )
+    return Terminal(
+        folder,
+        args.login,
+        broker,
+        store,
+        journal,
+        ExecutedIds(folder),
+        poll=args.poll,
+        heartbeat=args.heartbeat,
+        server=args.server,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

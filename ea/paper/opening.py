@@ -1,0 +1,112 @@
+"""BUY and SELL: a market deal or a pending order, after `close_first`."""
+
+from ea.paper.closing import close_positions, select_positions
+from ea.paper.rules import ACCEPTED
+from ea.paper.sending import answered, market_filling, refused, stop_levels
+
+
+def open_order(run):
+    command, broker = run.command, run.broker
+    spec = broker.spec(command["symbol"])
+    if spec is None:
+        return refused(f"unknown symbol {command['symbol']!r}")
+    extra = {}
+    if command["close_first"]:
+        side = "buy" if command["close_first"] == "long" else "sell"
+        positions = select_positions(run, spec.name, side)
+        done = close_positions(run, positions, None, "nothing to close first")
+        extra["closed"] = done["closed"]
+        if done["status"] != "executed" or done.get("failed"):
+            return _close_first_failed(run, done, extra)
+    request = open_request(run, spec)
+    if isinstance(request, str):
+        return refused(request, **extra)
+    return answered(run.send(request), describe(request), **extra)
+
+
+def _close_first_failed(run, done, extra):
+    """A reversal whose close was refused opens nothing: the old side would
+    stay open next to the new one."""
+    retcode = next(r["retcode"] for _, r in run.sent if r["retcode"] not in ACCEPTED)
+    message = f"close first: {done['message']}; nothing opened"
+    return {"status": "rejected", "retcode": retcode, "ticket": None, "price": None,
+            "volume": None, "message": message, **extra}  # fmt: skip
+
+
+def open_request(run, spec):
+    """The MqlTradeRequest for BUY/SELL, or a reason it cannot be built."""
+    command = run.command
+    side = command["action"].lower()
+    bid, ask = run.broker.quote(spec.name)
+    request = {"symbol": spec.name, "position": None}
+    if command["order_type"] == "market":
+        price = ask if side == "buy" else bid
+        request.update(action="deal", type=side, type_filling=market_filling(spec))
+    elif command["price"] is None:
+        return f"a {command['order_type']} order needs a price"
+    else:
+        price = spec.normalize_price(command["price"])
+        request.update(
+            action="pending",
+            type=f"{side}_{command['order_type']}",
+            type_filling="return",
+        )
+    sl, tp = stop_levels(spec, side, price, command)
+    volume = opening_volume(run, spec, price, sl)
+    if isinstance(volume, str):
+        return volume
+    request.update(price=price, sl=sl, tp=tp, volume=volume)
+    return request
+
+
+def opening_volume(run, spec, price, sl):
+    command = run.command
+    if command["risk_percent"] is None:
+        if command["volume"] is None:
+            return "no volume given"
+        return spec.normalize_volume(command["volume"])
+    if command["volume"] is not None:
+        return "give volume or risk_percent, not both"
+    if sl is None:
+        return "risk_percent sizing needs a stop loss"
+    broker = run.broker
+    loss_per_lot = (
+        abs(price - sl)
+        / spec.tick_size
+        * broker.market.tick_value(spec, broker.currency)
+    )
+    if loss_per_lot <= 0:
+        return "risk_percent sizing needs a stop loss away from the price"
+    return spec.normalize_volume(
+        broker.balance * command["risk_percent"] / 100 / loss_per_lot
+    )
+
+
+def describe(request):
+    kind = request["type"].replace("_", " ").upper()
+    return f"{kind} {request['volume']} {request['symbol']} at {request['price']}"
+
+
+def seed_manual(broker, symbol, side, volume):
+    """Open a position as a trader would by hand (magic 0): the positions the
+    bot must leave alone unless told `include_manual`."""
+    spec = broker.spec(symbol)
+    if spec is None:
+        raise ValueError(f"unknown symbol {symbol!r}")
+    bid, ask = broker.quote(symbol)
+    request = {
+        "action": "deal",
+        "symbol": symbol,
+        "type": side,
+        "volume": float(volume),
+        "price": ask if side == "buy" else bid,
+        "sl": None,
+        "tp": None,
+        "type_filling": market_filling(spec),
+        "magic": 0,
+        "comment": "manual",
+    }
+    result = broker.send(request)
+    if result["retcode"] not in ACCEPTED:
+        raise ValueError(f"manual {side} {volume} {symbol}: {result['comment']}")
+    return result

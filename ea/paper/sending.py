@@ -1,0 +1,168 @@
+"""Sending a command's trade requests and turning the answers into a result.
+
+Refusals split in two. Retcode 0: the terminal could not build a request
+(unknown symbol, unknown ticket, no volume, risk sizing without a stop loss)
+and sent nothing. Any other retcode: the trade server answered it.
+"""
+
+from ea.paper.rules import ACCEPTED
+from ea.paper.symbols import FILLING_FOK, FILLING_IOC
+
+
+class Run:
+    """One command's execution: what was sent and answered, for the journal."""
+
+    def __init__(self, command, broker):
+        self.command = command
+        self.broker = broker
+        self.sent = []
+
+    def send(self, request):
+        request = {
+            **request,
+            "magic": self.command["magic"],
+            "comment": self.command["comment"],
+        }
+        result = self.broker.send(request)
+        self.sent.append((request, result))
+        return result
+
+    def ours(self, item):
+        return self.command["include_manual"] or item["magic"] == self.command["magic"]
+
+
+def market_filling(spec):
+    """mql5.md 5.4: FOK if the symbol allows it, else IOC, else RETURN."""
+    if spec.filling_modes & FILLING_FOK:
+        return "fok"
+    return "ioc" if spec.filling_modes & FILLING_IOC else "return"
+
+
+def stop_levels(spec, side, base, command):
+    """SL/TP prices: absolute prices first, else points, else pips measured
+    from `base` (the fill price, the order price, or the open price)."""
+    sign = 1 if side == "buy" else -1
+    sl = _level(
+        spec, base, -sign, *(command[k] for k in ("stop_loss", "sl_points", "sl_pips"))
+    )
+    tp = _level(
+        spec, base, sign, *(command[k] for k in ("take_profit", "tp_points", "tp_pips"))
+    )
+    return sl, tp
+
+
+def _level(spec, base, direction, absolute, points, pips):
+    # A price of 0 is MQL5's "no stop", as in MqlTradeRequest.sl.
+    if absolute is not None and absolute != 0:
+        return spec.normalize_price(absolute)
+    if points is not None:
+        return spec.normalize_price(base + direction * points * spec.point)
+    if pips is not None:
+        return spec.normalize_price(base + direction * pips * spec.pip)
+    return None
+
+
+# --- result fields ---------------------------------------------------------
+
+
+def refused(message, **extra):
+    return {
+        "status": "rejected",
+        "retcode": 0,
+        "ticket": None,
+        "price": None,
+        "volume": None,
+        "message": f"{message} (not sent)",
+        **extra,
+    }
+
+
+def nothing_to_do(message, **extra):
+    """PROTOCOL.md section 4: an action that found nothing to do is executed,
+    with retcode 0 because nothing was sent."""
+    return {
+        "status": "executed",
+        "retcode": 0,
+        "ticket": None,
+        "price": None,
+        "volume": None,
+        "message": message,
+        **extra,
+    }
+
+
+def answered(result, what, ticket=None, **extra):
+    if result["retcode"] not in ACCEPTED:
+        return {
+            "status": "rejected",
+            "retcode": result["retcode"],
+            "ticket": None,
+            "price": None,
+            "volume": None,
+            "message": f"{what}: {result['comment']}",
+            **extra,
+        }
+    return {
+        "status": "executed",
+        "retcode": result["retcode"],
+        "ticket": ticket or result["position"] or result["order"] or None,
+        "price": result["price"] or None,
+        "volume": result["volume"] or None,
+        "message": f"{what}: {result['comment']}",
+        "order": result["order"],
+        "deal": result["deal"],
+        **extra,
+    }
+
+
+# --- several requests ------------------------------------------------------
+
+
+def run_batch(run, items, build, counter, empty):
+    done, failed = [], []
+    for item in items:
+        request = build(item)
+        if request["action"] == "deal":
+            request["type_filling"] = market_filling(run.broker.spec(request["symbol"]))
+        result = run.send(request)
+        (done if result["retcode"] in ACCEPTED else failed).append((request, result))
+    return summarize(done, failed, counter, empty)
+
+
+def summarize(done, failed, counter, empty):
+    """One result for several requests: executed when at least one was
+    accepted (with `failed` and the reasons when others were not), rejected
+    with the first refusal's retcode when none was."""
+    if not done and not failed:
+        return nothing_to_do(empty, **{counter: 0})
+    notes = [f"#{_ticket(r)}: {res['comment']} ({res['retcode']})" for r, res in failed]
+    if not done:
+        return {
+            "status": "rejected",
+            "retcode": failed[0][1]["retcode"],
+            "ticket": None,
+            "price": None,
+            "volume": None,
+            "message": "; ".join(notes),
+            counter: 0,
+        }
+    request, result = done[0]
+    noun = "order(s)" if counter == "cancelled" else "position(s)"
+    fields = answered(
+        result,
+        f"{counter} {len(done)} {noun}",
+        ticket=_ticket(request),
+        **{counter: len(done)},
+    )
+    if counter == "closed":
+        fields["volume"] = round(sum(res["volume"] for _, res in done), 8)
+    else:
+        fields["price"], fields["volume"] = None, None
+    if failed:
+        fields["failed"] = len(failed)
+        fields["message"] += "; not " + counter + ": " + "; ".join(notes)
+    return fields
+
+
+def _ticket(request):
+    return request.get("position") or request.get("order")

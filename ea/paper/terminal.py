@@ -1,0 +1,349 @@
+"""The paper terminal's loop: PROTOCOL.md sections 3 to 5 over a folder.
+
+Each pass moves the prices (activating pending orders and SL/TP), drains every
+command file in name order, answers a symbols request, and writes the
+heartbeat when it is due. SIGTERM/SIGINT (SIGBREAK on Windows) set a flag the
+loop checks between commands, so the command in hand is always finished.
+"""
+
+import logging
+import os
+import signal
+import time
+from pathlib import Path
+
+from ea import protocol
+from ea.paper import VERSION, commands, trading
+
+log = logging.getLogger("ea.paper")
+
+BAD_PREFIX = "webhook_bad_"
+COMPANY = "mt5bot paper broker"
+READ_ATTEMPTS = 5
+
+
+class Terminal:
+    def __init__(self, folder, login, broker, store, journal, executed, **options):
+        self.folder = Path(folder)
+        self.login = protocol.check_login(login)
+        self.broker = broker
+        self.market = broker.market
+        self.store = store
+        self.journal = journal
+        self.executed = executed
+        self.clock = options.get("clock", time.time)
+        self.monotonic = options.get("monotonic", time.monotonic)
+        self.poll = options.get("poll", 0.02)
+        self.heartbeat_every = options.get("heartbeat", 2.0)
+        self.server = options.get("server", "Paper-Server")
+        self.shutdown = False
+        # The journal lines of the last command, kept in every state saved
+        # until the next command (see state.py).
+        self.journal_tail = []
+        self.heartbeat_seq = self._last_heartbeat_seq()
+        self.heartbeat_due = 0.0
+
+    # --- life cycle -----------------------------------------------------------
+
+    def run(self, once=False):
+        self._install_signals()
+        self.start()
+        while not self.shutdown:
+            self.run_pass()
+            if once:
+                break
+            time.sleep(self.poll)
+        log.info("paper terminal %s stopped", self.login)
+
+    def start(self):
+        """Reconcile what a crash left, then announce ourselves."""
+        self.reconcile()
+        self.write_symbols()
+        self.write_heartbeat()
+
+    def run_pass(self):
+        """One pass; a step that fails (a disk error, a held file) is logged
+        and tried again on the next pass, never the end of the loop."""
+        for step in (self.tick, self.drain_commands, self.answer_symbols_request,
+                     self.heartbeat_when_due):  # fmt: skip
+            try:
+                step()
+            except Exception:
+                log.exception("%s failed; trying again next pass", step.__name__)
+
+    def heartbeat_when_due(self):
+        if self.monotonic() >= self.heartbeat_due:
+            self.write_heartbeat()
+
+    def _install_signals(self):
+        for name in ("SIGTERM", "SIGINT", "SIGBREAK"):
+            number = getattr(signal, name, None)
+            if number is not None:
+                signal.signal(number, self._on_signal)
+
+    def _on_signal(self, number, frame):
+        if self.shutdown:
+            raise SystemExit(1)  # a second signal: stop now, mid-command or not
+        log.info("signal %s: finishing the command in hand, then stopping", number)
+        self.shutdown = True
+
+    # --- start-up -------------------------------------------------------------
+
+    def reconcile(self):
+        """PROTOCOL.md section 3: an in-progress file left by a crash may or
+        may not have reached the broker, so it gets `unknown` and is never
+        sent again. If its result was written before the crash, that stands."""
+        for name in protocol.listing(self.folder, protocol.IN_PROGRESS_PREFIX):
+            rest = name.removeprefix(protocol.IN_PROGRESS_PREFIX)
+            path = self.folder / name
+            if (self.folder / (protocol.RESULT_PREFIX + rest)).exists():
+                path.unlink()
+                continue
+            command_id = self._id_of(path)
+            if command_id is None:
+                self._move_aside(path, rest, "unreadable in-progress file")
+                continue
+            log.warning("%s was in progress at the last stop: unknown", name)
+            self._finish(
+                protocol.COMMAND_PREFIX + rest,
+                path,
+                {
+                    "id": command_id,
+                    "status": "unknown",
+                    "message": "terminal restarted while executing; not sent again",
+                },
+            )
+
+    def _id_of(self, path):
+        try:
+            return commands.parse(path.read_bytes())["id"]
+        except commands.Malformed as exc:
+            return exc.command_id
+
+    def _last_heartbeat_seq(self):
+        """Carry `seq` on across restarts, so it only ever increases."""
+        try:
+            return int(protocol.read_flat(self.folder / protocol.HEARTBEAT)["seq"])
+        except (OSError, TypeError, KeyError, ValueError):
+            return 0
+
+    # --- each pass ------------------------------------------------------------
+
+    def tick(self):
+        if not self.market.advance(self.clock()):
+            return
+        events = self.broker.check_triggers()
+        for event in events:
+            log.info("%s", event)
+        if events:
+            self.store.save(self.login, self.broker, self.market, self.journal_tail)
+
+    def drain_commands(self):
+        """Every command file, in name order, until none is left; a file that
+        cannot be claimed yet waits for the next pass."""
+        while not self.shutdown:
+            claimed = 0
+            for name in protocol.listing(self.folder, protocol.COMMAND_PREFIX):
+                if self.shutdown:
+                    break
+                claimed += self.process(name)
+            if not claimed:
+                return
+
+    def process(self, name):
+        """Steps 1-7 of PROTOCOL.md section 3 for one command file; True when
+        the file was claimed. One bad command never stops the loop."""
+        path = self.folder / protocol.in_progress_name(name)
+        try:
+            os.replace(self.folder / name, path)
+        except OSError:
+            return False  # held by the writer or an antivirus: next pass
+        try:
+            self.handle(name, path)
+        except Exception:
+            log.exception("%s failed", name)
+            self._give_up(name, path)
+        return True
+
+    def handle(self, name, path):
+        raw = self._read(name, path)
+        if raw is None:
+            return
+        try:
+            command = commands.parse(raw)
+        except commands.Malformed as exc:
+            if exc.command_id is None:
+                self._move_aside(
+                    path, name.removeprefix(protocol.COMMAND_PREFIX), exc.message
+                )
+                return
+            log.warning("%s: %s", name, exc.message)
+            self._finish(
+                name,
+                path,
+                {"id": exc.command_id, "status": "rejected", "message": exc.message},
+            )
+            return
+        self.handle_command(name, path, command)
+
+    def handle_command(self, name, path, command):
+        command_id = command["id"]
+        if command["account"] != self.login:
+            self._finish(
+                name,
+                path,
+                {"id": command_id, "status": "rejected", "message": "wrong account"},
+            )
+        elif command_id in self.executed:
+            log.warning(
+                "%s: id %s was executed before; no second result", name, command_id
+            )
+            path.unlink()
+        elif self.clock() >= command["expires_at"]:
+            message = f"expired at {command['expires_at']}, not sent"
+            self._finish(
+                name, path, {"id": command_id, "status": "expired", "message": message}
+            )
+        else:
+            self.executed.add(command_id)
+            fields, sent = trading.execute(command, self.broker)
+            self._record(command, sent)
+            log.info(
+                "%s %s %s: %s",
+                command["action"],
+                command["symbol"],
+                fields["status"],
+                fields["message"],
+            )
+            self._finish(name, path, {"id": command_id, **fields})
+
+    def _read(self, name, path):
+        """The in-progress file's bytes. If it cannot be opened (Windows: an
+        antivirus holds it) it goes back to its command name for the next
+        pass: nothing was sent, so that is safe."""
+        for attempt in range(READ_ATTEMPTS):
+            try:
+                with open(path, "rb") as handle:
+                    return handle.read(protocol.MAX_FILE_BYTES + 1)
+            except OSError:
+                time.sleep(0.02 * (attempt + 1))
+        log.warning("%s: cannot read it yet; trying again next pass", name)
+        try:
+            os.replace(path, self.folder / name)
+        except OSError:
+            log.exception("%s: stays in progress; it will end as unknown", name)
+        return None
+
+    def _record(self, command, sent):
+        """State first, journal second (see state.py); both before the result."""
+        if not sent:
+            return
+        lines = self.journal.lines_for(command, sent, round(self.clock(), 3))
+        self.store.save(self.login, self.broker, self.market, lines)
+        self.journal_tail = lines
+        self.journal.append(lines)
+
+    def _finish(self, name, path, fields):
+        base = {"protocol": protocol.VERSION, "account": self.login, "retcode": 0}
+        base.update(ticket=None, price=None, volume=None, message="")
+        merged = {**base, **fields, "time": round(self.clock(), 3)}
+        # The protocol's fields first, in its order; optional ones after.
+        result = {key: merged[key] for key in protocol.RESULT_FIELDS}
+        result.update((k, v) for k, v in merged.items() if k not in result)
+        protocol.write_atomic(
+            self.folder, protocol.result_name(name), result, fsync=True
+        )
+        path.unlink()
+
+    def _give_up(self, name, path):
+        """After an unexpected error the command may have been sent: say so."""
+        command_id = self._id_of(path) if path.exists() else None
+        if command_id is None:
+            return
+        try:
+            self._finish(
+                name,
+                path,
+                {
+                    "id": command_id,
+                    "status": "unknown",
+                    "message": "terminal error while executing",
+                },
+            )
+        except OSError:
+            log.exception("%s: no result written; it stays in progress", name)
+
+    def _move_aside(self, path, rest, reason):
+        target = self.folder / (BAD_PREFIX + rest)
+        log.error("%s: %s; moved aside as %s", path.name, reason, target.name)
+        os.replace(path, target)
+
+    # --- heartbeat and symbols -------------------------------------------------
+
+    def write_heartbeat(self):
+        self.heartbeat_seq += 1
+        protocol.write_atomic(self.folder, protocol.HEARTBEAT, self.heartbeat())
+        self.heartbeat_due = self.monotonic() + self.heartbeat_every
+
+    def heartbeat(self):
+        """PROTOCOL.md section 5, field for field."""
+        now, broker = self.clock(), self.broker
+        waiting = protocol.listing(self.folder, protocol.COMMAND_PREFIX)
+        identity = {
+            "protocol": protocol.VERSION,
+            "ea_version": VERSION,
+            "kind": "paper",
+            "login": self.login,
+            "server": self.server,
+            "company": COMPANY,
+        }
+        status = {
+            "connected": True,
+            "trade_allowed": True,
+            "margin_mode": broker.margin_mode,
+            "currency": broker.currency,
+        }
+        account = {
+            "balance": broker.balance,
+            "equity": broker.equity(),
+            "margin_free": broker.margin_free(),
+            "positions": len(broker.positions),
+            "orders": len(broker.orders),
+        }
+        return {
+            **identity,
+            **status,
+            **account,
+            "pending_commands": len(waiting),
+            "time": round(now, 3),
+            "terminal_time": int(now),
+            "data_path": str(self.folder.parent.parent),
+            "seq": self.heartbeat_seq,
+        }
+
+    def write_symbols(self):
+        symbols = [
+            spec.public(self._tick_value(spec)) for spec in self.market.specs.values()
+        ]
+        protocol.write_atomic(
+            self.folder,
+            protocol.SYMBOLS,
+            {
+                "protocol": protocol.VERSION,
+                "login": self.login,
+                "time": int(self.clock()),
+                "symbols": symbols,
+            },
+        )
+
+    def _tick_value(self, spec):
+        try:
+            return self.market.tick_value(spec, self.broker.currency)
+        except ValueError:
+            return 0.0
+
+    def answer_symbols_request(self):
+        request = self.folder / protocol.SYMBOLS_REQUEST
+        if request.exists():
+            self.write_symbols()
+            request.unlink(missing_ok=True)

@@ -1,0 +1,65 @@
+"""Every golden vector in ea/vectors/, replayed through the paper terminal."""
+
+import copy
+import json
+
+import pytest
+
+from ea import protocol
+from ea.paper import replay
+from ea.vectors import build
+
+VECTORS = replay.load_all()
+
+
+def test_there_are_vectors_for_every_action():
+    actions = {v["command"]["action"] for v in VECTORS if "command" in v}
+    assert actions >= set(protocol.ACTIONS)
+    assert len(VECTORS) >= 60
+
+
+@pytest.mark.parametrize("vector", VECTORS, ids=lambda v: v["name"])
+def test_vector(vector, tmp_path):
+    problems = replay.compare(vector, replay.run(vector, tmp_path))
+    assert problems == []
+
+
+@pytest.mark.parametrize("vector", VECTORS, ids=lambda v: v["name"])
+def test_vector_commands_are_what_the_server_writes(vector):
+    if "command" not in vector:
+        assert set(vector["command_file"]) == {"name", "text"}
+        return
+    command = vector["command"]
+    assert list(command) == list(protocol.COMMAND_FIELDS)
+    assert protocol.loads_flat(protocol.dumps(command)) == command
+
+
+def test_the_files_are_what_build_writes():
+    expected = [build.render(v) for v in build.all_vectors()]
+    on_disk = [p.read_text() for p in sorted(replay.VECTORS.glob("*.json"))]
+    assert on_disk == expected, "run: .venv/bin/python -m ea.vectors.build"
+
+
+@pytest.mark.parametrize(
+    ("name", "change"),
+    [
+        ("close_all_include_manual", lambda e: e.update(balance=10183.5)),
+        ("volume_point_three_stays", lambda e: e["result"].update(volume=0.29)),
+        ("close_symbol_leaves_manual", lambda e: e["positions"].pop()),
+        ("buy_ioc_only_symbol_pips_2_digits",
+         lambda e: e["requests"][0].update(type_filling="fok")),
+        ("unknown_symbol", lambda e: e.update(message_contains="guessed")),
+        ("malformed_invalid_json", lambda e: e.update(result={"status": "rejected"})),
+        ("expired", lambda e: e.update(requests=[{"retcode": 10009}])),
+    ],
+)  # fmt: skip
+def test_a_wrong_expectation_is_caught(name, change, tmp_path):
+    vector = copy.deepcopy(next(v for v in VECTORS if v["name"] == name))
+    change(vector["expected"])
+    assert replay.compare(vector, replay.run(vector, tmp_path)) != []
+
+
+def test_vectors_are_plain_ascii_json():
+    for path in replay.VECTORS.glob("*.json"):
+        text = path.read_text(encoding="ascii")
+        assert json.loads(text)["name"] in path.name

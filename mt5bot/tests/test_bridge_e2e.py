@@ -1,0 +1,267 @@
+"""The whole bridge with real processes: `manage.py serve` (its supervisor
+embedded), three paper terminals (two hedging, one netting), alerts over HTTP,
+and the paper brokers' own state files as the witness."""
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from mt5bot.tests.test_serve import (
+    ROOT,
+    free_port,
+    free_udp_port,
+    request,
+    wait_until_up,
+)
+
+TOKEN = "e2e-bridge-token-abcdefghijkl"
+HEDGING_A, HEDGING_B, NETTING = "2000001", "2000002", "2000003"
+ALL = [HEDGING_A, HEDGING_B, NETTING]
+FINAL = {"executed", "rejected", "failed", "expired", "unknown"}
+
+pytestmark = pytest.mark.e2e
+
+
+class Bridge:
+    def __init__(self, tmp_path):
+        self.dir = tmp_path
+        self.db_path = tmp_path / "mt5bot.sqlite3"
+        self.env = {
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if k not in {"DATABASE_URL", "REDIS_URL"}
+            },
+            "DJANGO_SETTINGS_MODULE": "mt5bot.settings",
+            "SECRET_KEY": "e2e-secret",
+            "WEBHOOK_TOKEN": TOKEN,
+            "MT5BOT_ENV_FILE": os.devnull,
+            "DATA_DIR": str(tmp_path),
+            "LOG_DIR": str(tmp_path / "logs"),
+            "MT5_INSTANCES_DIR": str(tmp_path / "instances"),
+            "STATIC_ROOT": str(tmp_path),
+            "SUPERVISOR_WAKE_PORT": str(free_udp_port()),
+            "RATE_LIMIT_WEBHOOK": "10000 per minute",
+            "WEBHOOK_DEDUPE_WINDOW": "0",
+        }
+        self.port = free_port()
+        self.server = None
+
+    def manage(self, *args):
+        return subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), *args],
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+
+    def start(self):
+        self.manage("setup", "--no-demo")
+        for login, mode in [
+            (HEDGING_A, "hedging"),
+            (HEDGING_B, "hedging"),
+            (NETTING, "netting"),
+        ]:
+            self.manage("accounts", "add", login, "--margin-mode", mode, "--no-start")
+            self.manage("accounts", "start", login, "--wait", "0")
+        self.log = (self.dir / "server.log").open("w")
+        self.server = subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "manage.py"),
+                "serve",
+                "--port",
+                str(self.port),
+            ],
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        wait_until_up(self.port, self.server)
+        self.wait_for(
+            lambda: self.statuses() == dict.fromkeys(ALL, "online"), "terminals online"
+        )
+
+    def stop(self):
+        if self.server and self.server.poll() is None:
+            self.server.terminate()
+            try:
+                self.server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.server.kill()
+        self.log.close()
+
+    def query(self, sql, args=()):
+        with sqlite3.connect(self.db_path, timeout=10) as db:
+            db.row_factory = sqlite3.Row
+            return [dict(row) for row in db.execute(sql, args)]
+
+    def statuses(self):
+        return {
+            r["login"]: r["status"]
+            for r in self.query("SELECT login, status FROM accounts_account")
+        }
+
+    def wait_for(self, condition, what, timeout=30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.server is None or self.server.poll() is None, self.server_log()
+            if condition():
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"timed out waiting for {what}\n{self.server_log()}")
+
+    def server_log(self):
+        return (self.dir / "server.log").read_text()[-4000:]
+
+    def alert(self, **fields):
+        """Send one alert; wait until each of its commands is final; return
+        {login: command row}."""
+        status, answer = request(
+            self.port, "POST", f"/webhook/{TOKEN}", json.dumps(fields)
+        )
+        assert status == 200, answer
+        uids = [a["command"].replace("-", "") for a in json.loads(answer)["accounts"]]
+        marks = ",".join("?" * len(uids))
+        sql = f"SELECT * FROM history_command WHERE uid IN ({marks})"  # noqa: S608
+        self.wait_for(
+            lambda: {r["status"] for r in self.query(sql, uids)} <= FINAL, f"{fields}"
+        )
+        return {r["account_login"]: r for r in self.query(sql, uids)}
+
+    def broker(self, login):
+        path = self.dir / "instances" / login / "MQL5" / "Files" / "paper_state.json"
+        return json.loads(path.read_text())["broker"]
+
+
+@pytest.fixture
+def bridge(tmp_path):
+    bridge = Bridge(tmp_path)
+    try:
+        bridge.start()
+        yield bridge
+    finally:
+        bridge.stop()
+
+
+def executed(rows):
+    assert {r["status"] for r in rows.values()} == {"executed"}, rows
+    return rows
+
+
+def test_every_action_reaches_the_broker_and_comes_back(bridge):
+    # A market buy everywhere, with stops as distances.
+    buys = executed(
+        bridge.alert(
+            accounts=ALL, action="BUY", symbol="EURUSD", volume=0.1, sl_points=300
+        )
+    )
+    for login, row in buys.items():
+        assert (row["retcode"], row["filled_volume"]) == (10009, 0.1), row
+        position = only(bridge.broker(login)["positions"], row["result_ticket"])
+        assert position["price_open"] == row["fill_price"]
+        assert position["sl"] == pytest.approx(row["fill_price"] - 0.003)
+
+    # A limit order far below the market, then MODIFY and CANCEL by ticket.
+    price = round(buys[HEDGING_A]["fill_price"] - 0.02, 5)
+    limit = executed(
+        bridge.alert(
+            account_number=HEDGING_A,
+            action="BUY",
+            order_type="limit",
+            symbol="EURUSD",
+            volume=0.2,
+            price=price,
+        )
+    )[HEDGING_A]
+    assert limit["retcode"] == 10008
+    order = only(bridge.broker(HEDGING_A)["orders"], limit["result_ticket"])
+    assert order["price"] == pytest.approx(price)
+
+    ticket = buys[HEDGING_A]["result_ticket"]
+    new_sl = round(buys[HEDGING_A]["fill_price"] - 0.005, 5)
+    executed(
+        bridge.alert(
+            account_number=HEDGING_A, action="MODIFY", ticket=ticket, stop_loss=new_sl
+        )
+    )
+    assert only(bridge.broker(HEDGING_A)["positions"], ticket)["sl"] == pytest.approx(
+        new_sl
+    )
+
+    executed(
+        bridge.alert(
+            account_number=HEDGING_A, action="CANCEL", ticket=limit["result_ticket"]
+        )
+    )
+    assert bridge.broker(HEDGING_A)["orders"] == []
+
+    # CLOSE by ticket takes exactly that position.
+    executed(bridge.alert(account_number=HEDGING_A, action="CLOSE", ticket=ticket))
+    assert bridge.broker(HEDGING_A)["positions"] == []
+
+    # Both sides on hedging; on netting the sell reduces the buy to nothing
+    # and a second sell opens a short.
+    executed(bridge.alert(accounts=ALL, action="BUY", symbol="GBPUSD", volume=0.1))
+    executed(bridge.alert(accounts=ALL, action="SELL", symbol="GBPUSD", volume=0.1))
+    sides = {login: sides_of(bridge.broker(login), "GBPUSD") for login in ALL}
+    assert sides[HEDGING_B] == ["buy", "sell"] and sides[NETTING] == []
+    executed(bridge.alert(accounts=ALL, action="SELL", symbol="GBPUSD", volume=0.1))
+
+    # CLOSE_LONG leaves the shorts.
+    executed(bridge.alert(accounts=ALL, action="CLOSE_LONG", symbol="GBPUSD"))
+    assert sides_of(bridge.broker(HEDGING_B), "GBPUSD") == ["sell", "sell"]
+    assert sides_of(bridge.broker(NETTING), "GBPUSD") == ["sell"]
+
+    # CLOSE_SYMBOL takes the rest of GBPUSD and nothing else.
+    executed(bridge.alert(accounts=ALL, action="CLOSE_SYMBOL", symbol="GBPUSD"))
+    for login in ALL:
+        assert sides_of(bridge.broker(login), "GBPUSD") == []
+    assert sides_of(bridge.broker(HEDGING_B), "EURUSD") == ["buy"]
+
+    # CLOSE_ALL empties every account of the bot's positions.
+    executed(bridge.alert(accounts=ALL, action="BUY", symbol="XAUUSD", volume=0.01))
+    closed = executed(bridge.alert(accounts=ALL, action="CLOSE_ALL"))
+    for login in ALL:
+        assert bridge.broker(login)["positions"] == [], login
+        assert closed[login]["retcode"] == 10009
+
+
+def test_a_broker_refusal_comes_back_with_its_retcode(bridge):
+    buy = executed(
+        bridge.alert(
+            account_number=HEDGING_B, action="BUY", symbol="EURUSD", volume=0.1
+        )
+    )[HEDGING_B]
+    wrong_side = round(buy["fill_price"] + 0.01, 5)  # a buy's stop above the price
+    refused = bridge.alert(
+        account_number=HEDGING_B,
+        action="BUY",
+        symbol="EURUSD",
+        volume=0.1,
+        stop_loss=wrong_side,
+    )[HEDGING_B]
+    assert (refused["status"], refused["retcode"]) == ("rejected", 10016), refused
+    assert refused["status_code"] == "retcode_10016" and refused["result_message"]
+    assert len(bridge.broker(HEDGING_B)["positions"]) == 1
+
+    unknown = bridge.alert(
+        account_number=NETTING, action="BUY", symbol="NOSUCH", volume=0.1
+    )[NETTING]
+    assert unknown["status"] == "rejected" and bridge.broker(NETTING)["positions"] == []
+
+
+def only(items, ticket):
+    found = [item for item in items if item["ticket"] == ticket]
+    assert len(found) == 1, (ticket, items)
+    return found[0]
+
+
+def sides_of(broker, symbol):
+    return sorted(p["type"] for p in broker["positions"] if p["symbol"] == symbol)
