@@ -79,8 +79,9 @@ RESULT_FIELDS = (
     "message",
     "time",
 )
-# executed: the trade server accepted it (10008, 10009, 10010).
-# rejected: nothing was traded; the terminal or the trade server refused it.
+# executed: the trade server accepted it (10008, 10009, 10010), or there was
+#           nothing to do (retcode 0); see PROTOCOL.md §4 for multi-request ones.
+# rejected: its own order was not placed; the terminal or the server refused.
 # expired:  it reached the terminal after `expires_at` and was not sent.
 # unknown:  it may or may not have been traded (a crash mid-send, a timeout).
 RESULT_STATUSES = ("executed", "rejected", "expired", "unknown")
@@ -229,7 +230,8 @@ def read_flat(path):
 
 def check_result(data):
     """Raise ProtocolError unless `data` is a well-formed result."""
-    if data.get("protocol") != VERSION:
+    # `type(...) is int`: True and 1.0 compare equal to 1 in Python.
+    if type(data.get("protocol")) is not int or data["protocol"] != VERSION:
         raise ProtocolError(f"protocol {data.get('protocol')!r}, expected {VERSION}")
     if data.get("status") not in RESULT_STATUSES:
         raise ProtocolError(f"unknown status {data.get('status')!r}")

@@ -371,3 +371,49 @@ def test_it_writes_ages_short(seconds, text):
 def test_it_shows_no_figures_it_does_not_have():
     assert command.heartbeat_figures(None) == ("-", "-")
     assert command.heartbeat_figures({"balance": True, "equity": "x"}) == ("-", "-")
+
+
+@pytest.mark.django_db
+def test_eakey_prints_a_key_that_opens_only_that_account(settings, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from accounts.models import Account
+
+    settings.MT5_INSTANCES_DIR = tmp_path
+    Account.objects.create(login="1123456", transport="http")
+    out = StringIO()
+    call_command("accounts", "eakey", "1123456", stdout=out)
+    key = out.getvalue().split()[-1]
+    account = Account.objects.get()
+    assert account.ea_key_matches(key) and not account.ea_key_matches(key + "x")
+    call_command("accounts", "eakey", "1123456", stdout=StringIO())
+    account.refresh_from_db()
+    assert not account.ea_key_matches(key), "a new key replaces the old one"
+
+
+@pytest.mark.django_db
+def test_add_takes_its_transport_from_trading_method(settings, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from accounts.models import Account
+
+    settings.MT5_INSTANCES_DIR = tmp_path
+    settings.TRADING_METHOD = "http"
+    call_command("accounts", "add", "1123456", "--no-start", stdout=StringIO())
+    call_command(
+        "accounts",
+        "add",
+        "7891011",
+        "--no-start",
+        "--transport",
+        "file",
+        stdout=StringIO(),
+    )
+    assert dict(Account.objects.values_list("login", "transport")) == {
+        "1123456": "http",
+        "7891011": "file",
+    }

@@ -124,3 +124,14 @@ def test_the_strict_reader_refuses_what_the_ea_would_refuse():
         except protocol.ProtocolError:
             continue
         raise AssertionError(f"accepted {bad!r}")
+
+
+def test_a_result_needs_the_protocol_version_as_an_integer():
+    good = {"protocol": 1, "id": "a", "status": "executed"}
+    assert protocol.check_result(dict(good)) == good
+    for version in [True, 1.0, "1", 2, None]:
+        try:
+            protocol.check_result({**good, "protocol": version})
+        except protocol.ProtocolError:
+            continue
+        raise AssertionError(f"accepted protocol {version!r}")

@@ -16,7 +16,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from accounts import instances, terminals
-from accounts.models import Account, Desired, Kind, MarginMode, Supervisor
+from accounts.models import Account, Desired, Kind, MarginMode, Supervisor, Transport
 from accounts.models import TerminalStatus as Status
 from accounts.validators import is_valid_login
 
@@ -31,6 +31,11 @@ def default_kind():
     """Real MetaTrader 5 where it can run and is configured, else paper."""
     on_mt5 = settings.MT5_MAIN_PATH and terminals.on_windows()
     return Kind.MT5 if on_mt5 else Kind.PAPER
+
+
+def default_transport():
+    method = settings.TRADING_METHOD.lower()
+    return method if method in Transport.values else Transport.FILE
 
 
 def live_supervisor():
@@ -164,8 +169,16 @@ class Command(BaseCommand):
         add.add_argument(
             "--margin-mode", choices=MarginMode.values, default=MarginMode.HEDGING
         )
+        add.add_argument(
+            "--transport",
+            choices=Transport.values,
+            help="How commands reach the terminal (default: TRADING_METHOD).",
+        )
         add.add_argument("--no-start", action="store_true")
         actions.add_parser("list", help="Show every account and its terminal.")
+        actions.add_parser(
+            "eakey", help="Make a new EA key for the HTTP transport (shown once)."
+        ).add_argument("login")
         for name, text in VERBS.items():
             actions.add_parser(name, help=text).add_argument("login")
         for name in ("add", "start", "stop", "restart", "remove"):
@@ -187,6 +200,12 @@ class Command(BaseCommand):
         account = self.account(options["login"])
         getattr(self, action)(account, **options)
 
+    def eakey(self, account, **_):
+        """The old key stops working at once: paste the new one into the EA."""
+        key = account.set_ea_key()
+        self.say(account, "new EA key (shown once; the old one no longer works):")
+        self.stdout.write(key)
+
     def account(self, login):
         try:
             return Account.objects.get(login=login)
@@ -198,7 +217,7 @@ class Command(BaseCommand):
 
     # --- add -----------------------------------------------------------------
 
-    def add(self, login, nickname, kind, margin_mode, no_start, wait, **_):
+    def add(self, login, nickname, kind, margin_mode, no_start, wait, transport, **_):
         if not is_valid_login(login):
             raise CommandError(
                 f"{login!r} is not an account number (1 to 20 digits, not "
@@ -213,7 +232,8 @@ class Command(BaseCommand):
             folder = instances.instance_dir(settings.MT5_INSTANCES_DIR, login)
         except instances.InstanceError as exc:
             raise CommandError(f"{exc} Nothing was created.") from None
-        account = self.create_account(login, nickname, kind, margin_mode)
+        transport = transport or default_transport()
+        account = self.create_account(login, nickname, kind, margin_mode, transport)
         created = self.create_instance(account, had_folder=folder.exists())
         self.say(account, f"added a {kind} account in {created.folder}.")
         self.report_copy(account, created)
@@ -222,7 +242,7 @@ class Command(BaseCommand):
             return
         self.start(account, wait)
 
-    def create_account(self, login, nickname, kind, margin_mode):
+    def create_account(self, login, nickname, kind, margin_mode, transport):
         # Created stopped: a running supervisor must not start a terminal whose
         # folder is still being copied.
         try:
@@ -231,6 +251,7 @@ class Command(BaseCommand):
                 nickname=nickname,
                 kind=kind,
                 margin_mode=margin_mode,
+                transport=transport,
                 desired=Desired.STOPPED,
             )
         except IntegrityError:
