@@ -9,6 +9,7 @@ it works on a fresh Windows or Linux machine with nothing but Python 3.11.
 
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import venv
@@ -46,9 +47,22 @@ def write_secrets(env_file):
         env_file.write_text(text + prefix + "\n".join(new) + "\n", encoding="utf-8")
 
 
+def install_chromium():
+    """The page tests drive Debian's Chromium. Install it where we can (root on
+    Debian); elsewhere those tests skip and say why."""
+    if shutil.which("chromium") or not shutil.which("apt-get"):
+        return
+    if getattr(os, "geteuid", lambda: 1)() != 0:
+        print("chromium is missing: `sudo apt-get install chromium` for the page tests")
+        return
+    run("apt-get", "update", "-qq", check=False)
+    run("apt-get", "install", "-y", "-qq", "chromium", check=False)
+
+
 def main(argv):
     if argv[:1] == ["test"]:
         install("requirements-dev.txt")
+        install_chromium()
         sys.exit(run(PYTHON, "-m", "pytest", *argv[1:], check=False))
     install("requirements.txt")
     write_secrets(Path(os.environ.get("MT5BOT_ENV_FILE", ROOT / ".env")))
