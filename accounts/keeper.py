@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts import terminals
 from accounts.models import Account, Desired, Kind, TerminalStatus, Transport
 from ea import protocol
+from mapping import symbols as broker_symbols
 
 log = logging.getLogger("mt5bot.supervisor")
 
@@ -112,6 +113,8 @@ class TerminalKeeper:
         self.retry_at = {}  # login -> (monotonic, next delay)
         self.heartbeats = {}  # login -> (mtime, data)
         self.saved_at = {}  # login -> monotonic of the last heartbeat save
+        self.symbol_files = {}  # login -> (mtime_ns, size) of the list stored
+        self.wants_symbols = broker_symbols.Wants()
 
     def adopt(self):
         """Terminals a previous supervisor started keep running: their
@@ -151,6 +154,8 @@ class TerminalKeeper:
         elif ref is None and account.desired == Desired.RUNNING:
             ref = self.maybe_launch(account)
         self.record(account, ref)
+        if account.transport == Transport.FILE:
+            self.sync_symbols(account)
 
     def should_stop(self, account, ref):
         if account.desired == Desired.STOPPED:
@@ -254,6 +259,25 @@ class TerminalKeeper:
                 data = cached[1] if cached else None
             self.heartbeats[login] = (mtime, data)
         return self.heartbeats[login][1], max(0.0, time.time() - mtime)
+
+    def sync_symbols(self, account):
+        """Store the terminal's symbol list when its file changes (a stat per
+        pass; parsed only then), and ask for one when fetching is on and the
+        account has none or wants a fresh one."""
+        folder = protocol.files_dir(settings.MT5_INSTANCES_DIR, account.login)
+        path = folder / protocol.SYMBOLS
+        try:
+            stat = path.stat()
+        except OSError:
+            stat = None
+        seen = stat and (stat.st_mtime_ns, stat.st_size)
+        if seen and self.symbol_files.get(account.login) != seen:
+            # Remembered after storing: a database error retries next pass.
+            if broker_symbols.store_file(account, path):
+                self.wants_symbols.stored(account)
+            self.symbol_files[account.login] = seen
+        if settings.SYMBOL_FETCH_ENABLED and self.wants_symbols(account):
+            broker_symbols.request(folder)
 
     def stop_all(self):
         """At shutdown: terminate every terminal we know, wait, kill the rest."""

@@ -4,8 +4,8 @@ ones that expired, and keep each account's terminal in the state asked for.
 
 `manage.py supervise` runs it in its own process (`run`); `manage.py serve`
 runs the same passes inside the server, on the webhook's thread (see
-`mt5bot/embedded.py`). Each pass drains one kind of work at a time, one unit
-per step, and one bad unit never stops the loop.
+`mt5bot/embedded.py`). Each pass drains one kind of work at a time, and one
+bad unit never stops the loop.
 """
 
 import logging
@@ -14,7 +14,7 @@ import select
 import time
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from accounts.keeper import TerminalKeeper
@@ -98,13 +98,15 @@ class Worker:
         Queued commands are looked up when the web process wakes us and on a
         slower database poll (the fallback); result files on every pass.
         """
-        close_old_connections()
+        if not connection.in_atomic_block:  # a test's transaction, say
+            close_old_connections()
         worked = False
         if force or self.every("accounts", 1.0):
             self.guard("accounts", self.refresh_accounts)
         if woken or force or self.every("deliver", settings.SUPERVISOR_DB_POLL):
             worked |= self.drain(self.deliver_batch)
-        worked |= self.drain(self.ingest_all)
+        if force or self.every("ingest", self.poll):
+            worked |= self.drain(self.ingest_all)
         if force or self.every("settle", 0.5):
             worked |= bool(self.guard("settle", delivery.settle_unanswered))
             self.guard("expire", self.expire_queued)

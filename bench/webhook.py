@@ -2,10 +2,15 @@
 
     .venv/bin/python bench/webhook.py [--requests 2000] [--concurrency 1 8]
                                       [--workers N] [--client process|thread]
+                                      [--supervisor]
 
 Fresh TCP connection per request (as TradingView connects), floor and ours
 alternating per concurrency level, our server on a fresh SQLite database whose
-rows are compared with the answers. Context: ../shared/reference/performance.md
+rows are compared with the answers. Our server runs without its embedded
+supervisor (`serve --no-supervisor`), so that intake is measured alone;
+--supervisor keeps it (the loss check counts every command queued at intake,
+whatever happened to it since).
+Context: ../shared/reference/performance.md
 """
 
 import argparse
@@ -50,6 +55,11 @@ def parse_args(argv=None):
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8])
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--client", choices=["process", "thread"], default="process")
+    parser.add_argument(
+        "--supervisor",
+        action="store_true",
+        help="keep serve's embedded supervisor (it delivers the commands)",
+    )
     return parser.parse_args(argv)
 
 
@@ -89,12 +99,24 @@ def manage(env, *args):
     return done.stdout
 
 
-def workers_flag(env, workers):
+def workers_flag(serve_help, workers):
     if workers is None:
         return []
-    if "--workers" in manage(env, "serve", "--help"):
+    if "--workers" in serve_help:
         return ["--workers", str(workers)]
     print(f"note: `manage.py serve` has no --workers; ignoring --workers {workers}")
+    return []
+
+
+def supervisor_flag(serve_help, keep):
+    """--no-supervisor when serve has it and it was not asked to keep it."""
+    if keep:
+        print("note: measuring with serve's embedded supervisor (--supervisor)")
+        return []
+    if "--no-supervisor" in serve_help:
+        print("note: measuring intake alone (serve --no-supervisor)")
+        return ["--no-supervisor"]
+    print("note: `manage.py serve` has no --no-supervisor; measuring it as it is")
     return []
 
 
@@ -300,7 +322,8 @@ def print_targets(rows, lost):
 def db_counts(tmp):
     path = tmp / "mt5bot.sqlite3"
     with contextlib.closing(sqlite3.connect(path, timeout=30)) as db:
-        queued = "SELECT count(*) FROM history_command WHERE status = 'queued'"
+        # Queued at intake, whatever the supervisor did with them since.
+        queued = "SELECT count(*) FROM history_command WHERE queued_at IS NOT NULL"
         accepted = "SELECT count(*) FROM signals_signal WHERE outcome = 'accepted'"
         return db.execute(queued).fetchone()[0], db.execute(accepted).fetchone()[0]
 
@@ -340,7 +363,9 @@ def bench(args, tmp):
     manage(env, "setup")  # migrates, adds the paper demo account 1123456
     manage(env, "shell", "-c", CREATE_SECOND)
     serve = ["manage.py", "serve", "--host", HOST, "--port", str(free_port())]
-    ours = [PYTHON, *serve, *workers_flag(env, args.workers)]
+    serve_help = manage(env, "serve", "--help")
+    serve += workers_flag(serve_help, args.workers)
+    ours = [PYTHON, *serve, *supervisor_flag(serve_help, args.supervisor)]
     floor = [PYTHON, "-m", "daphne", "-v", "0", "-b", HOST, "--port", str(free_port())]
     floor.append("bench.bare_asgi:application")
     health = ("GET", "/webhook/health", b"")

@@ -1,25 +1,49 @@
 """Which broker symbol an alert's symbol means on one account.
 
-For now the symbol passes through unchanged, marked as not checked against the
-broker's list; the symbol-mapping issue fills this in.
+`resolve` is intake's entry point (signals/intake.py `prepare`): the
+`Resolution`'s `how` goes to `Command.symbol_match`, an `Unresolvable`'s
+detail to the rejection's reason. The rules are in `matching`, the per-process
+cache in `catalog`; `explain` is for people (the admin's "try a symbol" and
+`manage.py mappings resolve`) and always reads the database afresh.
 """
 
 from dataclasses import dataclass
 
+from django.conf import settings
 
-@dataclass(frozen=True)
-class Resolution:
-    symbol: str
-    how: str
+from mapping import catalog
+from mapping.matching import Resolution, Unresolvable
 
-
-class Unresolvable(Exception):
-    """No instrument on this account's broker is the one the alert means."""
-
-    def __init__(self, detail):
-        super().__init__(detail)
-        self.detail = detail
+__all__ = ["Resolution", "Unresolvable", "explain", "resolve"]
 
 
 def resolve(account, symbol):
-    return Resolution(symbol=symbol, how="unchecked")
+    """The Resolution of `symbol` on `account`, or raise Unresolvable."""
+    return catalog.entry(account).resolve(symbol, settings.FUZZY_MATCH_THRESHOLD)
+
+
+@dataclass(frozen=True)
+class Explained:
+    account: object
+    listed: int | None  # symbols on the broker's stored list; None: not known
+    symbol: str = ""
+    how: str = ""
+    refused: str = ""
+
+
+def explain(symbol, accounts):
+    """What `symbol` resolves to on each account, as `Explained` rows."""
+    threshold = settings.FUZZY_MATCH_THRESHOLD
+    accounts = list(accounts)
+    entries = catalog.load_many([account.pk for account in accounts])
+    rows = []
+    for account in accounts:
+        found = entries[account.pk]
+        listed = len(found.index) if found.index is not None else None
+        try:
+            resolution = found.resolve(symbol, threshold)
+        except Unresolvable as exc:
+            rows.append(Explained(account, listed, refused=exc.detail))
+        else:
+            rows.append(Explained(account, listed, resolution.symbol, resolution.how))
+    return rows

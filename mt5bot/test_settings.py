@@ -10,3 +10,9 @@ os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="mt5bot-test-"))
 os.environ.setdefault("STATIC_ROOT", os.environ["DATA_DIR"])
 
 from mt5bot.settings import *  # noqa: F403
+
+# The manifest storage needs collectstatic; admin pages render in tests without.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -50,9 +50,7 @@ def run_workers(host, port, count, argv, cwd, supervise=True):
         for _ in range(count)
     ]
     if supervise:
-        children.append(
-            subprocess.Popen([sys.executable, "manage.py", "supervise"], cwd=cwd)
-        )
+        children.append(start_supervisor(cwd))
     stopping = []
 
     def stop(signum, frame):
@@ -69,10 +67,31 @@ def run_workers(host, port, count, argv, cwd, supervise=True):
     return 0 if stopping else 1
 
 
+def start_supervisor(cwd):
+    """`manage.py supervise` as a child: the web process wakes it over
+    loopback UDP. In its own process group on Windows, so that Ctrl-Break
+    reaches it alone and it stops its terminals in order."""
+    flags = {}
+    if os.name == "nt":
+        flags["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "supervise"], cwd=cwd, **flags
+    )
+
+
+def ask_to_stop(child):
+    """SIGTERM on POSIX; on Windows terminate() would kill without letting
+    the supervisor stop its terminals, so it gets Ctrl-Break instead."""
+    if os.name == "nt":
+        os.kill(child.pid, signal.CTRL_BREAK_EVENT)
+    else:
+        child.terminate()
+
+
 def stop_children(children, timeout=10):
     for child in children:
         if child.poll() is None:
-            child.terminate()
+            ask_to_stop(child)
     deadline = time.monotonic() + timeout
     for child in children:
         try:

@@ -14,6 +14,7 @@ from accounts.models import Account, volume_for
 from history import wake
 from history.models import Command, Status
 from mapping.resolver import Unresolvable, resolve
+from signals import fastsql
 from signals.alerts import OPENING, parse_alert
 from signals.errors import PayloadError
 from signals.models import Outcome, Signal
@@ -36,6 +37,17 @@ COMMAND_FIELDS = [
     "close_first",
     "include_manual",
 ]
+# What prepare() reads of an account. Anything else still loads on first use,
+# at one query each time, so keep this in step with prepare().
+ACCOUNT_FIELDS = (
+    "login",
+    "enabled",
+    "trading_paused",
+    "magic",
+    "volume_multiplier",
+    "max_volume",
+    "allowed_symbols",
+)
 
 
 def new_signal(body, content_type, source_ip):
@@ -106,13 +118,13 @@ def fan_out(signal, alert):
             signal.idempotency_key = None
         try:
             with transaction.atomic():
-                signal.save()
+                fastsql.save_new(signal)
         except IntegrityError:
             signal.pk = None
             return record_duplicate(signal, find_original(signal, keyed=True))
         for command in commands:
             command.signal = signal
-        Command.objects.bulk_create(commands)
+        fastsql.insert(commands)
         if queued:
             transaction.on_commit(wake.notify)
     return signal.http_status, reply(signal, alert, commands)
@@ -161,7 +173,8 @@ def build_commands(signal, alert):
     if alert.accounts == ["all"]:
         targets = {a.login: a for a in Account.objects.filter(enabled=True)}
     else:
-        targets = Account.objects.by_login(alert.accounts)
+        found = fastsql.select_in(Account, "login", alert.accounts, ACCOUNT_FIELDS)
+        targets = {account.login: account for account in found}
     logins = list(targets) if alert.accounts == ["all"] else alert.accounts
     return [command_for(alert, login, targets.get(login), now) for login in logins]
 

@@ -251,10 +251,21 @@ def test_a_broker_refusal_comes_back_with_its_retcode(bridge):
     assert refused["status_code"] == "retcode_10016" and refused["result_message"]
     assert len(bridge.broker(HEDGING_B)["positions"]) == 1
 
-    unknown = bridge.alert(
-        account_number=NETTING, action="BUY", symbol="NOSUCH", volume=0.1
-    )[NETTING]
-    assert unknown["status"] == "rejected" and bridge.broker(NETTING)["positions"] == []
+    # The supervisor stores each paper terminal's symbol list; an instrument
+    # the broker lacks is refused at intake, naming the closest, never sent.
+    listed = (
+        "SELECT 1 FROM mapping_symbollist l JOIN accounts_account a "
+        "ON a.id = l.account_id WHERE a.login = ? AND l.stored_at IS NOT NULL"
+    )
+    bridge.wait_for(lambda: bridge.query(listed, [NETTING]), "the symbol list")
+    alert = {"account_number": NETTING, "action": "BUY", "symbol": "NOSUCH"}
+    status, answer = request(
+        bridge.port, "POST", f"/webhook/{TOKEN}", json.dumps({**alert, "volume": 0.1})
+    )
+    unknown = json.loads(answer)["accounts"][0]
+    assert status == 400 and unknown["error"] == "symbol_not_found", answer
+    assert "closest: " in unknown["detail"]
+    assert bridge.broker(NETTING)["positions"] == []
 
 
 def only(items, ticket):
