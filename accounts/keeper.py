@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts import terminals
 from accounts.models import Account, Desired, Kind, TerminalStatus, Transport
 from ea import protocol
+from history import live
 from mapping import symbols as broker_symbols
 
 log = logging.getLogger("mt5bot.supervisor")
@@ -33,6 +34,10 @@ CHECK_EVERY, CHECK_BUDGET = 1.0, 0.002
 
 def terminal_status(account, running, heartbeat, heartbeat_age, started_age):
     """(status, reason) from what the supervisor can see. Pure."""
+    if account.desired == Desired.STOPPED and not running:
+        # Asked to stop and gone: say so now, not when the last heartbeat
+        # it wrote has gone stale.
+        return TerminalStatus.STOPPED, ""
     fresh = heartbeat is not None and heartbeat_age <= settings.HEARTBEAT_STALE_AFTER
     if fresh:
         problem = heartbeat_problem(account, heartbeat)
@@ -195,6 +200,7 @@ class TerminalKeeper:
             log.exception("could not start the terminal of %s", login)
             return None
         log.info("started the terminal of %s (pid %s)", login, ref.pid)
+        live.account_changed(login)
         return ref
 
     def record(self, account, ref):
@@ -220,6 +226,7 @@ class TerminalKeeper:
             account.status_changed_at = timezone.now()
         if changed and account.transport == Transport.HTTP:
             account.save(update_fields=["status", "status_reason", "status_changed_at"])
+            live.account_changed(account.login)
         elif changed or self.heartbeat_due(account.login, heartbeat):
             account.heartbeat = heartbeat
             account.heartbeat_at = (
@@ -235,6 +242,7 @@ class TerminalKeeper:
                     "heartbeat_at",
                 ]
             )
+            live.account_changed(account.login)
 
     def heartbeat_due(self, login, heartbeat):
         last = self.saved_at.get(login)
@@ -289,8 +297,11 @@ class TerminalKeeper:
             if not wait(ref, max(0.1, deadline - time.monotonic())):
                 kill(ref)
                 wait(ref, 5.0)
-        Account.objects.filter(pid__isnull=False).update(
+        stopped = Account.objects.filter(pid__isnull=False)
+        logins = list(stopped.values_list("login", flat=True))
+        stopped.update(
             status=TerminalStatus.STOPPED,
             status_reason="stopped with the supervisor",
             status_changed_at=timezone.now(),
         )
+        live.accounts_changed(logins)

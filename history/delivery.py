@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ea import protocol
+from history import live
 from history.models import Command, Status
 
 log = logging.getLogger("mt5bot.delivery")
@@ -53,23 +54,24 @@ def deliver_many(commands, now=None):
     terminal never executes an id twice (ea/PROTOCOL.md §3, step 4).
     """
     now = now or timezone.now()
-    live = []
+    fresh = []
     for command in commands:
         if command.expires_at and command.expires_at <= now:
             expire_queued(command, now)
         else:
-            live.append(command)
-    if not live:
+            fresh.append(command)
+    if not fresh:
         return 0
     with transaction.atomic():
-        claimed = set(Command.objects.claim([c.pk for c in live]))
-        written = [c for c in live if c.pk in claimed and write(c)]
+        claimed = set(Command.objects.claim([c.pk for c in fresh]))
+        written = [c for c in fresh if c.pk in claimed and write(c)]
         if written:
             Command.objects.filter(pk__in=[c.pk for c in written]).update(
                 delivered_at=timezone.now()
             )
     for command in written:
         log.info("delivered %s to %s", command.file_name, command.account_login)
+    live.commands_changed([c.pk for c in written])
     return len(written)
 
 
@@ -242,6 +244,7 @@ def reconcile_claimed():
         if not seen_by_terminal(folder, command) and not write(command):
             continue
         command.mark_delivered()
+        live.commands_changed([command.pk])
         count += 1
     return count
 

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from accounts.models import Account
 from accounts.validators import is_valid_login
 from ea import protocol
-from history import delivery
+from history import delivery, live
 from history.models import Command
 
 log = logging.getLogger("mt5bot.delivery")
@@ -72,6 +72,7 @@ class CommandsView(EAView):
                 delivery.expire_queued(command, now)
             elif command.claim():
                 command.mark_delivered(now)
+                live.commands_changed([command.pk])
                 log.info("handed %s to %s over HTTP", command.file_name, login)
                 return Response(command.as_protocol())
         return Response(status=204)
@@ -99,4 +100,5 @@ class HeartbeatView(EAView):
         account.heartbeat = self.flat_body()
         account.heartbeat_at = timezone.now()
         account.save(update_fields=["heartbeat", "heartbeat_at"])
+        live.account_changed(login)
         return Response(status=204)

@@ -1,10 +1,12 @@
 import uuid
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.db import connection, models, transaction
 from django.utils import timezone
 
 from ea import protocol
+from history import live
 
 
 class Action(models.TextChoices):
@@ -247,6 +249,7 @@ class Command(models.Model):
         if moved:
             for name, value in values.items():
                 setattr(self, name, value)
+            transaction.on_commit(partial(live.commands_changed, [self.pk]))
         return bool(moved)
 
     def record_result(self, result, now=None):

@@ -10,6 +10,20 @@ import django
 
 django.setup(set_prefix=False)
 
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from history.urls import websocket_urlpatterns  # noqa: E402
 from mt5bot.handlers import LaneASGIHandler  # noqa: E402
 
-application = ProtocolTypeRouter({"http": LaneASGIHandler()})
+application = ProtocolTypeRouter(
+    {
+        "http": LaneASGIHandler(),
+        # Sessions and users as on the pages; a page from another origin
+        # cannot open the socket with the trader's cookie.
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        ),
+    }
+)

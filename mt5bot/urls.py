@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from history import ea_api
 from signals.health import health, webhook_health
@@ -12,5 +12,7 @@ urlpatterns = [
     path("api/ea/<str:login>/commands", ea_api.CommandsView.as_view()),
     path("api/ea/<str:login>/results", ea_api.ResultsView.as_view()),
     path("api/ea/<str:login>/heartbeat", ea_api.HeartbeatView.as_view()),
+    path("api/", include("mt5bot.api.urls")),
     path("admin/", admin.site.urls),
+    path("", include("history.urls")),
 ]

@@ -1,13 +1,22 @@
 from django.contrib import admin
+from django.db.models import Count
 
-from history.admin import ReadOnlyAdmin
+from history.admin import ReadOnlyAdmin, pretty
 from history.models import Command
 from signals.models import Signal
 
 
 class CommandInline(admin.TabularInline):
     model = Command
-    fields = ["account_login", "action", "symbol", "volume", "status", "status_reason"]
+    fields = [
+        "account_login",
+        "action",
+        "symbol",
+        "volume",
+        "status",
+        "status_code",
+        "status_reason",
+    ]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -25,8 +34,55 @@ class SignalAdmin(ReadOnlyAdmin):
         "outcome",
         "http_status",
         "rejection_code",
+        "command_count",
         "source_ip",
     ]
-    list_filter = ["outcome", "format", "rejection_code"]
-    search_fields = ["raw_body", "idempotency_key"]
+    list_filter = ["outcome", "format", "rejection_code", "received_at"]
+    search_fields = ["raw_body", "=idempotency_key"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "received_at",
+                    "outcome",
+                    "http_status",
+                    "rejection_code",
+                    "rejection_reason",
+                    "rejection_field",
+                    "duplicate_of",
+                ]
+            },
+        ),
+        (
+            "Request",
+            {
+                "fields": [
+                    "source_ip",
+                    "content_type",
+                    "format",
+                    "idempotency_key",
+                    "body_hash",
+                    "raw_payload",
+                    "parsed_json",
+                ]
+            },
+        ),
+    ]
+    readonly_fields = ["raw_payload", "parsed_json"]
     inlines = [CommandInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(Count("commands"))
+
+    @admin.display(description="commands", ordering="commands__count")
+    def command_count(self, obj):
+        return obj.commands__count
+
+    @admin.display(description="raw payload")
+    def raw_payload(self, obj):
+        return pretty(obj.raw_body)
+
+    @admin.display(description="parsed")
+    def parsed_json(self, obj):
+        return "-" if obj.parsed is None else pretty(obj.parsed)

@@ -40,7 +40,7 @@ def health(request):
 
 
 def supervisor_state():
-    """"running", "gone" (one ran and stopped beating), or "none" yet."""
+    """Whether a supervisor is "running", "gone" (it stopped beating) or "none"."""
     if Supervisor.objects.alive().exists():
         return "running"
     return "gone" if Supervisor.objects.exists() else "none"

@@ -5,13 +5,14 @@ one Command per target account, in a single transaction, or store why not.
 
 import hashlib
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import Account, volume_for
-from history import wake
+from history import live, wake
 from history.models import Command, Status
 from mapping.resolver import Unresolvable, resolve
 from signals import fastsql
@@ -92,6 +93,7 @@ def refuse(signal, error):
     signal.rejection_reason = error.detail.replace("\x00", "\ufffd")
     signal.rejection_field = (error.field or "").replace("\x00", "\ufffd")[:100]
     signal.save()
+    transaction.on_commit(partial(live.signal_changed, signal.pk))
     return error.status, {**error.as_dict(), "signal": signal.pk}
 
 
@@ -127,6 +129,7 @@ def fan_out(signal, alert):
         fastsql.insert(commands)
         if queued:
             transaction.on_commit(wake.notify)
+        transaction.on_commit(partial(live.signal_changed, signal.pk))
     return signal.http_status, reply(signal, alert, commands)
 
 
@@ -158,6 +161,7 @@ def record_duplicate(signal, original):
     signal.duplicate_of = original
     signal.idempotency_key = None
     signal.save()
+    transaction.on_commit(partial(live.signal_changed, signal.pk))
     commands = list(original.commands.order_by("id"))
     return 200, {
         "status": "duplicate",

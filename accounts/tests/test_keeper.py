@@ -64,13 +64,17 @@ def test_it_calls_online_only_what_its_heartbeat_proves(
 def test_it_calls_a_stopped_account_stopped(account):
     account.desired = "stopped"
     assert terminal_status(account, False, None, None, None) == ("stopped", "")
+    # at once, not when the heartbeat it left behind goes stale
+    assert terminal_status(account, False, GOOD, 1.0, None) == ("stopped", "")
+    # still running though asked to stop: what it reports
+    assert terminal_status(account, True, GOOD, 1.0, 100.0) == ("online", "")
 
 
 def test_it_reads_the_heartbeat_file_and_records_the_status(account):
     folder = protocol.files_dir(account.instance_dir().parent, account.login)
     folder.mkdir(parents=True)
     protocol.write_atomic(folder, protocol.HEARTBEAT, {**GOOD, "balance": 1000.5})
-    account.desired = "stopped"  # nothing to start: only the reading is tested
+    account.kind = "mt5"  # nothing this Linux keeper may start: only reading
     account.save()
     TerminalKeeper().check_one(account)
     account.refresh_from_db()

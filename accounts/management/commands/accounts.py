@@ -10,75 +10,25 @@ owns the processes, so it starts or stops the terminal itself and says so.
 import sys
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import IntegrityError
 from django.utils import timezone
 
-from accounts import instances, terminals
-from accounts.models import Account, Desired, Kind, MarginMode, Supervisor, Transport
-from accounts.models import TerminalStatus as Status
-from accounts.validators import is_valid_login
-
-POLL_SECONDS = 0.2
-NO_SUPERVISOR = (
-    "no supervisor is running, so nothing delivers its commands until "
-    "`manage.py supervise` (or `serve`) runs"
+from accounts import operations, terminals
+from accounts.models import Account, Kind, MarginMode, Transport
+from accounts.operations import (  # noqa: F401 - default_kind is tested here
+    default_kind,
+    describe,
+    is_online,
+    is_stopped,
+    live_supervisor,
+    restarted_since,
 )
 
 
-def default_kind():
-    """Real MetaTrader 5 where it can run and is configured, else paper."""
-    on_mt5 = settings.MT5_MAIN_PATH and terminals.on_windows()
-    return Kind.MT5 if on_mt5 else Kind.PAPER
-
-
-def default_transport():
-    method = settings.TRADING_METHOD.lower()
-    return method if method in Transport.values else Transport.FILE
-
-
-def live_supervisor():
-    return Supervisor.objects.alive().first()
-
-
 def wait_for(account, done, timeout):
-    """Re-read the account until done(account) or `timeout` seconds pass."""
-    deadline = time.monotonic() + timeout
-    while True:
-        account.refresh_from_db()
-        if done(account):
-            return True
-        left = deadline - time.monotonic()
-        if left <= 0:
-            return False
-        time.sleep(min(POLL_SECONDS, left))
-
-
-def is_online(account):
-    return account.status == Status.ONLINE
-
-
-def is_stopped(account):
-    return account.status == Status.STOPPED
-
-
-def restarted_since(requested_at):
-    """Done when online on a terminal started after the request (the supervisor
-    restarts a terminal whose process predates restart_requested_at)."""
-    requested = requested_at.timestamp()
-
-    def done(account):
-        fresh = account.pid_created is not None and account.pid_created >= requested
-        return is_online(account) and fresh
-
-    return done
-
-
-def describe(account):
-    reason = f" ({account.status_reason})" if account.status_reason else ""
-    pid = f", pid {account.pid}" if account.pid else ""
-    return f"{account.status}{pid}{reason}"
+    # Through this module's `time`, so a test can act as the supervisor while
+    # the command sleeps.
+    return operations.wait_for(account, done, timeout, clock=time)
 
 
 def format_age(seconds):
@@ -215,106 +165,58 @@ class Command(BaseCommand):
     def say(self, account, text):
         self.stdout.write(f"{account.login}: {text}")
 
+    def run(self, operation, *args, **kwargs):
+        try:
+            return operation(*args, **kwargs)
+        except operations.OperationError as exc:
+            raise CommandError(str(exc)) from exc
+
     # --- add -----------------------------------------------------------------
 
     def add(self, login, nickname, kind, margin_mode, no_start, wait, transport, **_):
-        if not is_valid_login(login):
-            raise CommandError(
-                f"{login!r} is not an account number (1 to 20 digits, not "
-                "starting with 0); nothing was created."
-            )
-        if Account.objects.filter(login=login).exists():
-            raise CommandError(f"Account {login} already exists.")
-        kind = kind or default_kind()
+        progress = ProgressBar(self.stderr)
         try:
-            if kind == Kind.MT5:
-                instances.main_terminal(settings.MT5_MAIN_PATH)
-            folder = instances.instance_dir(settings.MT5_INSTANCES_DIR, login)
-        except instances.InstanceError as exc:
-            raise CommandError(f"{exc} Nothing was created.") from None
-        transport = transport or default_transport()
-        account = self.create_account(login, nickname, kind, margin_mode, transport)
-        created = self.create_instance(account, had_folder=folder.exists())
-        self.say(account, f"added a {kind} account in {created.folder}.")
-        self.report_copy(account, created)
+            added = self.run(
+                operations.add_account,
+                login,
+                nickname,
+                kind=kind,
+                margin_mode=margin_mode,
+                transport=transport,
+                progress=progress,
+            )
+        finally:
+            progress.close()
+        account = added.account
+        self.say(account, f"added a {account.kind} account in {added.instance.folder}.")
+        for note in added.notes():
+            self.say(account, note)
         if no_start:
             self.say(account, "not started (--no-start).")
             return
         self.start(account, wait)
 
-    def create_account(self, login, nickname, kind, margin_mode, transport):
-        # Created stopped: a running supervisor must not start a terminal whose
-        # folder is still being copied.
-        try:
-            return Account.objects.create(
-                login=login,
-                nickname=nickname,
-                kind=kind,
-                margin_mode=margin_mode,
-                transport=transport,
-                desired=Desired.STOPPED,
-            )
-        except IntegrityError:
-            raise CommandError(f"Account {login} already exists.") from None
-
-    def create_instance(self, account, had_folder):
-        progress = ProgressBar(self.stderr)
-        try:
-            return instances.create_instance(account, progress=progress)
-        except (instances.InstanceError, OSError, KeyboardInterrupt) as exc:
-            account.delete()
-            if not had_folder:
-                try:
-                    instances.delete_instance(settings.MT5_INSTANCES_DIR, account.login)
-                except (instances.InstanceError, OSError) as cleanup:
-                    self.stderr.write(f"Could not remove the partial copy: {cleanup}")
-            reason = exc if str(exc) else "interrupted"
-            raise CommandError(
-                f"{account.login}: {reason}; nothing was created."
-            ) from exc
-        finally:
-            progress.close()
-
-    def report_copy(self, account, created):
-        if account.kind != Kind.MT5:
-            return
-        if created.reused:
-            self.say(account, "its folder already held an installation: kept it.")
-        if created.ea_files:
-            self.say(account, f"EA installed: {', '.join(created.ea_files)}.")
-        else:
-            self.say(account, "no EA found in ea/ (*.ex5, *.mq5): none installed.")
-        if created.skipped:
-            names = ", ".join(str(path) for path in created.skipped)
-            self.say(account, f"skipped files in use by the main terminal: {names}")
-
     # --- start / stop / restart ---------------------------------------------------
 
     def start(self, account, wait, **_):
-        account.desired = Desired.RUNNING
-        account.save(update_fields=["desired"])
-        supervisor = live_supervisor()
-        if supervisor is None:
-            return self.start_here(account)
-        self.await_supervisor(account, "start", is_online, wait)
+        done = self.run(operations.start, account)
+        self.report(account, done, "start", is_online, wait)
 
     def stop(self, account, wait, **_):
-        account.desired = Desired.STOPPED
-        account.save(update_fields=["desired"])
-        if live_supervisor() is None:
-            return self.stop_here(account)
-        self.await_supervisor(account, "stop", is_stopped, wait)
+        done = self.run(operations.stop, account)
+        self.report(account, done, "stop", is_stopped, wait)
 
     def restart(self, account, wait, **_):
-        if live_supervisor() is None:
-            account.desired = Desired.RUNNING
-            account.save(update_fields=["desired"])
-            self.stop_here(account)
-            return self.start_here(account)
-        requested_at = timezone.now()
-        account.desired, account.restart_requested_at = Desired.RUNNING, requested_at
-        account.save(update_fields=["desired", "restart_requested_at"])
-        self.await_supervisor(account, "restart", restarted_since(requested_at), wait)
+        done = self.run(operations.restart, account)
+        finished = done.by_supervisor and restarted_since(account.restart_requested_at)
+        self.report(account, done, "restart", finished, wait)
+
+    def report(self, account, done, verb, finished, wait):
+        if done.by_supervisor:
+            self.await_supervisor(account, verb, finished, wait)
+            return
+        for line in done.lines:
+            self.say(account, line)
 
     def await_supervisor(self, account, verb, done, wait):
         if wait_for(account, done, wait):
@@ -327,50 +229,12 @@ class Command(BaseCommand):
         )
         return False
 
-    def start_here(self, account):
-        if terminals.alive(account):
-            self.say(account, f"already running, pid {account.pid}.")
-            return
-        try:
-            ref = terminals.launch(account)
-        except (terminals.TerminalError, instances.InstanceError, OSError) as exc:
-            terminals.set_status(account, Status.OFFLINE, f"start failed: {exc}")
-            raise CommandError(f"{account.login}: {exc}") from exc
-        terminals.set_status(account, Status.STARTING, "started without a supervisor")
-        self.say(
-            account,
-            f"started its {account.kind} terminal, pid {ref.pid}; {NO_SUPERVISOR}.",
-        )
-
-    def stop_here(self, account):
-        outcome = terminals.stop_account(account)
-        terminals.set_status(account, Status.STOPPED, "")
-        self.say(account, f"terminal {outcome} (no supervisor running: stopped here).")
-        return outcome
-
     # --- remove / list --------------------------------------------------------------
 
     def remove(self, account, wait, keep_files, yes, **_):
         if not yes:
             self.confirm(account, keep_files)
-        account.desired = Desired.STOPPED
-        account.save(update_fields=["desired"])
-        if live_supervisor() and not self.await_supervisor(
-            account, "stop", is_stopped, wait
-        ):
-            raise CommandError(
-                f"{account.login}: its terminal still runs; not removed."
-            )
-        outcome = terminals.stop_account(account)
-        if not keep_files:
-            try:
-                instances.delete_instance(settings.MT5_INSTANCES_DIR, account.login)
-            except (instances.InstanceError, OSError) as exc:
-                raise CommandError(
-                    f"{account.login}: could not delete its folder ({exc}); "
-                    "the account is kept, stopped."
-                ) from exc
-        account.delete()
+        outcome = self.run(operations.remove, account, keep_files, wait)
         kept = "its folder is kept" if keep_files else "its folder is deleted"
         self.say(account, f"removed (terminal {outcome}; {kept}; history kept).")
 

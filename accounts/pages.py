@@ -1,0 +1,226 @@
+"""
+The dashboard: every account with its terminal's live state, the actions on
+it, adding one, the webhook URL, and the latest alerts.
+
+Actions go through `accounts.operations`, the one implementation behind
+`manage.py accounts` and the API: the page records what the trader wants and
+the supervisor makes it so; the page hears back through the live updates.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import operations, terminals
+from accounts.models import Account, Desired, Kind
+from accounts.validators import validate_login
+from history import live
+from history.pages import recent_signals, signal_row, stamp
+
+DELETE_WAIT = 10.0
+
+
+class AddAccountForm(forms.Form):
+    login = forms.CharField(
+        label="Account number",
+        max_length=20,
+        validators=[validate_login],
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "size": 14}
+        ),
+    )
+    nickname = forms.CharField(max_length=100, required=False)
+
+    def clean_login(self):
+        login = self.cleaned_data["login"]
+        if Account.objects.filter(login=login).exists():
+            raise ValidationError(f"Account {login} already exists.")
+        return login
+
+
+# --- rows -----------------------------------------------------------------------
+
+
+def figure(value):
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:,.2f}"
+    return ""
+
+
+def count(value):
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def account_row(account):
+    """An account as plain data: the JSON a live update carries and the
+    context its dashboard row renders from."""
+    beat = account.heartbeat if isinstance(account.heartbeat, dict) else {}
+    running = account.desired == Desired.RUNNING
+    return {
+        "login": account.login,
+        "nickname": account.nickname,
+        "kind": account.kind,
+        "live": account.kind == Kind.MT5,
+        "margin_mode": account.margin_mode,
+        "transport": account.transport,
+        "desired": account.desired,
+        "status": account.status,
+        "status_reason": account.status_reason,
+        "status_changed_at": stamp(account.status_changed_at),
+        "enabled": account.enabled,
+        "trading_paused": account.trading_paused,
+        "heartbeat_at": stamp(account.heartbeat_at),
+        "balance": figure(beat.get("balance")),
+        "equity": figure(beat.get("equity")),
+        "currency": str(beat.get("currency") or ""),
+        "positions": count(beat.get("positions")),
+        "orders": count(beat.get("orders")),
+        "server": str(beat.get("server") or ""),
+        "running": running,
+        "pid": account.pid,
+        # Bringing a window forward only means something on the desktop the
+        # server runs on, and only Windows has MT5 windows.
+        "can_open": terminals.on_windows() and account.kind == Kind.MT5 and running,
+    }
+
+
+def account_rows(logins=None, request=None):
+    """Rows with their HTML fragment; a login with no account any more
+    comes back as {"login": ..., "deleted": True}."""
+    accounts = Account.objects.all()
+    if logins is not None:
+        accounts = accounts.filter(login__in=logins)
+    rows = []
+    for account in accounts:
+        row = account_row(account)
+        row["html"] = render_to_string(
+            "accounts/_account.html", {"row": row}, request=request
+        )
+        rows.append(row)
+    found = {row["login"] for row in rows}
+    missing = sorted(set(logins or ()) - found)
+    return rows + [{"login": login, "deleted": True} for login in missing]
+
+
+# --- views ----------------------------------------------------------------------
+
+
+def show(request, form=None, status=200):
+    return render(
+        request,
+        "accounts/dashboard.html",
+        {
+            "accounts": [account_row(a) for a in Account.objects.all()],
+            "form": form or AddAccountForm(),
+            "recent": [signal_row(s) for s in recent_signals()],
+            "webhook_masked": webhook_url(masked=True),
+            "supervisor": operations.live_supervisor(),
+            "cursor": stamp(timezone.now()),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    return show(request)
+
+
+@login_required
+@require_POST
+def add(request):
+    form = AddAccountForm(request.POST)
+    if not form.is_valid():
+        return show(request, form, status=400)
+    login = form.cleaned_data["login"]
+    try:
+        added = operations.add_account(login, form.cleaned_data["nickname"])
+        done = operations.start(added.account)
+    except operations.OperationError as exc:
+        form.add_error(None, str(exc))
+        return show(request, form, status=400)
+    finally:
+        live.account_changed(login)
+    text = " ".join(
+        [f"added a {added.account.kind} account;", done.detail, *added.notes()]
+    )
+    messages.success(request, f"{login}: {text}")
+    return redirect("dashboard")
+
+
+def start(request, account):
+    return operations.start(account).detail
+
+
+def stop(request, account):
+    return operations.stop(account).detail
+
+
+def restart(request, account):
+    return operations.restart(account).detail
+
+
+def focus(request, account):
+    try:
+        terminals.focus(account)
+    except terminals.TerminalError as exc:
+        raise operations.OperationError(str(exc)) from None
+    return "brought its terminal to the front."
+
+
+def delete(request, account):
+    if request.POST.get("confirm") != "yes":
+        raise operations.OperationError("not deleted: confirm first.")
+    outcome = operations.remove(account, wait=DELETE_WAIT)
+    return f"deleted (terminal {outcome}; its folder is deleted; history kept)."
+
+
+ACTIONS = {
+    "start": start,
+    "stop": stop,
+    "restart": restart,
+    "open": focus,
+    "delete": delete,
+}
+
+
+@login_required
+@require_POST
+def act(request, login, action):
+    if action not in ACTIONS:
+        raise Http404(f"No action {action!r}.")
+    account = get_object_or_404(Account, login=login)
+    try:
+        text = ACTIONS[action](request, account)
+    except operations.OperationError as exc:
+        messages.error(request, f"{login}: {str(exc).removeprefix(f'{login}: ')}")
+    else:
+        messages.success(request, f"{login}: {text}")
+    finally:
+        live.account_changed(login)
+    return redirect("dashboard")
+
+
+def webhook_url(masked=False):
+    base = settings.EXTERNAL_BASE_URL.rstrip("/") + reverse("webhook", args=["x"])
+    base = base.removesuffix("x")
+    return base + ("•" * 12 if masked else settings.WEBHOOK_TOKEN)
+
+
+@login_required
+@require_GET
+@never_cache
+def reveal_webhook_url(request):
+    """The full URL, fetched only when the trader asks to see or copy it, so
+    the token is not in every page (nor in a screenshot of one)."""
+    return JsonResponse({"url": webhook_url()})

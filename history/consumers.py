@@ -1,0 +1,63 @@
+"""
+The pages' websocket: a snapshot on connect, then every live update.
+
+A page passes its cursor (`?since=`, the server time of the last update it
+saw); the snapshot then holds every row that changed after it, so a page that
+reconnects after a restart or a lost connection misses nothing.
+"""
+
+import asyncio
+from datetime import UTC
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from history import live
+
+# Refused before the handshake completes (the browser sees a failed
+# connection; the page then checks its session and goes to the login page).
+UNAUTHORIZED = 4401
+
+
+def parse_since(query_string):
+    values = parse_qs(query_string.decode("latin-1")).get("since") or [""]
+    try:
+        moment = parse_datetime(values[0])
+    except ValueError:
+        return None
+    if moment is not None and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, UTC)
+    return moment
+
+
+class LiveConsumer(AsyncJsonWebsocketConsumer):
+    joined = False
+
+    async def connect(self):
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=UNAUTHORIZED)
+            return
+        # Joined before the snapshot is read: an update committed meanwhile
+        # arrives after it (this consumer handles one message at a time).
+        await self.channel_layer.group_add(live.GROUP, self.channel_name)
+        self.joined = True
+        live.sender.attach(asyncio.get_running_loop())
+        await self.accept()
+        since = parse_since(self.scope.get("query_string", b""))
+        await self.send_json(await database_sync_to_async(live.snapshot)(since))
+
+    async def disconnect(self, code):
+        if self.joined:
+            self.joined = False
+            live.sender.detach()
+            await self.channel_layer.group_discard(live.GROUP, self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        """Pages only listen."""
+
+    async def live_event(self, event):
+        await self.send_json(event["data"])

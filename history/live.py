@@ -1,0 +1,238 @@
+"""
+Live updates for the trader's pages.
+
+After their commit, the intake, the delivery loop, the terminal keeper and the
+pages call `signal_changed`, `commands_changed` or `account_changed`. A call
+only notes the ids and wakes the sender: the rows are read and sent later, off
+the caller's thread, so the webhook and the supervisor never wait on the
+channel layer, and nothing here raises into them. Ids that pile up while a
+send is under way go out together: one read, one message.
+
+Where the send runs:
+- on the event loop of this process's websocket consumers (daphne's), once one
+  has connected: the in-memory layer reaches only consumers on that loop;
+- else, when the layer crosses processes (channels-redis), on a thread of our
+  own: `manage.py supervise` in its own process has no event loop;
+- else nobody can be listening (in-memory layer, no consumer in this process)
+  and a call costs a check.
+
+The database is the truth and a push is a hint: a page that missed one
+catches up from its cursor when it reconnects (`snapshot`).
+"""
+
+import asyncio
+import contextvars
+import logging
+import threading
+from contextlib import contextmanager
+
+from channels.db import database_sync_to_async
+from channels.layers import InMemoryChannelLayer, get_channel_layer
+from django.db import connection
+from django.utils import timezone
+
+log = logging.getLogger("mt5bot.live")
+
+GROUP = "live"
+EVENT = "live.event"
+KINDS = ("signals", "commands", "accounts", "removed")
+# Rows per message: a flood of alerts goes out in pieces a page digests.
+CHUNK = 50
+SNAPSHOT_SIGNALS = 50
+
+
+def signal_changed(signal_id):
+    """A Signal was stored or changed (its commands come with it)."""
+    _notify("signals", [signal_id])
+
+
+def commands_changed(command_ids):
+    """These Commands moved (queued, delivered, a result, expired, ...)."""
+    _notify("commands", command_ids)
+
+
+def account_changed(login):
+    """An account, its terminal's status or its heartbeat changed, or it was
+    removed (the page then drops its row)."""
+    _notify("accounts", [login])
+
+
+def accounts_changed(logins):
+    _notify("accounts", logins)
+
+
+def signals_removed(signal_ids):
+    """These Signals were deleted (history cleared)."""
+    _notify("removed", signal_ids)
+
+
+_recording = None
+
+
+@contextmanager
+def recorded():
+    """For tests: collect the updates asked for, as (kind, [ids]), instead of
+    sending them.
+
+        with live.recorded() as sent, django_capture_on_commit_callbacks(execute=True):
+            receive(body, "application/json", None)
+        assert ("signals", [signal.pk]) in sent
+    """
+    global _recording
+    previous, _recording = _recording, []
+    try:
+        yield _recording
+    finally:
+        _recording = previous
+
+
+def _notify(kind, ids):
+    try:
+        if _recording is not None:
+            _recording.append((kind, sorted(ids)))
+        else:
+            sender.add(kind, ids)
+    except Exception:
+        log.exception("live update of %s %s not sent", kind, ids)
+
+
+class Sender:
+    """This process's pending ids, and the loop their send runs on."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.pending = {kind: set() for kind in KINDS}
+        self.busy_on = None  # the loop a send is scheduled or running on
+        self.loop = None  # where this process's consumers run
+        self.listeners = 0
+        self.own = None  # our own loop, for a layer that crosses processes
+        self.task = None
+
+    def attach(self, loop):
+        """A consumer connected on `loop` (the last one wins: one per process
+        in production, one per test in tests)."""
+        with self.lock:
+            self.loop = loop
+            self.listeners += 1
+
+    def detach(self):
+        with self.lock:
+            self.listeners = max(0, self.listeners - 1)
+
+    def add(self, kind, ids):
+        ids = set(ids)
+        if not ids:
+            return
+        with self.lock:
+            busy = self.busy_on is not None and self.busy_on.is_running()
+            loop = self.busy_on if busy else self.target()
+            if loop is None:
+                return
+            self.pending[kind] |= ids
+            if busy:
+                return
+            self.busy_on = loop
+        try:
+            # A fresh context: the caller's (the webhook lane's) would send
+            # the read of the rows to the lane's own thread.
+            loop.call_soon_threadsafe(self.start, context=contextvars.Context())
+        except RuntimeError:  # the loop closed in between
+            with self.lock:
+                self.busy_on = None
+            raise
+
+    def target(self):
+        loop, layer = self.loop, get_channel_layer()
+        if layer is None:
+            return None
+        local = isinstance(layer, InMemoryChannelLayer)
+        if loop is not None and loop.is_running() and (self.listeners or not local):
+            return loop
+        return None if local else self.own_loop()
+
+    def own_loop(self):
+        if self.own is None or self.own.is_closed():
+            self.own = asyncio.new_event_loop()
+            threading.Thread(
+                target=self.own.run_forever, name="mt5bot-live", daemon=True
+            ).start()
+        return self.own
+
+    def start(self):
+        # Held: the loop keeps only a weak reference to a task.
+        self.task = asyncio.ensure_future(self.flush())
+
+    def take(self):
+        with self.lock:
+            batch = {kind: ids for kind, ids in self.pending.items() if ids}
+            self.pending = {kind: set() for kind in KINDS}
+            if not batch:
+                self.busy_on = None
+            return batch
+
+    async def flush(self):
+        # Our own loop's thread is not a server's: leave no connection open
+        # behind it (a test database must be droppable when the run ends).
+        close = asyncio.get_running_loop() is self.own
+        try:
+            while batch := self.take():
+                messages = await database_sync_to_async(build)(batch, close)
+                layer = get_channel_layer()
+                for message in messages:
+                    await layer.group_send(GROUP, {"type": EVENT, "data": message})
+        except Exception:
+            log.exception("live updates not sent")
+            with self.lock:
+                self.busy_on = None
+
+
+sender = Sender()
+
+
+def build(batch, close=False):
+    """The messages for one batch of ids, read now (so the newest state)."""
+    from accounts.pages import account_rows
+    from history.models import Command
+    from history.pages import rows_for, stamp
+
+    try:
+        cursor = stamp(timezone.now())
+        signal_ids = set(batch.get("signals", ()))
+        if batch.get("commands"):
+            moved = Command.objects.filter(pk__in=batch["commands"])
+            signal_ids |= set(moved.values_list("signal_id", flat=True))
+        messages = []
+        ordered = sorted(signal_ids, reverse=True)
+        for start in range(0, len(ordered), CHUNK):
+            rows = rows_for(ordered[start : start + CHUNK])
+            messages.append({"type": "signals", "cursor": cursor, "signals": rows})
+        if batch.get("accounts"):
+            rows = account_rows(batch["accounts"])
+            messages.append({"type": "accounts", "cursor": cursor, "accounts": rows})
+        if batch.get("removed"):
+            messages.append({"type": "removed", "signals": sorted(batch["removed"])})
+        return messages
+    finally:
+        if close:
+            connection.close()
+
+
+def snapshot(since=None):
+    """What a page gets when its websocket (re)connects: every account, and
+    the signals that changed after `since` (its cursor) or, without one, the
+    latest ones."""
+    from accounts.pages import account_rows
+    from history.pages import changed_since, recent_signals, signal_rows, stamp
+
+    cursor = stamp(timezone.now())
+    if since is None:
+        signals = recent_signals(SNAPSHOT_SIGNALS)
+    else:
+        signals = changed_since(since)
+    return {
+        "type": "snapshot",
+        "cursor": cursor,
+        "since": stamp(since),
+        "accounts": account_rows(),
+        "signals": signal_rows(signals),
+    }

@@ -1,0 +1,334 @@
+"""
+The history pages: every Signal, newest first, with its per-account Commands;
+filtered, paginated, exported as CSV and cleared of finished history.
+
+`signal_rows` is also what the live updates carry (history/live.py), so a row
+pushed to a page is the very fragment the page itself renders.
+"""
+
+import csv
+import io
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.validators import validate_login
+from history import live
+from history.models import FINAL_STATUSES, Command, Status
+from signals.models import Outcome, Signal
+
+PAGE_SIZE = 50
+RECENT = 20
+PENDING = [s for s in Status.values if s not in FINAL_STATUSES]
+# A page that reconnects asks for what changed since its cursor; timestamps
+# are taken a little before their commit, so look this much further back.
+CATCH_UP_SLACK = timedelta(seconds=10)
+CATCH_UP_LIMIT = 500
+REFUSED = "refused"
+STATUS_CHOICES = [
+    ("", "any status"),
+    ("Alert", [(Outcome.ACCEPTED, "accepted"), (Outcome.DUPLICATE, "duplicate"),
+               (REFUSED, "refused")]),
+    ("Order", [(s, s) for s in Status.values if s != Status.RECEIVED]),
+]  # fmt: skip
+
+
+class HistoryFilter(forms.Form):
+    account = forms.CharField(required=False, validators=[validate_login])
+    status = forms.ChoiceField(required=False, choices=STATUS_CHOICES)
+    symbol = forms.CharField(required=False, max_length=64)
+    since = forms.DateTimeField(
+        required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    until = forms.DateTimeField(
+        required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+    def apply(self, signals):
+        """The Signals that match; an invalid filter matches nothing."""
+        if not self.is_valid():
+            return signals.none()
+        data = self.cleaned_data
+        if data["since"]:
+            signals = signals.filter(received_at__gte=data["since"])
+        if data["until"]:
+            signals = signals.filter(received_at__lt=data["until"])
+        status = data["status"]
+        # "rejected" is an order's status here; a refused alert is "refused".
+        if status in (Outcome.ACCEPTED, Outcome.DUPLICATE):
+            signals = signals.filter(outcome=status)
+        elif status == REFUSED:
+            signals = signals.filter(outcome=Outcome.REJECTED)
+        commands = self.command_filter(status)
+        if commands:
+            matching = Command.objects.filter(commands).values("signal_id")
+            signals = signals.filter(pk__in=matching)
+        return signals
+
+    def command_filter(self, status):
+        """One Q over a single Command: 'account X *and* status Y' means the
+        same command, not one command of X and another with Y."""
+        data, query = self.cleaned_data, Q()
+        if data["account"]:
+            query &= Q(account_login=data["account"])
+        if status in Status.values:
+            query &= Q(status=status)
+        if data["symbol"]:
+            symbol = data["symbol"].strip()
+            query &= Q(symbol__iexact=symbol) | Q(original_symbol__iexact=symbol)
+        return query
+
+    @property
+    def active(self):
+        return self.is_valid() and any(self.cleaned_data.values())
+
+
+def with_commands(signals):
+    by_id = Command.objects.order_by("id")
+    return signals.prefetch_related(Prefetch("commands", queryset=by_id))
+
+
+def recent_signals(limit=RECENT):
+    return list(with_commands(Signal.objects.all())[:limit])
+
+
+def changed_since(since, limit=CATCH_UP_LIMIT):
+    """Signals that are new, or whose commands moved, after `since`: what a
+    page missed while it was away. Newest first, at most `limit`.
+
+    A command settles at the latest COMMAND_TTL + grace + deadline after its
+    alert, so only alerts received in that window (plus the slack) can have
+    moved; that bound keeps the scan on the index of `received_at`."""
+    since = since - CATCH_UP_SLACK
+    lifetime = (
+        settings.COMMAND_TTL
+        + settings.COMMAND_WITHDRAW_GRACE
+        + settings.COMMAND_RESULT_DEADLINE
+    )
+    window = Signal.objects.filter(received_at__gte=since - timedelta(seconds=lifetime))
+    moved = Command.objects.filter(
+        Q(queued_at__gt=since) | Q(delivered_at__gt=since) | Q(finished_at__gt=since),
+        signal__in=window,
+    ).values("signal_id")
+    signals = Signal.objects.filter(Q(received_at__gt=since) | Q(pk__in=moved))
+    return list(with_commands(signals)[:limit])
+
+
+# --- rows -----------------------------------------------------------------------
+
+
+def stamp(moment):
+    return moment.isoformat() if moment else None
+
+
+def number(value):
+    """A Decimal as the shortest text that keeps its value ('0.1', not
+    '0.1000000000'); '' for none."""
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+def status_changes(command):
+    changes = [("received", command.received_at)]
+    if command.queued_at:
+        changes.append(("queued", command.queued_at))
+    if command.delivered_at:
+        changes.append(("delivered", command.delivered_at))
+    if command.finished_at:
+        changes.append((command.status, command.finished_at))
+    return [{"status": status, "at": stamp(at)} for status, at in changes]
+
+
+def command_row(command):
+    return {
+        "id": command.pk,
+        "account": command.account_login,
+        "action": command.action,
+        "order_type": command.order_type,
+        "symbol": command.symbol,
+        "original_symbol": command.original_symbol,
+        "symbol_match": command.symbol_match,
+        "volume": number(command.volume),
+        "status": command.status,
+        "status_code": command.status_code,
+        "status_reason": command.status_reason,
+        "final": command.status in FINAL_STATUSES,
+        "changes": status_changes(command),
+        "fill_price": number(command.fill_price),
+        "filled_volume": number(command.filled_volume),
+        "ticket": command.result_ticket,
+        "retcode": command.retcode,
+        "notes": command.notes,
+    }
+
+
+def alert_summary(parsed):
+    parsed = parsed if isinstance(parsed, dict) else {}
+    accounts = parsed.get("accounts") or []
+    return {
+        "action": parsed.get("action", ""),
+        "symbol": parsed.get("original_symbol") or parsed.get("symbol", ""),
+        "volume": parsed.get("volume", ""),
+        "accounts": ", ".join(str(a) for a in accounts),
+    }
+
+
+def signal_row(signal):
+    """A Signal and its commands as plain data: the JSON a live update
+    carries, and the context its fragment renders from."""
+    commands = [command_row(c) for c in signal.commands.all()]
+    return {
+        "id": signal.pk,
+        "received_at": stamp(signal.received_at),
+        "outcome": signal.outcome,
+        "format": signal.format,
+        "rejection_code": signal.rejection_code,
+        "rejection_reason": signal.rejection_reason,
+        "duplicate_of": signal.duplicate_of_id,
+        "alert": alert_summary(signal.parsed),
+        "commands": commands,
+        "final": all(c["final"] for c in commands),
+    }
+
+
+def signal_rows(signals, request=None):
+    """Rows for these signals (loaded with `with_commands`), each with the
+    HTML fragment the pages insert."""
+    rows = []
+    for signal in signals:
+        row = signal_row(signal)
+        row["html"] = render_to_string(
+            "history/_signal.html", {"row": row}, request=request
+        )
+        rows.append(row)
+    return rows
+
+
+def rows_for(signal_ids):
+    signals = with_commands(Signal.objects.filter(pk__in=signal_ids))
+    return signal_rows(signals)
+
+
+# --- views ----------------------------------------------------------------------
+
+
+@login_required
+def history(request):
+    query = HistoryFilter(request.GET or None)
+    signals = with_commands(Signal.objects.all())
+    if query.is_bound:
+        signals = query.apply(signals)
+    page = Paginator(signals, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "history/history.html",
+        {
+            "filter": query,
+            "page": page,
+            "rows": [signal_row(s) for s in page],
+            "params": params.urlencode(),
+            # New alerts slide in only where they belong: the first page of
+            # the whole history. Elsewhere the page says how many arrived.
+            "live_insert": page.number == 1 and not query.active,
+            "cursor": stamp(timezone.now()),
+            "time_zone": settings.TIME_ZONE,
+        },
+        status=400 if query.is_bound and not query.is_valid() else 200,
+    )
+
+
+@login_required
+@require_POST
+def clear(request):
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, "Nothing cleared: confirm first.")
+        return redirect("history")
+    removed = clear_finished()
+    live.signals_removed(removed)
+    messages.success(
+        request, f"Cleared {len(removed)} finished alerts; pending ones are kept."
+    )
+    return redirect("history")
+
+
+def clear_finished():
+    """Delete every Signal whose commands are all final (and their commands);
+    a pending Command and its Signal always stay. Returns the deleted ids."""
+    with transaction.atomic():
+        finished = Signal.objects.exclude(commands__status__in=PENDING)
+        ids = list(finished.values_list("pk", flat=True))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            # Commands first, in one statement each: deleting the Signals
+            # alone would make Django load every command to cascade.
+            Command.objects.filter(signal_id__in=chunk).delete()
+            Signal.objects.filter(duplicate_of__in=chunk).update(duplicate_of=None)
+            Signal.objects.filter(pk__in=chunk).delete()
+    return ids
+
+
+CSV_HEADER = [
+    "signal", "received_at", "outcome", "rejection_code", "rejection_reason",
+    "command", "account", "action", "order_type", "symbol", "original_symbol",
+    "symbol_match", "volume", "status", "status_code", "status_reason",
+    "queued_at", "delivered_at", "finished_at", "fill_price", "filled_volume",
+    "ticket", "retcode",
+]  # fmt: skip
+
+
+def csv_lines(signal):
+    head = [signal.pk, stamp(signal.received_at), signal.outcome,
+            signal.rejection_code, signal.rejection_reason]  # fmt: skip
+    commands = list(signal.commands.all())
+    if not commands:
+        yield head + [""] * (len(CSV_HEADER) - len(head))
+    for c in commands:
+        yield [
+            *head,
+            c.pk, c.account_login, c.action, c.order_type, c.symbol,
+            c.original_symbol, c.symbol_match, number(c.volume), c.status,
+            c.status_code, c.status_reason, stamp(c.queued_at),
+            stamp(c.delivered_at), stamp(c.finished_at), number(c.fill_price),
+            number(c.filled_volume), c.result_ticket, c.retcode,
+        ]  # fmt: skip
+
+
+@login_required
+def export(request):
+    """The filtered history as CSV, one line per command (a refused alert
+    without commands is one line of its own)."""
+    query = HistoryFilter(request.GET or None)
+    signals, commands = Signal.objects.all(), Command.objects.order_by("id")
+    if query.is_bound:
+        signals = query.apply(signals)
+        # The page shows a matching alert whole; the export lists only the
+        # orders that match (account X's export holds X's orders).
+        if query.is_valid():
+            commands = commands.filter(
+                query.command_filter(query.cleaned_data["status"])
+            )
+    signals = signals.prefetch_related(Prefetch("commands", queryset=commands))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for signal in signals.iterator(chunk_size=1000):
+        writer.writerows(csv_lines(signal))
+    name = f"mt5bot-history-{timezone.now():%Y%m%d-%H%M%S}.csv"
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,87 @@
+"""Logging in to the pages: every page needs it, failures are throttled."""
+
+import pytest
+
+from history.tests import cast
+from history.tests.cast import PASSWORD
+
+pytestmark = pytest.mark.django_db
+plain_static = cast.plain_static
+trader = cast.trader
+
+PAGES = ["/", "/history/", "/history/export.csv", "/webhook-url/"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_sends_an_anonymous_visitor_to_the_login_page(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"] == f"/login/?next={path}"
+
+
+def test_the_machine_endpoints_stay_open(client):
+    assert client.get("/webhook/health").status_code == 200
+    assert client.get("/health").status_code in (200, 503)
+
+
+def test_a_trader_logs_in_and_lands_on_the_dashboard(client, trader, plain_static):
+    page = client.get("/login/")
+    assert page.status_code == 200
+    assert b'name="csrfmiddlewaretoken"' in page.content
+    response = client.post("/login/", {"username": "trader", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert client.get("/").status_code == 200
+
+
+def test_logging_out_takes_a_post(client, trader, plain_static):
+    client.force_login(trader)
+    assert client.get("/logout/").status_code == 405
+    assert client.post("/logout/").status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_a_wrong_password_says_so(client, trader, plain_static):
+    response = client.post("/login/", {"username": "trader", "password": "nope"})
+    assert response.status_code == 200
+    assert b"Please enter a correct username and password" in response.content
+
+
+def test_after_five_failures_even_the_right_password_waits(
+    client, trader, plain_static
+):
+    for _ in range(5):
+        client.post("/login/", {"username": "trader", "password": "nope"})
+    response = client.post("/login/", {"username": "trader", "password": PASSWORD})
+    assert response.status_code == 429
+    assert b"Too many failed logins" in response.content
+    assert "_auth_user_id" not in client.session
+
+
+def test_failures_count_per_username_across_addresses(client, trader, plain_static):
+    for i in range(5):
+        client.post(
+            "/login/",
+            {"username": "Trader", "password": "nope"},
+            REMOTE_ADDR=f"203.0.113.{i}",
+        )
+    response = client.post(
+        "/login/",
+        {"username": "trader", "password": PASSWORD},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    assert response.status_code == 429
+
+
+def test_failures_count_per_address_across_usernames(client, trader, plain_static):
+    for i in range(5):
+        client.post("/login/", {"username": f"guess{i}", "password": "nope"})
+    response = client.post("/login/", {"username": "trader", "password": PASSWORD})
+    assert response.status_code == 429
+
+
+def test_successful_logins_are_not_counted(client, trader, plain_static):
+    for _ in range(8):
+        response = client.post("/login/", {"username": "trader", "password": PASSWORD})
+        assert response.status_code == 302
+        client.post("/logout/")

@@ -1,0 +1,3 @@
+"""The REST API under /api/: accounts, signals, commands, symbol mappings,
+health, and its OpenAPI schema. Every endpoint needs a logged-in user (session
+or token) and counts against that user's RATE_LIMIT_API."""

@@ -1,0 +1,56 @@
+"""
+Logging in and out of the pages, with failed logins throttled.
+
+Failures are counted twice, per sender address and per username, so neither
+one address trying many names nor many addresses trying one name gets more
+than LOGIN_FAILURES guesses a minute. A successful login costs nothing.
+"""
+
+from django.contrib.auth import views as auth_views
+from django_ratelimit.core import get_usage
+
+from signals.permissions import client_key
+
+LOGIN_FAILURES = "5/m"
+THROTTLED = "Too many failed logins. Wait a minute, then try again."
+
+
+def username_key(group, request):
+    return request.POST.get("username", "").strip().lower()[:150]
+
+
+KEYS = {"login-ip": client_key, "login-user": username_key}
+
+
+def failures(request, increment=False):
+    """True once any counter is at its limit (so the attempt after the last
+    allowed failure is refused)."""
+    limited = False
+    for group, key in KEYS.items():
+        usage = get_usage(
+            request, group=group, key=key, rate=LOGIN_FAILURES, increment=increment
+        )
+        if usage is not None and usage["count"] >= usage["limit"]:
+            limited = True
+    return limited
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if failures(request):
+            # Unbound: validating would check the password all the same.
+            username = request.POST.get("username", "")
+            form = self.get_form_class()(request, initial={"username": username})
+            context = self.get_context_data(form=form, throttled=THROTTLED)
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        failures(self.request, increment=True)
+        return super().form_invalid(form)
+
+
+LogoutView = auth_views.LogoutView

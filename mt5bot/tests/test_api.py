@@ -1,0 +1,573 @@
+"""The REST API under /api/: login everywhere, accounts doing what
+`manage.py accounts` does, history read-only and filtered, mappings, health,
+a per-user rate, the schema, and no secret in any answer."""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.utils import timezone
+from drf_spectacular.drainage import GENERATOR_STATS
+from drf_spectacular.validation import validate_schema
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from accounts import instances, terminals
+from accounts.models import Account, Supervisor
+from accounts.tests import stand_in as helpers
+from history.models import Command
+from mapping import catalog
+from mapping.models import SymbolMapping
+from signals.models import Signal
+from signals.tests.webhook import order, post
+
+pytestmark = pytest.mark.django_db
+terminal_dirs = helpers.terminal_dirs
+stand_in = helpers.stand_in
+
+ENDPOINTS = [
+    ("get", "/api/"),
+    ("get", "/api/accounts/"),
+    ("post", "/api/accounts/"),
+    ("get", "/api/accounts/1123456/"),
+    ("patch", "/api/accounts/1123456/"),
+    ("delete", "/api/accounts/1123456/"),
+    ("post", "/api/accounts/1123456/start/"),
+    ("post", "/api/accounts/1123456/stop/"),
+    ("post", "/api/accounts/1123456/restart/"),
+    ("get", "/api/signals/"),
+    ("get", "/api/signals/1/"),
+    ("get", "/api/commands/"),
+    ("get", "/api/commands/1/"),
+    ("get", "/api/mappings/"),
+    ("post", "/api/mappings/"),
+    ("get", "/api/mappings/resolve/?symbol=XAUUSD"),
+    ("get", "/api/health/"),
+    ("get", "/api/schema/"),
+    ("get", "/api/docs/"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_catalog():
+    catalog.forget()
+    yield
+    catalog.forget()
+
+
+@pytest.fixture
+def user(db):
+    return User.objects.create_user("trader", password="a long password 1")
+
+
+@pytest.fixture
+def api(user):
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def supervisor(db):
+    """A supervisor that beats: the operations only record the wish."""
+    return Supervisor.objects.create(pid=4242)
+
+
+@pytest.fixture
+def history(client, cast):
+    """Three alerts: two accepted on 1123456 (EURUSD, then XAUUSD on both
+    accounts), one rejected."""
+    post(client, order())
+    post(client, order(symbol="OANDA:XAUUSD", account_number="1123456,7891011"))
+    post(client, order(account_number="999"))
+    return Signal.objects.order_by("id")
+
+
+# --- login ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("method", "url"), ENDPOINTS)
+def test_every_endpoint_refuses_an_anonymous_caller(cast, method, url):
+    response = getattr(APIClient(), method)(url)
+    assert response.status_code in (401, 403)
+    assert Account.objects.count() == 4
+
+
+def test_a_token_opens_the_api_and_a_wrong_one_does_not(cast, user):
+    token = Token.objects.create(user=user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert client.get("/api/accounts/").status_code == 200
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}x")
+    refused = client.get("/api/accounts/")
+    # 403, not 401: the first authenticator (session) names no challenge.
+    assert (refused.status_code, refused.json()) == (403, {"detail": "Invalid token."})
+
+
+def test_a_session_must_send_its_csrf_token_to_change_anything(cast, user):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(user)
+    assert client.get("/api/accounts/").status_code == 200
+    response = client.post("/api/accounts/1123456/stop/")
+    assert response.status_code == 403
+    assert Account.objects.get(login="1123456").desired == "running"
+
+
+# --- accounts -------------------------------------------------------------------
+
+
+def test_it_lists_accounts_without_their_key_hash(api, cast):
+    cast["main"].set_ea_key()
+    accounts = api.get("/api/accounts/").json()
+    assert [a["login"] for a in accounts] == [
+        "1123456",
+        "5550001",
+        "5550002",
+        "7891011",
+    ]
+    main = accounts[0]
+    assert main["has_ea_key"] is True and accounts[1]["has_ea_key"] is False
+    assert "ea_key_hash" not in main and "pid_exe" not in main
+    assert main["volume_multiplier"] == 1.0
+    assert api.get("/api/accounts/1123456/").json() == main
+    assert api.get("/api/accounts/42/").status_code == 404
+
+
+def test_it_adds_a_paper_account_and_its_folder(api, terminal_dirs, supervisor):
+    response = api.post(
+        "/api/accounts/",
+        {
+            "login": "1123456",
+            "nickname": "main",
+            "max_volume": 2,
+            "margin_mode": "netting",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["detail"] == "added a paper account. asked the supervisor to start it."
+    account = Account.objects.get()
+    assert (account.nickname, account.kind, account.margin_mode) == (
+        "main",
+        "paper",
+        "netting",
+    )
+    assert (account.desired, account.max_volume) == ("running", 2)
+    assert body["account"]["login"] == "1123456"
+    assert instances.files_dir(None, "1123456").is_dir()
+
+
+def test_it_can_add_an_account_without_starting_it(api, terminal_dirs):
+    body = {"login": "1123456", "start": False, "transport": "http"}
+    assert api.post("/api/accounts/", body, format="json").status_code == 201
+    account = Account.objects.get()
+    assert (account.desired, account.pid, account.transport) == (
+        "stopped",
+        None,
+        "http",
+    )
+
+
+@pytest.mark.parametrize("login", ["../x", "..\\x", "/etc", "0123", "12a", ""])
+def test_it_refuses_a_login_that_is_not_a_number_and_creates_nothing(
+    api, terminal_dirs, login
+):
+    response = api.post("/api/accounts/", {"login": login}, format="json")
+    assert response.status_code == 400
+    assert "login" in response.json()
+    assert not Account.objects.exists()
+    assert list(terminal_dirs.rglob("*")) == []
+
+
+def test_it_refuses_a_duplicate_and_an_mt5_account_without_mt5(
+    api, cast, terminal_dirs
+):
+    response = api.post("/api/accounts/", {"login": "1123456"}, format="json")
+    assert response.status_code == 400
+    response = api.post("/api/accounts/", {"login": "42", "kind": "mt5"}, format="json")
+    assert response.status_code == 400
+    assert "MT5_MAIN_PATH is not set" in response.json()["detail"]
+    assert Account.objects.count() == 4
+    assert not instances.instance_dir(None, "42").exists()
+
+
+def test_it_updates_settings_but_not_what_the_terminal_owns(api, cast):
+    response = api.patch(
+        "/api/accounts/1123456/",
+        {
+            "nickname": "renamed",
+            "trading_paused": True,
+            "status": "online",
+            "login": "9",
+        },
+        format="json",
+    )
+    assert response.status_code == 200
+    account = Account.objects.get(pk=cast["main"].pk)
+    assert (account.login, account.nickname, account.trading_paused) == (
+        "1123456",
+        "renamed",
+        True,
+    )
+    assert account.status == "stopped"
+    bad = api.patch("/api/accounts/1123456/", {"volume_multiplier": 0}, format="json")
+    assert bad.status_code == 400
+
+
+def test_with_a_supervisor_the_actions_record_the_wish(api, cast, supervisor):
+    cast["main"].desired = "stopped"
+    cast["main"].save()
+    response = api.post("/api/accounts/1123456/start/")
+    assert response.status_code == 202
+    assert response.json()["by_supervisor"] is True
+    assert response.json()["account"]["desired"] == "running"
+    account = Account.objects.get(login="1123456")
+    assert (account.desired, account.pid) == ("running", None)
+
+    api.post("/api/accounts/1123456/stop/")
+    assert Account.objects.get(login="1123456").desired == "stopped"
+
+    before = timezone.now()
+    response = api.post("/api/accounts/1123456/restart/")
+    account = Account.objects.get(login="1123456")
+    assert account.desired == "running"
+    assert account.restart_requested_at >= before
+    assert response.json()["detail"] == "asked the supervisor to restart it."
+
+
+def test_without_a_supervisor_the_actions_start_and_stop_the_terminal(api, stand_in):
+    account = Account.objects.create(login="1123456", desired="stopped")
+    response = api.post("/api/accounts/1123456/start/")
+    assert response.status_code == 202
+    assert response.json()["by_supervisor"] is False
+    account.refresh_from_db()
+    assert (account.desired, account.status) == ("running", "starting")
+    assert terminals.alive(account)
+    ref = terminals.current(account)
+
+    response = api.post("/api/accounts/1123456/stop/")
+    account.refresh_from_db()
+    assert terminals.find(ref) is None
+    assert (account.desired, account.status, account.pid) == (
+        "stopped",
+        "stopped",
+        None,
+    )
+    assert "stopped here" in response.json()["detail"]
+
+
+def test_a_terminal_that_cannot_start_is_a_conflict(api, terminal_dirs, monkeypatch):
+    monkeypatch.setattr(terminals, "on_windows", lambda: False)
+    Account.objects.create(login="1123456", kind="mt5")
+    response = api.post("/api/accounts/1123456/start/")
+    assert response.status_code == 409
+    assert "Windows only" in response.json()["detail"]
+    assert Account.objects.get().status == "offline"
+
+
+def test_removing_deletes_the_account_and_its_folder_but_keeps_history(
+    api, terminal_dirs, history
+):
+    for login in ("1123456", "7891011"):
+        instances.files_dir(None, login).mkdir(parents=True)
+    response = api.delete("/api/accounts/1123456/")
+    assert response.status_code == 200
+    assert "its folder is deleted" in response.json()["detail"]
+    assert not instances.instance_dir(None, "1123456").exists()
+    api.delete("/api/accounts/7891011/?keep_files=true")
+    assert instances.files_dir(None, "7891011").is_dir()
+    assert not Account.objects.filter(login__in=["1123456", "7891011"]).exists()
+    assert Command.objects.filter(account_login="1123456").count() == 2
+
+
+def test_it_removes_nothing_while_the_supervisor_has_not_stopped_it(
+    api, cast, terminal_dirs, supervisor
+):
+    Account.objects.filter(login="1123456").update(status="online")
+    instances.files_dir(None, "1123456").mkdir(parents=True)
+    response = api.delete("/api/accounts/1123456/?wait=0")
+    assert response.status_code == 409
+    assert "still runs; not removed" in response.json()["detail"]
+    assert Account.objects.get(login="1123456").desired == "stopped"
+    assert instances.instance_dir(None, "1123456").is_dir()
+    assert api.delete("/api/accounts/1123456/?wait=99").status_code == 400
+
+
+# --- signals and commands ---------------------------------------------------------
+
+
+def test_it_lists_signals_newest_first_with_their_commands(api, history):
+    body = api.get("/api/signals/").json()
+    assert body["count"] == 3
+    newest, middle, oldest = body["results"]
+    assert [s["outcome"] for s in body["results"]] == [
+        "rejected",
+        "accepted",
+        "accepted",
+    ]
+    assert [c["account_login"] for c in middle["commands"]] == ["1123456", "7891011"]
+    assert middle["commands"][0]["original_symbol"] == "OANDA:XAUUSD"
+    assert newest["rejection_code"] == "no_account_accepted"
+    assert '"symbol": "EURUSD"' in oldest["raw_body"]
+    assert api.get(f"/api/signals/{oldest['id']}/").json() == oldest
+
+
+def test_it_filters_signals_by_outcome_and_time(api, history):
+    first, second, third = history
+    Signal.objects.filter(pk=first.pk).update(
+        received_at=timezone.now() - timedelta(days=2)
+    )
+    rejected = api.get("/api/signals/", {"outcome": "rejected"}).json()["results"]
+    assert [s["id"] for s in rejected] == [third.pk]
+    since = (timezone.now() - timedelta(days=1)).isoformat()
+    recent = api.get("/api/signals/", {"since": since}).json()["results"]
+    assert {s["id"] for s in recent} == {second.pk, third.pk}
+    older = api.get("/api/signals/", {"until": since}).json()["results"]
+    assert [s["id"] for s in older] == [first.pk]
+    response = api.get("/api/signals/", {"outcome": "lost", "since": "yesterday"})
+    assert response.status_code == 400
+    assert set(response.json()) == {"outcome", "since"}
+
+
+def test_it_pages_signals(api, history):
+    first = api.get("/api/signals/", {"page_size": 2}).json()
+    assert first["count"] == 3 and len(first["results"]) == 2
+    rest = api.get(first["next"]).json()
+    assert len(rest["results"]) == 1 and rest["next"] is None
+
+
+def test_signals_cost_the_same_few_queries_however_many(
+    api, history, django_assert_max_num_queries
+):
+    for n in range(5):
+        post(api, order(account_number="all", id=f"alert-{n}"))
+    # "all" is every enabled account: three, one of them paused.
+    assert Signal.objects.count() == 8 and Command.objects.count() == 19
+    with django_assert_max_num_queries(6):
+        assert len(api.get("/api/signals/").json()["results"]) == 8
+    with django_assert_max_num_queries(6):
+        assert len(api.get("/api/commands/").json()["results"]) == 19
+
+
+def test_a_command_shows_exactly_what_the_terminal_received(api, history):
+    command = Command.objects.get(symbol="EURUSD", account_login="1123456")
+    body = api.get(f"/api/commands/{command.pk}/").json()
+    assert body["protocol"] == command.as_protocol()
+    assert body["protocol"]["volume"] == 0.1
+    assert (body["volume"], body["status"], body["signal"]) == (
+        0.1,
+        "queued",
+        command.signal_id,
+    )
+
+
+def test_it_filters_commands(api, history):
+    def found(**query):
+        response = api.get("/api/commands/", query)
+        assert response.status_code == 200, response.json()
+        return sorted(
+            (c["account_login"], c["symbol"]) for c in response.json()["results"]
+        )
+
+    assert found(account="7891011") == [("7891011", "XAUUSD")]
+    assert found(symbol="xauusd") == [("1123456", "XAUUSD"), ("7891011", "XAUUSD")]
+    assert found(symbol="oanda:xauusd", account="1123456") == [("1123456", "XAUUSD")]
+    assert found(status="executed") == []
+    eurusd = Command.objects.get(symbol="EURUSD", account_login="1123456")
+    Command.objects.filter(pk=eurusd.pk).update(status="executed")
+    assert found(status="executed") == [("1123456", "EURUSD")]
+    assert found(signal=str(eurusd.signal_id)) == [("1123456", "EURUSD")]
+    Command.objects.filter(pk=eurusd.pk).update(
+        received_at=timezone.now() - timedelta(hours=3)
+    )
+    hour_ago = (timezone.now() - timedelta(hours=1)).isoformat()
+    assert found(until=hour_ago) == [("1123456", "EURUSD")]
+    assert len(found(since=hour_ago)) == 3
+    response = api.get("/api/commands/", {"account": "../x", "status": "done"})
+    assert response.status_code == 400
+    assert set(response.json()) == {"account", "status"}
+
+
+def test_history_cannot_be_written(api, history):
+    command = Command.objects.first()
+    assert api.delete(f"/api/commands/{command.pk}/").status_code == 405
+    assert api.post("/api/signals/", {}, format="json").status_code == 405
+    assert Command.objects.filter(pk=command.pk).exists()
+
+
+# --- mappings -----------------------------------------------------------------------
+
+
+def test_it_creates_reads_updates_and_deletes_mappings(api, cast):
+    made = api.post(
+        "/api/mappings/", {"alias": "goldspot", "symbol": " XAUUSD "}, format="json"
+    )
+    assert made.status_code == 201, made.json()
+    assert made.json()["alias"] == "GOLDSPOT" and made.json()["account"] is None
+    scoped = api.post(
+        "/api/mappings/",
+        {"alias": "GOLDSPOT", "symbol": "GOLD", "account": "1123456"},
+        format="json",
+    )
+    assert scoped.status_code == 201, scoped.json()
+    url = f"/api/mappings/{scoped.json()['id']}/"
+    assert (
+        api.patch(url, {"note": "broker B"}, format="json").json()["note"] == "broker B"
+    )
+    listed = api.get("/api/mappings/").json()["results"]
+    assert [(m["account"], m["symbol"]) for m in listed] == [
+        (None, "XAUUSD"),
+        ("1123456", "GOLD"),
+    ]
+    assert api.delete(url).status_code == 204
+    assert SymbolMapping.objects.count() == 1
+
+
+def test_it_refuses_a_second_mapping_of_one_alias_in_one_scope(api, cast):
+    api.post("/api/mappings/", {"alias": "gold", "symbol": "XAUUSD"}, format="json")
+    again = api.post(
+        "/api/mappings/", {"alias": "OANDA:Gold", "symbol": "X"}, format="json"
+    )
+    assert again.status_code == 400
+    assert again.json() == {"alias": ["This alias is already mapped globally."]}
+    other = api.post(
+        "/api/mappings/", {"alias": "silver", "symbol": "XAG"}, format="json"
+    )
+    url = f"/api/mappings/{other.json()['id']}/"
+    assert api.patch(url, {"alias": "gold"}, format="json").status_code == 400
+    assert api.patch(url, {"symbol": "XAGUSD"}, format="json").status_code == 200
+    unknown = api.post(
+        "/api/mappings/", {"alias": "x", "symbol": "y", "account": "42"}, format="json"
+    )
+    assert unknown.status_code == 400 and "account" in unknown.json()
+
+
+def test_it_resolves_a_symbol_on_each_account(api, cast):
+    SymbolMapping.objects.create(alias="gold", symbol="XAUUSD.m", account=cast["main"])
+    body = api.get("/api/mappings/resolve/", {"symbol": "OANDA:GOLD"}).json()
+    assert body["symbol"] == "OANDA:GOLD"
+    rows = {row["account"]: row for row in body["accounts"]}
+    assert set(rows) == {"1123456", "7891011", "5550001", "5550002"}
+    assert rows["1123456"]["symbol"] == "XAUUSD.m"
+    assert rows["1123456"]["refused"] == ""
+    assert rows["7891011"]["symbol"] == "GOLD"
+    one = api.get("/api/mappings/resolve/", {"symbol": "GOLD", "account": "7891011"})
+    assert [row["account"] for row in one.json()["accounts"]] == ["7891011"]
+    assert (
+        api.get("/api/mappings/resolve/", {"symbol": "X", "account": "42"}).status_code
+        == 404
+    )
+    assert api.get("/api/mappings/resolve/").status_code == 400
+
+
+# --- health ---------------------------------------------------------------------------
+
+
+def test_health_is_the_public_body_plus_each_account(api, client, cast, supervisor):
+    Account.objects.filter(login="1123456").update(status="online")
+    public = client.get("/health").json()
+    body = api.get("/api/health/").json()
+    assert {k: v for k, v in body.items() if k != "account_list"} == public
+    assert body["status"] == "ok" and body["terminals"]["online"] == 1
+    rows = {row["login"]: row for row in body["account_list"]}
+    assert set(rows) == {"1123456", "7891011", "5550001", "5550002"}
+    assert rows["1123456"]["status"] == "online"
+    assert rows["5550001"]["enabled"] is False
+    assert "1123456" not in client.get("/health").content.decode()
+
+
+def test_health_answers_503_like_health_when_the_supervisor_is_gone(api, cast):
+    Supervisor.objects.create(pid=1, beat_at=timezone.now() - timedelta(hours=1))
+    response = api.get("/api/health/")
+    assert response.status_code == 503
+    assert response.json()["supervisor"] == "gone"
+
+
+# --- rate -------------------------------------------------------------------------------
+
+
+def test_each_user_gets_the_configured_rate_then_429(api, cast, settings):
+    settings.RATE_LIMIT_API = "3 per minute"
+    assert [api.get("/api/accounts/").status_code for _ in range(3)] == [200] * 3
+    refused = api.post("/api/accounts/1123456/stop/")
+    assert refused.status_code == 429
+    assert refused["Content-Type"] == "application/json"
+    assert "throttled" in refused.json()["detail"]
+    assert int(refused["Retry-After"]) <= 60
+    assert Account.objects.get(login="1123456").desired == "running"
+    other = APIClient()
+    other.force_login(User.objects.create_user("other"))
+    assert other.get("/api/accounts/").status_code == 200
+
+
+@pytest.mark.parametrize("rate", ["1000 per hour", "100/h", "10/5m", "2 per second"])
+def test_the_default_rate_and_the_seed_formats_let_a_dashboard_poll(
+    api, cast, settings, rate
+):
+    settings.RATE_LIMIT_API = rate
+    codes = {api.get("/api/health/").status_code for _ in range(2)}
+    assert codes == {200}
+
+
+# --- schema, docs, secrets ------------------------------------------------------------------
+
+
+def test_the_schema_is_valid_openapi_naming_every_endpoint(api):
+    GENERATOR_STATS.reset()
+    response = api.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    assert not GENERATOR_STATS, "drf-spectacular warned while generating"
+    schema = response.json()
+    validate_schema(schema)
+    assert schema["openapi"].startswith("3.")
+    paths = schema["paths"]
+    for path, methods in {
+        "/api/accounts/": {"get", "post"},
+        "/api/accounts/{login}/": {"get", "put", "patch", "delete"},
+        "/api/accounts/{login}/start/": {"post"},
+        "/api/accounts/{login}/stop/": {"post"},
+        "/api/accounts/{login}/restart/": {"post"},
+        "/api/signals/": {"get"},
+        "/api/signals/{id}/": {"get"},
+        "/api/commands/": {"get"},
+        "/api/commands/{id}/": {"get"},
+        "/api/mappings/": {"get", "post"},
+        "/api/mappings/{id}/": {"get", "put", "patch", "delete"},
+        "/api/mappings/resolve/": {"get"},
+        "/api/health/": {"get"},
+    }.items():
+        assert methods <= set(paths[path]), path
+    names = {p["name"] for p in paths["/api/commands/"]["get"]["parameters"]}
+    assert {"account", "status", "symbol", "since", "until", "page"} <= names
+    assert not any(path.startswith(("/api/ea/", "/webhook")) for path in paths)
+    assert api.get("/api/schema/").content.startswith(b"openapi: 3")
+
+
+def test_the_docs_page_fetches_nothing_from_outside(api):
+    response = api.get("/api/docs/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "/api/accounts/{login}/restart/" in page and "/api/schema/" in page
+    assert "<script" not in page and " src=" not in page
+    assert "https://" not in page and "//cdn" not in page
+
+
+def test_no_answer_carries_a_secret(api, client, cast, terminal_dirs, supervisor):
+    key = cast["main"].set_ea_key()
+    token = settings.WEBHOOK_TOKEN
+    post(client, order(comment=token, id=token))
+    post(client, f'1123456,buy,EURUSD,risk=0.1,comment="{token}"', "text/plain")
+    SymbolMapping.objects.create(alias="gold", symbol="XAUUSD")
+    command = Command.objects.first()
+    urls = [url for method, url in ENDPOINTS if method == "get"]
+    urls += [f"/api/commands/{command.pk}/", f"/api/signals/{command.signal_id}/"]
+    urls += ["/api/schema/?format=json", "/api/mappings/resolve/?symbol=gold"]
+    bodies = [api.get(url).content.decode() for url in urls]
+    bodies.append(api.post("/api/accounts/1123456/restart/").content.decode())
+    secrets = [token, key, cast["main"].ea_key_hash, settings.SECRET_KEY]
+    for url, body in zip(urls, bodies, strict=False):
+        assert not [s for s in secrets if s in body], url
+    assert "***" in api.get(f"/api/signals/{command.signal_id}/").content.decode()
