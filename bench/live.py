@@ -25,7 +25,6 @@ import http.client
 import json
 import os
 import secrets
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -35,9 +34,10 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import bridge
+from bridge import HOST, ROOT
+
 sys.path.insert(0, str(ROOT))
-HOST = "127.0.0.1"
 LOGIN = "4000001"
 USER, PASSWORD = "bench", secrets.token_urlsafe(16)
 CHROMIUM = "/usr/bin/chromium"
@@ -58,38 +58,13 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def free_port(kind=socket.SOCK_STREAM):
-    with socket.socket(socket.AF_INET, kind) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
+class Server(bridge.Server):
+    """bench/bridge.py's server, with a user to log in as and one account
+    whose paper terminal runs."""
 
-
-class Server:
     def __init__(self, tmp):
-        self.tmp = tmp
-        self.token = secrets.token_urlsafe(24)
-        self.port = free_port()
-        self.env = {
-            k: v
-            for k, v in os.environ.items()
-            if k not in ("DATABASE_URL", "REDIS_URL")
-        }
-        self.env.update(
-            DJANGO_SETTINGS_MODULE="mt5bot.settings",
-            SECRET_KEY=secrets.token_urlsafe(40),
-            WEBHOOK_TOKEN=self.token,
-            MT5BOT_ENV_FILE=os.devnull,
-            DATA_DIR=str(tmp),
-            LOG_DIR=str(tmp / "logs"),
-            STATIC_ROOT=str(tmp / "static"),
-            MT5_INSTANCES_DIR=str(tmp / "instances"),
-            SUPERVISOR_WAKE_PORT=str(free_port(socket.SOCK_DGRAM)),
-            RATE_LIMIT_WEBHOOK="100000 per minute",
-            WEBHOOK_DEDUPE_WINDOW="0",
-            LOG_LEVEL="WARNING",
-            DJANGO_SUPERUSER_PASSWORD=PASSWORD,
-        )
-        self.process = None
+        super().__init__(tmp)
+        self.env["DJANGO_SUPERUSER_PASSWORD"] = PASSWORD
 
     def manage(self, *args, env=None):
         subprocess.run(

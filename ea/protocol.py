@@ -54,6 +54,18 @@ COMMAND_FIELDS = (
     "magic",
     "comment",
 )
+# The command fields that are numbers or null (lots, prices, distances).
+NUMBER_FIELDS = (
+    "volume",
+    "price",
+    "stop_loss",
+    "take_profit",
+    "sl_points",
+    "tp_points",
+    "sl_pips",
+    "tp_pips",
+    "risk_percent",
+)
 ACTIONS = (
     "BUY",
     "SELL",

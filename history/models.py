@@ -214,7 +214,7 @@ class Command(models.Model):
             "order_type": self.order_type,
             "symbol": self.symbol,
             "original_symbol": self.original_symbol,
-            **{name: to_float(getattr(self, name)) for name in NUMBER_FIELDS},
+            **{name: to_float(getattr(self, name)) for name in protocol.NUMBER_FIELDS},
             "ticket": self.ticket,
             "close_first": self.close_first,
             "include_manual": self.include_manual,
@@ -271,16 +271,3 @@ class Command(models.Model):
             filled_volume=to_decimal(result.get("volume")),
             result_message=message,
         )
-
-
-NUMBER_FIELDS = (
-    "volume",
-    "price",
-    "stop_loss",
-    "take_profit",
-    "sl_points",
-    "tp_points",
-    "sl_pips",
-    "tp_pips",
-    "risk_percent",
-)

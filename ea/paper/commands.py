@@ -11,17 +11,7 @@ import math
 
 from ea import protocol
 
-NUMBERS = (
-    "volume",
-    "price",
-    "stop_loss",
-    "take_profit",
-    "sl_points",
-    "tp_points",
-    "sl_pips",
-    "tp_pips",
-    "risk_percent",
-)
+NUMBERS = protocol.NUMBER_FIELDS
 STRINGS = ("symbol", "original_symbol", "close_first", "comment")
 CLOSE_FIRST = ("", "long", "short")
 COMMENT_LENGTH = 31

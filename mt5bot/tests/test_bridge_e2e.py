@@ -3,7 +3,6 @@ embedded), three paper terminals (two hedging, one netting), alerts over HTTP,
 and the paper brokers' own state files as the witness."""
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -14,8 +13,8 @@ import pytest
 from mt5bot.tests.test_serve import (
     ROOT,
     free_port,
-    free_udp_port,
     request,
+    server_env,
     wait_until_up,
 )
 
@@ -31,24 +30,12 @@ class Bridge:
     def __init__(self, tmp_path):
         self.dir = tmp_path
         self.db_path = tmp_path / "mt5bot.sqlite3"
-        self.env = {
-            **{
-                k: v
-                for k, v in os.environ.items()
-                if k not in {"DATABASE_URL", "REDIS_URL"}
-            },
-            "DJANGO_SETTINGS_MODULE": "mt5bot.settings",
-            "SECRET_KEY": "e2e-secret",
-            "WEBHOOK_TOKEN": TOKEN,
-            "MT5BOT_ENV_FILE": os.devnull,
-            "DATA_DIR": str(tmp_path),
-            "LOG_DIR": str(tmp_path / "logs"),
-            "MT5_INSTANCES_DIR": str(tmp_path / "instances"),
-            "STATIC_ROOT": str(tmp_path),
-            "SUPERVISOR_WAKE_PORT": str(free_udp_port()),
-            "RATE_LIMIT_WEBHOOK": "10000 per minute",
-            "WEBHOOK_DEDUPE_WINDOW": "0",
-        }
+        self.env = server_env(
+            tmp_path,
+            WEBHOOK_TOKEN=TOKEN,
+            RATE_LIMIT_WEBHOOK="10000 per minute",
+            WEBHOOK_DEDUPE_WINDOW="0",
+        )
         self.port = free_port()
         self.server = None
 

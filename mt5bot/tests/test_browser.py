@@ -3,7 +3,6 @@
 happens without a reload, pushed over the websocket."""
 
 import json
-import os
 import re
 import sqlite3
 import subprocess
@@ -16,8 +15,8 @@ import pytest
 from mt5bot.tests.test_serve import (
     ROOT,
     free_port,
-    free_udp_port,
     request,
+    server_env,
     wait_until_up,
 )
 
@@ -45,25 +44,14 @@ class Server:
         self.dir = tmp
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.env = {
-            **{
-                k: v
-                for k, v in os.environ.items()
-                if k not in {"DATABASE_URL", "REDIS_URL"}
-            },
-            "DJANGO_SETTINGS_MODULE": "mt5bot.settings",
-            "SECRET_KEY": "e2e-browser-secret",
-            "WEBHOOK_TOKEN": TOKEN,
-            "MT5BOT_ENV_FILE": os.devnull,
-            "DATA_DIR": str(tmp),
-            "LOG_DIR": str(tmp / "logs"),
-            "MT5_INSTANCES_DIR": str(tmp / "instances"),
-            "STATIC_ROOT": str(tmp / "static"),
-            "SUPERVISOR_WAKE_PORT": str(free_udp_port()),
-            "RATE_LIMIT_WEBHOOK": "10000 per minute",
-            "WEBHOOK_DEDUPE_WINDOW": "0",
-            "DJANGO_SUPERUSER_PASSWORD": PASSWORD,
-        }
+        self.env = server_env(
+            tmp,
+            WEBHOOK_TOKEN=TOKEN,
+            STATIC_ROOT=str(tmp / "static"),
+            RATE_LIMIT_WEBHOOK="10000 per minute",
+            WEBHOOK_DEDUPE_WINDOW="0",
+            DJANGO_SUPERUSER_PASSWORD=PASSWORD,
+        )
         self.process = None
 
     def manage(self, *args):

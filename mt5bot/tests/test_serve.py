@@ -54,9 +54,12 @@ def two_workers(tmp_path):
     yield from run_server(tmp_path, "--workers", "2")
 
 
-def run_server(tmp_path, *options):
+def server_env(tmp_path, **extra):
+    """The environment of a real server, supervisor or command started by a
+    test: its own SQLite database and folders under `tmp_path`, whatever
+    database the suite itself runs on."""
     inherited = {k: v for k, v in os.environ.items() if k not in DB_VARIABLES}
-    env = {
+    return {
         **inherited,
         "DJANGO_SETTINGS_MODULE": "mt5bot.settings",
         "SECRET_KEY": "e2e-secret",
@@ -67,7 +70,12 @@ def run_server(tmp_path, *options):
         "MT5_INSTANCES_DIR": str(tmp_path / "instances"),
         "STATIC_ROOT": str(tmp_path),
         "SUPERVISOR_WAKE_PORT": str(free_udp_port()),
+        **extra,
     }
+
+
+def run_server(tmp_path, *options):
+    env = server_env(tmp_path)
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "setup"], env=env, check=True, capture_output=True)
     port = free_port()

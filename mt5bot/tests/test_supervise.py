@@ -14,7 +14,7 @@ from django.core.management import call_command
 from ea import protocol
 from history import delivery
 from history.models import Command
-from mt5bot.tests.test_serve import ROOT, free_udp_port
+from mt5bot.tests.test_serve import ROOT, server_env
 from signals.tests.webhook import order, post
 
 
@@ -56,21 +56,7 @@ def test_once_delivers_then_records_the_result(client, cast):
 @pytest.mark.e2e
 @pytest.mark.skipif(os.name != "posix", reason="sends SIGTERM")
 def test_the_real_command_stops_on_sigterm_and_records_it(tmp_path):
-    env = {
-        **{
-            k: v
-            for k, v in os.environ.items()
-            if k not in {"DATABASE_URL", "REDIS_URL"}
-        },
-        "DJANGO_SETTINGS_MODULE": "mt5bot.settings",
-        "SECRET_KEY": "e2e-secret",
-        "MT5BOT_ENV_FILE": os.devnull,
-        "DATA_DIR": str(tmp_path),
-        "LOG_DIR": str(tmp_path / "logs"),
-        "MT5_INSTANCES_DIR": str(tmp_path / "instances"),
-        "STATIC_ROOT": str(tmp_path),
-        "SUPERVISOR_WAKE_PORT": str(free_udp_port()),
-    }
+    env = server_env(tmp_path)
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run(
         [*manage, "setup", "--no-demo"], env=env, check=True, capture_output=True
