@@ -1,9 +1,12 @@
 """Bridge benchmark: how fast an alert becomes a command file and a trade.
 
     .venv/bin/python bench/bridge.py [--requests 300] [--fanout-rounds 20]
+                                     [--separate-supervisor]
 
-Three measurements against the real `manage.py serve` (supervisor embedded)
-on a fresh SQLite database, one alert at a time over a fresh connection:
+Three measurements against the real `manage.py serve` (supervisor embedded;
+with --separate-supervisor, `serve --no-supervisor` beside `manage.py
+supervise`, as `serve --workers N` runs it) on a fresh SQLite database, one
+alert at a time over a fresh connection:
 
 1. webhook -> command file in place: the account's terminal is stopped, and a
    watcher thread in this process lists the folder without pause; latency is
@@ -44,6 +47,7 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--fanout-rounds", type=int, default=20)
+    parser.add_argument("--separate-supervisor", action="store_true")
     return parser.parse_args(argv)
 
 
@@ -54,8 +58,10 @@ def free_port(kind=socket.SOCK_STREAM):
 
 
 class Server:
-    def __init__(self, tmp):
+    def __init__(self, tmp, separate=False):
         self.tmp = tmp
+        self.separate = separate
+        self.supervisor = None
         self.token = secrets.token_urlsafe(24)
         self.port = free_port()
         self.env = {
@@ -89,8 +95,18 @@ class Server:
         )
 
     def start(self):
+        serve = [sys.executable, "manage.py", "serve", "--port", str(self.port)]
+        if self.separate:
+            serve.append("--no-supervisor")
+            self.supervisor = subprocess.Popen(
+                [sys.executable, "manage.py", "supervise"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=(self.tmp / "supervisor.log").open("w"),
+                stderr=subprocess.STDOUT,
+            )
         self.process = subprocess.Popen(
-            [sys.executable, "manage.py", "serve", "--port", str(self.port)],
+            serve,
             cwd=ROOT,
             env=self.env,
             stdout=(self.tmp / "server.log").open("w"),
@@ -106,8 +122,10 @@ class Server:
         raise SystemExit("the server did not start")
 
     def stop(self):
-        self.process.terminate()
-        self.process.wait(30)
+        for process in (self.process, self.supervisor):
+            if process is not None:
+                process.terminate()
+                process.wait(30)
 
     def alert(self, **fields):
         """POST one alert; return (wall time before connecting, answer)."""
@@ -289,7 +307,7 @@ def main(argv=None):
     scratch = ROOT / ".bench"
     scratch.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="mt5bot-bridge-", dir=scratch) as tmp:
-        server = Server(Path(tmp))
+        server = Server(Path(tmp), separate=args.separate_supervisor)
         server.manage("setup", "--no-demo")
         for login in [SINGLE, *FANOUT]:
             server.manage("accounts", "add", login, "--no-start")
@@ -301,7 +319,8 @@ def main(argv=None):
         finally:
             server.stop()
     cores = os.cpu_count()
-    print(f"\nbridge benchmark, {cores} cores, SQLite, supervisor embedded in serve")
+    where = "separate" if args.separate_supervisor else "embedded in serve"
+    print(f"\nbridge benchmark, {cores} cores, SQLite, supervisor {where}")
     ok = report("1. webhook -> command file in place", files, 15, 50)
     ok &= report("2. webhook -> executed (paper)", executed, 100, 250)
     print(f"    outcomes: {statuses}")

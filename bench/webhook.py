@@ -1,15 +1,17 @@
 """Webhook benchmark: the real mt5bot server against a bare daphne floor.
 
     .venv/bin/python bench/webhook.py [--requests 2000] [--concurrency 1 8]
-                                      [--workers N] [--client process|thread]
-                                      [--supervisor]
+                                      [--workers N [--redis URL]]
+                                      [--client process|thread] [--supervisor]
 
 Fresh TCP connection per request (as TradingView connects), floor and ours
 alternating per concurrency level, our server on a fresh SQLite database whose
 rows are compared with the answers. Our server runs without its embedded
 supervisor (`serve --no-supervisor`), so that intake is measured alone;
 --supervisor keeps it (the loss check counts every command queued at intake,
-whatever happened to it since).
+whatever happened to it since). --workers N (N > 1) runs N server processes,
+which share their rate-limit counters and channel layer through Redis (--redis,
+default the local one).
 Context: ../shared/reference/performance.md
 """
 
@@ -54,6 +56,7 @@ def parse_args(argv=None):
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8])
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/15")
     parser.add_argument("--client", choices=["process", "thread"], default="process")
     parser.add_argument(
         "--supervisor",
@@ -69,7 +72,7 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def server_env(tmp, token):
+def server_env(tmp, token, redis=None):
     env = dict(os.environ)
     for name in ("DATABASE_URL", "REDIS_URL"):  # always a fresh SQLite database
         env.pop(name, None)
@@ -87,6 +90,8 @@ def server_env(tmp, token):
         DEBUG="false",
         LOG_LEVEL="WARNING",
     )
+    if redis:
+        env["REDIS_URL"] = redis
     return env
 
 
@@ -358,7 +363,7 @@ def run_all(args, ports, path):
 
 def bench(args, tmp):
     token = secrets.token_urlsafe(24)
-    env = server_env(tmp, token)
+    env = server_env(tmp, token, args.redis if (args.workers or 1) > 1 else None)
     (tmp / "static").mkdir()  # STATIC_ROOT: whitenoise warns when it is missing
     manage(env, "setup")  # migrates, adds the paper demo account 1123456
     manage(env, "shell", "-c", CREATE_SECOND)

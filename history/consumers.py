@@ -35,14 +35,18 @@ def parse_since(query_string):
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
     joined = False
+    present = None
 
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(code=UNAUTHORIZED)
             return
-        # Joined before the snapshot is read: an update committed meanwhile
-        # arrives after it (this consumer handles one message at a time).
+        # Marked present and joined before the snapshot is read: an update
+        # committed meanwhile is sent, and arrives after the snapshot (this
+        # consumer handles one message at a time).
+        await live.mark_present()
+        self.present = asyncio.create_task(live.keep_present())
         await self.channel_layer.group_add(live.GROUP, self.channel_name)
         self.joined = True
         live.sender.attach(asyncio.get_running_loop())
@@ -51,6 +55,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(await database_sync_to_async(live.snapshot)(since))
 
     async def disconnect(self, code):
+        if self.present is not None:
+            self.present.cancel()
+            self.present = None
         if self.joined:
             self.joined = False
             live.sender.detach()

@@ -16,6 +16,12 @@ Where the send runs:
 - else nobody can be listening (in-memory layer, no consumer in this process)
   and a call costs a check.
 
+With a layer that crosses processes, pages open in other processes are known
+by a key in the cache (Redis too), set by every open page before it reads its
+snapshot and refreshed while it stays open. Without it nothing is read or sent:
+the webhook and the supervisor pay one cache read, not a build and a send, for
+pages nobody has open.
+
 The database is the truth and a push is a hint: a page that missed one
 catches up from its cursor when it reconnects (`snapshot`).
 """
@@ -28,6 +34,7 @@ from contextlib import contextmanager
 
 from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
@@ -39,6 +46,11 @@ KINDS = ("signals", "commands", "accounts", "removed")
 # Rows per message: a flood of alerts goes out in pieces a page digests.
 CHUNK = 50
 SNAPSHOT_SIGNALS = 50
+# "A page is open somewhere": set by each open page, refreshed every third of
+# its lifetime, so it lapses a minute after the last page closed or its
+# process died.
+PRESENCE_KEY = "mt5bot:live:listening"
+PRESENCE_TTL = 60
 
 
 def signal_changed(signal_id):
@@ -145,10 +157,12 @@ class Sender:
         loop, layer = self.loop, get_channel_layer()
         if layer is None:
             return None
-        local = isinstance(layer, InMemoryChannelLayer)
-        if loop is not None and loop.is_running() and (self.listeners or not local):
-            return loop
-        return None if local else self.own_loop()
+        running = loop if loop is not None and loop.is_running() else None
+        if isinstance(layer, InMemoryChannelLayer):
+            return running if self.listeners else None
+        if not someone_listens():
+            return None
+        return running or self.own_loop()
 
     def own_loop(self):
         if self.own is None or self.own.is_closed():
@@ -187,6 +201,31 @@ class Sender:
 
 
 sender = Sender()
+
+
+def someone_listens():
+    try:
+        return cache.get(PRESENCE_KEY) is not None
+    except Exception:
+        # Unsure: send. A failed send costs a log line, a skipped one a page
+        # that shows old rows.
+        log.warning("cannot tell whether a page is open; sending", exc_info=True)
+        return True
+
+
+async def mark_present():
+    """A page is open in this process (its consumer calls this first)."""
+    try:
+        await cache.aset(PRESENCE_KEY, 1, PRESENCE_TTL)
+    except Exception:
+        log.warning("cannot mark a live page open", exc_info=True)
+
+
+async def keep_present():
+    """Run while a page stays open: renews the mark until cancelled."""
+    while True:
+        await asyncio.sleep(PRESENCE_TTL / 3)
+        await mark_present()
 
 
 def build(batch, close=False):

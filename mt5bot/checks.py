@@ -39,3 +39,16 @@ def check_allowed_ips(app_configs, **kwargs):
         except ValueError as exc:
             errors.append(Error(f"{name}: {exc}", id="mt5bot.E001"))
     return errors
+
+
+@register()
+def check_workers(app_configs, **kwargs):
+    from mt5bot.workers import NEEDS_REDIS, SUPPORTED
+
+    if SUPPORTED and settings.WEB_WORKERS > 1 and not settings.REDIS_URL:
+        return [
+            Error(
+                f"WEB_WORKERS={settings.WEB_WORKERS}: {NEEDS_REDIS}", id="mt5bot.E002"
+            )
+        ]
+    return []

@@ -8,11 +8,13 @@ webhook never waits on SQLite's busy handler because the supervisor is
 writing. The wait between passes happens on the event loop, woken the moment
 a webhook commits (`history.wake`).
 
-Rejected alternative, measured with bench/bridge.py: `supervise` as a child
-process of `serve`. It has a core of its own, but its writes then meet the
-webhook's across processes, where SQLite's busy handler sleeps: webhook ->
-file p99 went from 14 ms to 1.6 s and the 50-account fan-out from 63 ms to
-213 ms.
+The alternative, `supervise` in a process of its own (what `serve --workers
+N` runs), has a core of its own, but its writes meet the webhook's across
+processes. Under SQLite's own busy handler that measured webhook -> file p99
+1.6 s instead of 14 ms; with the write lock of mt5bot.sqlite it is close to
+this (bench/bridge.py, one session: file p50 4.6 vs 4.2 ms, p99 9.3 vs 7.2 ms,
+50-account fan-out p50 19 vs 15 ms), still a little slower and one more
+process to run.
 """
 
 import asyncio

@@ -50,6 +50,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend plus one write lock shared by the install's processes.
+    DATABASES["default"]["ENGINE"] = "mt5bot.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run beside the one writer; IMMEDIATE takes the write
         # lock at BEGIN, so two writers queue on the busy timeout instead of

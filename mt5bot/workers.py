@@ -4,6 +4,11 @@ One Python process uses about one core (the GIL). On POSIX the parent binds
 the socket and each child daphne adopts it by file descriptor, so the kernel
 spreads connections between them. Windows cannot hand a listening socket to a
 child this way, so there `serve` always runs one process.
+
+What the processes share: the database, with SQLite's writes queued on one
+lock across them (mt5bot.sqlite); and through Redis, which they need, the
+rate-limit counters and the channel layer, so that an update made in any of
+them, or in the supervisor, reaches every page.
 """
 
 import os
@@ -14,6 +19,11 @@ import sys
 import time
 
 SUPPORTED = os.name == "posix"
+NEEDS_REDIS = (
+    "Several server processes need REDIS_URL: the rate-limit counters and the "
+    "live pages' updates must be shared between them (and with the supervisor, "
+    "which then runs in its own process). Set REDIS_URL or use one process."
+)
 
 
 def listening_socket(host, port):

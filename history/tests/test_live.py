@@ -1,7 +1,7 @@
 """The live updates: the websocket against the real ASGI application, and the
 broadcasts the intake, the delivery loop and the keeper call after a commit."""
 
-import os
+import asyncio
 import threading
 import time
 import uuid
@@ -21,6 +21,7 @@ from history.models import Command
 from history.tests import cast
 from history.tests.cast import alert, executed, order
 from mt5bot.asgi import application
+from mt5bot.tests.services import reachable_redis
 
 pytestmark = pytest.mark.django_db(transaction=True)
 trader = cast.trader
@@ -321,24 +322,16 @@ def test_recorded_collects_instead_of_sending(db):
 # --- across processes ---------------------------------------------------------------
 
 
-def redis_url():
-    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
-    try:
-        import redis
-
-        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
-    except Exception as exc:
-        pytest.skip(f"Redis is not reachable at {url}: {exc}")
-    return url
-
-
 @pytest.fixture
 def redis_layer(settings):
     settings.CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # A prefix of its own: parallel runs share one Redis.
-            "CONFIG": {"hosts": [redis_url()], "prefix": f"t{uuid.uuid4().hex[:8]}"},
+            "CONFIG": {
+                "hosts": [reachable_redis()],
+                "prefix": f"t{uuid.uuid4().hex[:8]}",
+            },
         }
     }
     return get_channel_layer()
@@ -404,3 +397,45 @@ def test_the_cursor_is_server_time(session, cast):
 
     cursor = scenario(body)
     assert cursor > before.isoformat()
+
+
+def test_with_redis_nothing_is_read_or_sent_while_no_page_is_open(
+    cast, redis_layer, monkeypatch
+):
+    signal = alert(["1123456"])
+    built = []
+    monkeypatch.setattr(live, "build", lambda batch, close=False: built.append(batch))
+
+    async def body():
+        # A member of the group that is not a page: it marks nothing.
+        channel = await redis_layer.new_channel()
+        await redis_layer.group_add(live.GROUP, channel)
+        await do(lambda: live.signal_changed(signal.pk))
+        await asyncio.sleep(0.3)
+        assert built == []
+        await live.mark_present()  # what an opening page does first
+        await do(lambda: live.signal_changed(signal.pk))
+        for _ in range(50):
+            if built:
+                break
+            await asyncio.sleep(0.02)
+        await redis_layer.group_discard(live.GROUP, channel)
+
+    scenario(body)
+    assert built == [{"signals": {signal.pk}}]
+
+
+def test_an_open_page_keeps_its_mark_and_it_lapses_after_it_closes(
+    session, redis_layer, monkeypatch
+):
+    monkeypatch.setattr(live, "PRESENCE_TTL", 0.3)
+
+    async def body():
+        communicator, _ = await opened(session)
+        await asyncio.sleep(0.5)  # longer than one lifetime: renewed meanwhile
+        assert await do(live.someone_listens)
+        await communicator.disconnect()
+        await asyncio.sleep(0.5)
+        assert not await do(live.someone_listens)
+
+    scenario(body)

@@ -12,6 +12,11 @@ from pathlib import Path
 
 import psutil
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from mt5bot.checks import check_workers
+from mt5bot.tests.services import reachable_redis
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "e2e-token-abcdefghijklmnop"
@@ -51,7 +56,9 @@ def server(tmp_path):
 
 @pytest.fixture
 def two_workers(tmp_path):
-    yield from run_server(tmp_path, "--workers", "2")
+    # Several processes need a shared cache and channel layer: Redis.
+    redis = {"REDIS_URL": reachable_redis(), "RATE_LIMIT_WEBHOOK": "10000 per minute"}
+    yield from run_server(tmp_path, "--workers", "2", env=redis)
 
 
 def server_env(tmp_path, **extra):
@@ -74,8 +81,8 @@ def server_env(tmp_path, **extra):
     }
 
 
-def run_server(tmp_path, *options):
-    env = server_env(tmp_path)
+def run_server(tmp_path, *options, env=None):
+    env = server_env(tmp_path, **(env or {}))
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "setup"], env=env, check=True, capture_output=True)
     port = free_port()
@@ -148,3 +155,22 @@ def test_two_workers_share_the_port_and_stop_with_the_parent(two_workers):
     parent.wait(timeout=30)
     _gone, alive = psutil.wait_procs(family, timeout=15)
     assert not alive, "a server, the supervisor or a terminal outlived the parent"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="workers share a socket on POSIX")
+def test_several_workers_without_redis_are_refused(settings):
+    settings.REDIS_URL = ""
+    with pytest.raises(CommandError, match="need REDIS_URL"):
+        call_command("serve", "--workers", "2", "--no-migrate")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="workers share a socket on POSIX")
+def test_the_check_refuses_web_workers_without_redis(settings):
+    settings.WEB_WORKERS = 2
+    settings.REDIS_URL = ""
+    assert [error.id for error in check_workers(None)] == ["mt5bot.E002"]
+    settings.REDIS_URL = "redis://127.0.0.1:6379/0"
+    assert check_workers(None) == []
+    settings.WEB_WORKERS = 1
+    settings.REDIS_URL = ""
+    assert check_workers(None) == []

@@ -5,7 +5,7 @@ from daphne.endpoints import build_endpoint_description_strings
 from daphne.server import Server
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from mt5bot import workers
 from mt5bot.logs import redact
@@ -57,6 +57,8 @@ class Command(BaseCommand):
         host = options["host"] or settings.HOST
         port = options["port"] or settings.PORT
         if options["fd"] is None and options["workers"] > 1 and workers.SUPPORTED:
+            if not settings.REDIS_URL:
+                raise CommandError(workers.NEEDS_REDIS)
             self.stdout.write(
                 f"mt5bot listening on http://{host}:{port}/ "
                 f"with {options['workers']} processes"
