@@ -16,3 +16,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("history.urls")),
 ]
+
+handler404 = "mt5bot.api.base.not_found"

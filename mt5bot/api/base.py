@@ -1,5 +1,8 @@
 from django.conf import settings
+from django.http import JsonResponse
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
+from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 
 from mt5bot.api.throttling import UserRate
@@ -37,3 +40,20 @@ class ApiMixin:
 
     throttle_classes = [UserRate]
     renderer_classes = [SecretFreeJSONRenderer]
+    # JSON only: a form field cannot say null, and one format to document,
+    # validate and fuzz is one fewer way to be misread.
+    parser_classes = [JSONParser]
+
+    def perform_content_negotiation(self, request, force=False):
+        # One format per view. DRF would also read `?format=` as the answer's
+        # format, and the signals list filters on a `format` of its own:
+        # `?format=pineconnector` answered 404 (found by the API fuzz test).
+        renderer = self.renderer_classes[0]()
+        return (renderer, renderer.media_type)
+
+
+def not_found(request, exception):
+    """handler404: JSON under /api/ (a client parses it), Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)

@@ -71,7 +71,32 @@ SCHEMA_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "TerminalStatusEnum": "accounts.models.TerminalStatus",
         "CommandStatusEnum": "history.models.Status",
-    }
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "mt5bot.api.docs.document_errors",
+    ],
+}
+
+DETAIL = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+# DRF's validation errors: {"field": ["message", ...]}, "non_field_errors",
+# or {"detail": "..."} when the operation itself refused.
+INVALID = {
+    "type": "object",
+    "additionalProperties": {
+        "oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]
+    },
+}
+ERRORS = {
+    "400": ("The input was invalid; the body names each field and why.", INVALID),
+    "401": ("The token is wrong.", DETAIL),
+    "403": ("Not logged in, or not allowed.", DETAIL),
+    "404": ("No such object.", DETAIL),
+    "429": ("Too many requests; try again later.", DETAIL),
 }
 
 
@@ -101,6 +126,27 @@ class DocsView(ApiMixin, APIView):
         }
         html = engines["django"].from_string(PAGE).render(context, request)
         return Response(html, content_type="text/html; charset=utf-8")
+
+
+def document_errors(result, generator, request, public):
+    """Add the error answers every operation can give to the schema (drf-
+    spectacular documents the successes), so clients and the fuzzer know them."""
+    for item in result["paths"].values():
+        for method in METHODS:
+            if method not in item:
+                continue
+            op = item[method]
+            # A path parameter that does not fit is a 404; a query or body a 400.
+            queries = [p for p in op.get("parameters", []) if p["in"] != "path"]
+            takes_input = queries or op.get("requestBody")
+            for code, (text, schema) in ERRORS.items():
+                if code == "400" and not takes_input:
+                    continue
+                content = {"application/json": {"schema": schema}}
+                op["responses"].setdefault(
+                    code, {"description": text, "content": content}
+                )
+    return result
 
 
 def ref_name(ref):

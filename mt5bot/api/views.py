@@ -55,9 +55,7 @@ ACTION = extend_schema(request=None, responses={202: Outcome, 409: Outcome})
 
 
 @extend_schema_view(
-    create=extend_schema(
-        request=NewAccountSerializer, responses={201: Outcome, 400: Outcome}
-    ),
+    create=extend_schema(request=NewAccountSerializer, responses={201: Outcome}),
     destroy=extend_schema(
         parameters=[filters.RemoveParams], responses={200: Outcome, 409: Outcome}
     ),

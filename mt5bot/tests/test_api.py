@@ -60,6 +60,33 @@ def test_it_filters_signals_by_outcome_and_time(api, history):
     assert set(response.json()) == {"outcome", "since"}
 
 
+def test_the_format_filter_is_a_filter_not_the_answer_format(api, history):
+    # DRF reads ?format= as the renderer: this once answered 404.
+    response = api.get("/api/signals/", {"format": "pineconnector"})
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+    formats = {s["format"] for s in api.get("/api/signals/").json()["results"]}
+    kept = api.get("/api/signals/", {"format": "json"}).json()["results"]
+    assert "json" in formats and {s["format"] for s in kept} == {"json"}
+
+
+def test_an_unknown_api_path_answers_json_and_a_page_answers_html(api):
+    response = api.get("/api/signals/not-a-number/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+    page = api.get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+def test_the_api_reads_json_only(api, cast):
+    form = api.post("/api/mappings/", {"alias": "GOLD", "symbol": "XAUUSD"})
+    assert form.status_code == 415
+    sent = api.post(
+        "/api/mappings/", {"alias": "GOLD", "symbol": "XAUUSD"}, format="json"
+    )
+    assert sent.status_code == 201
+
+
 def test_it_pages_signals(api, history):
     first = api.get("/api/signals/", {"page_size": 2}).json()
     assert first["count"] == 3 and len(first["results"]) == 2
@@ -271,6 +298,10 @@ def test_the_schema_is_valid_openapi_naming_every_endpoint(api):
     names = {p["name"] for p in paths["/api/commands/"]["get"]["parameters"]}
     assert {"account", "status", "symbol", "since", "until", "page"} <= names
     assert not any(path.startswith(("/api/ea/", "/webhook")) for path in paths)
+    answers = paths["/api/accounts/{login}/start/"]["post"]["responses"]
+    assert {"202", "401", "403", "404", "409", "429"} <= set(answers)
+    assert "400" not in answers  # it takes no input
+    assert "400" in paths["/api/mappings/"]["post"]["responses"]
     assert api.get("/api/schema/").content.startswith(b"openapi: 3")
 
 
