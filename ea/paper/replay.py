@@ -1,8 +1,9 @@
 """Golden vectors (ea/vectors/*.json): set a broker up as a vector says, drop
-its command file, run one pass of the terminal, and compare with `expected`.
+its files, start the terminal and run one pass, and compare with `expected`.
 
-ea/vectors/README.md describes the format. `compare` returns the differences
-as text, so a replay of the MQL5 EA can reuse it on what the EA produced.
+ea/vectors/README.md describes the format. `build`, `prepare`, `outcome` and
+`compare` are shared with the MQL5 EA's replay (ea/linux/), so both
+terminals are set up and judged by the same code.
 """
 
 import dataclasses
@@ -28,12 +29,18 @@ def load_all(folder=VECTORS):
 
 
 def specs_for(state):
-    """The paper symbols, with the vector's own specifications on top."""
+    """The paper symbols, with the vector's own specifications on top; a
+    symbol only the vector has gets its quote as the feed's settings."""
     specs = dict(BY_NAME)
     for name, entry in state.get("symbols", {}).items():
         known = {k: v for k, v in entry.items() if k in FIELDS}
         base = specs.get(name)
-        specs[name] = dataclasses.replace(base, **known) if base else Spec(**known)
+        if base is None:
+            quote = state["prices"][name]
+            spread = round((quote["ask"] - quote["bid"]) / entry["point"])
+            specs[name] = Spec(base_price=quote["bid"], spread=spread, **known)
+        else:
+            specs[name] = dataclasses.replace(base, **known)
     return specs
 
 
@@ -61,31 +68,60 @@ def build(vector, folder):
 
 
 def command_file(vector):
-    """(name, bytes) of the vector's command file."""
+    """(name, bytes) of the vector's command file, or None when it has none."""
     if "command_file" in vector:
         raw = vector["command_file"]
         return raw["name"], raw["text"].encode("utf-8")
+    if "command" not in vector:
+        return None
     command = vector["command"]
     name = protocol.command_name(command["seq"], command["id"])
     return name, protocol.dumps(command).encode("ascii")
 
 
-def run(vector, folder):
-    """What the terminal did with the vector's command."""
+def prepare(vector, folder):
+    """Put the vector's files in `folder` as a terminal would find them at
+    start-up: those `state.files` lists (left by a crash, or being written),
+    then the command file. Returns the command file's name, or None."""
     folder = Path(folder)
-    terminal = build(vector, folder)
-    name, raw = command_file(vector)
+    for name, text in vector["state"].get("files", {}).items():
+        (folder / name).write_bytes(text.encode("utf-8"))
+    command = command_file(vector)
+    if command is None:
+        return None
+    name, raw = command
     temp = folder / f"{protocol.TEMP_PREFIX}vector{protocol.TEMP_SUFFIX}"
     temp.write_bytes(raw)  # bytes as given: a malformed file may not be ASCII
     os.replace(temp, folder / name)
+    return name
+
+
+def run(vector, folder):
+    """What the paper terminal did with the vector: it starts (reconciling
+    what a crash left), then drains the folder once."""
+    folder = Path(folder)
+    terminal = build(vector, folder)
+    name = prepare(vector, folder)
+    terminal.reconcile()
     terminal.drain_commands()
-    result_path = folder / protocol.result_name(name)
     journal = folder / JOURNAL
     lines = journal.read_text().splitlines() if journal.exists() else []
-    broker = terminal.broker
+    return outcome(folder, name, [json.loads(line) for line in lines], terminal.broker)
+
+
+def outcome(folder, name, requests, broker):
+    """The outcome `compare` checks, from the folder and the broker after a
+    terminal ran: the same for the paper terminal and the EA."""
+    folder = Path(folder)
+    results = sorted(p.name for p in folder.glob(f"{protocol.RESULT_PREFIX}*"))
+    if name is not None:
+        path = folder / protocol.result_name(name)
+    else:  # no command dropped: the one result a start-up may have written
+        path = folder / results[0] if len(results) == 1 else None
     return {
-        "result": protocol.read_flat(result_path) if result_path.exists() else None,
-        "requests": [json.loads(line) for line in lines],
+        "result": protocol.read_flat(path) if path and path.exists() else None,
+        "results": results,
+        "requests": requests,
         "positions": broker.positions,
         "orders": broker.orders,
         "balance": broker.balance,
@@ -97,6 +133,9 @@ def compare(vector, outcome):
     """Differences between `vector["expected"]` and `outcome`, as text."""
     expected = vector["expected"]
     problems = _compare_result(expected, outcome["result"])
+    wanted = 0 if expected["result"] is None else 1
+    if len(outcome["results"]) != wanted:
+        problems.append(f"{wanted} result file(s) expected: {outcome['results']}")
     problems += _compare_list("requests", expected["requests"], outcome["requests"])
     for key in ("positions", "orders"):
         if key in expected:

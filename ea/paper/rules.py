@@ -66,10 +66,11 @@ def check_volume(spec, volume, most=None):
 
 def check_filling(spec, filling, pending):
     """mql5.md 5.4: market deals take FOK or IOC as the symbol's mask allows;
-    RETURN only for pending orders. A wrong choice is 10030."""
+    RETURN for pending orders, and for market orders on exchange execution
+    only. A wrong choice is 10030."""
     if filling not in FILLINGS:
         raise Refusal(INVALID_FILL, f"unsupported filling type {filling!r}")
-    if filling == "return" and pending:
+    if filling == "return" and (pending or spec.execution == "exchange"):
         return
     if not spec.filling_modes & FILLINGS[filling]:
         raise Refusal(

@@ -3,7 +3,9 @@
 The mix is deliberate: FOK-only, IOC-only and FOK+IOC filling masks, stops and
 freeze levels above zero, a tick size that is not the point (US500), volume
 steps of 0.01 and 0.1, a close-only and a disabled symbol. Every rule of
-mql5.md section 5.4-5.8 therefore has a symbol on which it matters.
+mql5.md section 5.4-5.8 therefore has a symbol on which it matters; the
+RETURN-only case (no FOK or IOC flag, exchange execution) is a golden
+vector's own symbol.
 """
 
 import math
@@ -36,6 +38,9 @@ class Spec:
     freeze_level: int = 0
     filling_modes: int = FILLING_FOK | FILLING_IOC
     trade_mode: str = "full"
+    # SYMBOL_TRADE_EXEMODE as far as filling goes, "market" or "exchange":
+    # RETURN is allowed for market orders only on exchange (mql5.md 5.4).
+    execution: str = "market"
     volatility: float = 0.00002  # relative sigma of one feed step
     band: float = 0.004  # the walk stays within base_price x (1 +- band)
 
@@ -66,8 +71,11 @@ class Spec:
         return data
 
 
-# Simulation settings, not symbol properties a real terminal would report.
-_FEED_ONLY = ("calc_mode", "leverage", "base_price", "spread", "volatility", "band")
+# Simulation settings, not symbol properties a real terminal would report,
+# and `execution`, which webhook_symbols.json does not carry (PROTOCOL.md 5).
+_FEED_ONLY = (
+    "calc_mode", "leverage", "base_price", "spread", "volatility", "band", "execution",
+)  # fmt: skip
 
 
 def decimals(step):

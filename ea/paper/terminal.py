@@ -92,7 +92,9 @@ class Terminal:
     def reconcile(self):
         """PROTOCOL.md section 3: an in-progress file left by a crash may or
         may not have reached the broker, so it gets `unknown` and is never
-        sent again. If its result was written before the crash, that stands."""
+        sent again: its id is remembered first, so a copy the server writes
+        again is dropped (step 4) instead of executed behind an `unknown`.
+        If its result was written before the crash, that stands."""
         for name in protocol.listing(self.folder, protocol.IN_PROGRESS_PREFIX):
             rest = name.removeprefix(protocol.IN_PROGRESS_PREFIX)
             path = self.folder / name
@@ -104,6 +106,8 @@ class Terminal:
                 self._move_aside(path, rest, "unreadable in-progress file")
                 continue
             log.warning("%s was in progress at the last stop: unknown", name)
+            if command_id not in self.executed:
+                self.executed.add(command_id)
             self._finish(
                 protocol.COMMAND_PREFIX + rest,
                 path,

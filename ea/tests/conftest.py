@@ -1,5 +1,6 @@
 """The paper terminal's cast: a broker on fixed quotes and a terminal on a
-temporary folder, built in one place. No database anywhere here."""
+temporary folder, built in one place; and the natively built EA. No database
+anywhere here."""
 
 import itertools
 import uuid
@@ -7,6 +8,7 @@ import uuid
 import pytest
 
 from ea import protocol
+from ea.linux import check, native
 from ea.paper.broker import Broker
 from ea.paper.market import Market
 from ea.paper.state import ExecutedIds, Journal, Store
@@ -108,3 +110,12 @@ def make_terminal(tmp_path, clock):
 @pytest.fixture
 def terminal(make_terminal):
     return make_terminal()
+
+
+@pytest.fixture(scope="session")
+def ea_binary():
+    """MT5Bot.mq5 built natively against the fake runtime, once per version
+    of its sources (ea/linux/native.py). CI has g++; elsewhere, skip."""
+    if check.compiler() is None:
+        pytest.skip("g++ is not installed")
+    return native.cached_build()

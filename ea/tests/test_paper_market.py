@@ -18,6 +18,7 @@ def test_specs_are_coherent(spec):
     assert spec.volume_min >= spec.volume_step > 0
     assert spec.volume_max > spec.volume_min
     assert spec.filling_modes in (1, 2, 3)
+    assert spec.execution in ("market", "exchange")
     assert spec.trade_mode in TRADE_MODES
     assert spec.spread > 0 and 0 < spec.band < 0.1
 

@@ -28,6 +28,25 @@ RETCODES = "mql5.md 5.6"
 
 EURUSD_BUY = pos(T, "EURUSD", "buy", 0.1, 1.085)
 
+
+# A share with neither the FOK nor the IOC flag, which only these vectors
+# trade: the paper broker's own list has no such symbol.
+AAPL = {"name": "AAPL", "description": "Apple Inc.", "digits": 2, "tick_size": 0.01,
+        "contract_size": 1.0, "volume_min": 1.0, "volume_step": 1.0,
+        "volume_max": 10000.0, "currency_base": "USD", "currency_profit": "USD",
+        "currency_margin": "USD", "path": "Stocks\\AAPL", "calc_mode": "cfd",
+        "leverage": 5.0, "stops_level": 0, "freeze_level": 0, "filling_modes": 0,
+        "trade_mode": "full", "point": 0.01}  # fmt: skip
+
+
+def _aapl_on(execution):
+    """A state where AAPL (filling flags 0: RETURN only) trades on `execution`."""
+    start = state()
+    start["prices"]["AAPL"] = {"bid": 230.0, "ask": 230.02}
+    start["symbols"]["AAPL"] = {**AAPL, "execution": execution}
+    return start
+
+
 VECTORS = [
     vector(
         "buy_market_sl_tp_prices",
@@ -437,6 +456,39 @@ VECTORS = [
                 pos(NEXT + 1, "EURUSD", "buy", 0.1, 1.0901),
             ],
             balance=10049.0,
+        ),
+    ),
+]
+
+# Added after the first vectors; build.py writes them last, so the earlier
+# files keep their numbers.
+RETURN_ONLY = [
+    vector(
+        "buy_return_only_exchange_symbol",
+        "AAPL has neither the FOK nor the IOC flag: the only policy left is "
+        "RETURN, which an exchange-execution symbol accepts for market orders.",
+        [FILLING],
+        _aapl_on("exchange"),
+        cmd("buy_return_only_exchange_symbol", "BUY", "AAPL", volume=2),
+        expect(
+            done(NEXT, 230.02, 2.0),
+            [deal("buy", "AAPL", 2.0, retcode=10009, type_filling="return")],
+            positions=[pos(NEXT, "AAPL", "buy", 2.0, 230.02)],
+        ),
+    ),
+    vector(
+        "buy_return_only_market_execution",
+        "The same flags on a market-execution symbol: the terminal still sends "
+        "RETURN (never a policy the symbol does not list), and the server "
+        "refuses RETURN for a market order there: 10030 INVALID_FILL.",
+        [FILLING, RETCODES],
+        _aapl_on("market"),
+        cmd("buy_return_only_market_execution", "BUY", "AAPL", volume=2),
+        expect(
+            refused(10030),
+            [deal("buy", "AAPL", 2.0, retcode=10030, type_filling="return")],
+            message="filling",
+            positions=[],
         ),
     ),
 ]

@@ -6,6 +6,7 @@ import json
 
 from ea import protocol
 from ea.vectors.build import (
+    DEAL,
     LOGIN,
     NEXT,
     NOW,
@@ -14,6 +15,7 @@ from ea.vectors.build import (
     command_id,
     done,
     expect,
+    pos,
     refused,
     state,
     vector,
@@ -40,6 +42,30 @@ def _in_progress(name):
 
 def _result(name):
     return protocol.result_name(protocol.command_name(1, command_id(name)))
+
+
+def _command_name(name):
+    return protocol.command_name(1, command_id(name))
+
+
+def _command_text(name):
+    return protocol.dumps(command(name, "BUY", "EURUSD", volume=0.1))
+
+
+def _left_in_progress(name, result=None, **extra):
+    """A start-up state: the BUY `name` was in progress when the terminal
+    stopped (PROTOCOL.md 3, start-up), maybe after writing `result`."""
+    files = {_in_progress(name): _command_text(name)}
+    if result is not None:
+        files[_result(name)] = protocol.dumps(result)
+    return state(files=files, **extra)
+
+
+def _written_result(name):
+    return {"protocol": 1, "id": command_id(name), "account": LOGIN,
+            "status": "executed", "retcode": 10009, "ticket": NEXT, "price": 1.0901,
+            "volume": 0.1, "message": "BUY 0.1 EURUSD at 1.0901: done",
+            "time": NOW, "order": NEXT, "deal": DEAL}  # fmt: skip
 
 
 def _nested(name):
@@ -172,6 +198,75 @@ VECTORS = [
                 _in_progress("already_executed"),
                 _result("already_executed"),
             ],
+        ),
+    ),
+    vector(
+        "file_still_being_written",
+        "The server is still writing a command: only tmp_*.part is there. It is "
+        "neither read nor answered nor moved.",
+        ["PROTOCOL.md 2"],
+        state(
+            files={"tmp_5f1e0c.part": _command_text("file_still_being_written")[:90]}
+        ),
+        {},
+        expect(None, [], positions=[], files_present=["tmp_5f1e0c.part"]),
+    ),
+    vector(
+        "restart_in_progress_unknown",
+        "A BUY was in progress, its id already in webhook_executed.txt, when the "
+        "terminal stopped: at start-up it is answered unknown and never sent.",
+        ["PROTOCOL.md 3 (start-up)"],
+        _left_in_progress(
+            "restart_in_progress_unknown",
+            executed_ids=[command_id("restart_in_progress_unknown")],
+        ),
+        {},
+        expect(
+            {**refused(0, "unknown"), "id": command_id("restart_in_progress_unknown")},
+            [],
+            message="restarted",
+            positions=[],
+            files_absent=[_in_progress("restart_in_progress_unknown")],
+        ),
+    ),
+    vector(
+        "restart_in_progress_rewritten_copy",
+        "The terminal stopped between the rename and the executed-id append, and "
+        "the server wrote the command again. The in-progress copy is answered "
+        "unknown and its id remembered, so the second copy is dropped: a trade "
+        "behind an `unknown` the server has already recorded would be invisible.",
+        ["PROTOCOL.md 3 (start-up)", "PROTOCOL.md 3 step 4"],
+        _left_in_progress("restart_in_progress_rewritten_copy"),
+        cmd("restart_in_progress_rewritten_copy", "BUY", "EURUSD", volume=0.1),
+        expect(
+            refused(0, "unknown"),
+            [],
+            message="restarted",
+            positions=[],
+            files_absent=[
+                _in_progress("restart_in_progress_rewritten_copy"),
+                _command_name("restart_in_progress_rewritten_copy"),
+            ],
+        ),
+    ),
+    vector(
+        "restart_after_result_written",
+        "The terminal stopped after writing the result but before deleting the "
+        "in-progress file: the result stands, nothing is sent again.",
+        ["PROTOCOL.md 3 (start-up)"],
+        _left_in_progress(
+            "restart_after_result_written",
+            _written_result("restart_after_result_written"),
+            executed_ids=[command_id("restart_after_result_written")],
+            positions=[pos(NEXT, "EURUSD", "buy", 0.1, 1.0901)],
+            next_ticket=NEXT + 1,
+        ),
+        {},
+        expect(
+            done(NEXT, 1.0901, 0.1),
+            [],
+            positions=[pos(NEXT, "EURUSD", "buy", 0.1, 1.0901)],
+            files_absent=[_in_progress("restart_after_result_written")],
         ),
     ),
 ]

@@ -1,0 +1,424 @@
+//+------------------------------------------------------------------+
+//| MT5Bot_Json.mqh: the flat JSON subset of PROTOCOL.md section 6.   |
+//|                                                                  |
+//| The reader works on the file's bytes, so it decides "not UTF-8"  |
+//| itself instead of trusting a code page. It parses full JSON      |
+//| (nesting, NaN) only to tell *why* a file is refused and whether  |
+//| its id can still be read, exactly as ea/protocol.py loads_flat   |
+//| and ea/paper/commands.py readable_id do; only a flat object with |
+//| unique keys and finite numbers is accepted.                      |
+//+------------------------------------------------------------------+
+#include "MT5Bot_Utf8.mqh"
+
+#define JSON_MAX_BYTES   65536
+#define JSON_MAX_DEPTH   64
+#define JSON_STRING      1
+#define JSON_INT         2
+#define JSON_FLOAT       3
+#define JSON_TRUE        4
+#define JSON_FALSE       5
+#define JSON_NULL        6
+#define JSON_OBJECT      7
+#define JSON_ARRAY       8
+
+// One top-level object: its pairs in file order, whether it is in the
+// protocol's subset (`flat`, else `error` says why) and its readable id.
+struct JsonObject
+  {
+   string            keys[];
+   int               kinds[];
+   string            texts[];   // a string's value, or a number's text
+   bool              flat;
+   string            error;
+   string            id;        // "" when no id can be read
+  };
+
+// Parser state: MQL5 has no closures, and one parse runs at a time.
+uchar  g_json[];
+int    g_json_size;
+int    g_json_pos;
+bool   g_json_broken;      // a syntax error: nothing can be read
+string g_json_first;       // the first error in the order Python raises it
+int    g_json_ids;         // "id" keys at any depth
+
+//+------------------------------------------------------------------+
+//| Errors                                                           |
+//+------------------------------------------------------------------+
+void JsonNote(string message)
+  {
+   if(g_json_first == "")
+      g_json_first = message;
+  }
+
+bool JsonSyntax(string message)
+  {
+   g_json_broken = true;
+   JsonNote("invalid JSON: " + message + " at byte " + IntegerToString(g_json_pos));
+   return false;
+  }
+
+void JsonSkipSpace()
+  {
+   while(g_json_pos < g_json_size)
+     {
+      int c = g_json[g_json_pos];
+      if(c != ' ' && c != '\t' && c != '\n' && c != '\r')
+         return;
+      g_json_pos++;
+     }
+  }
+
+bool JsonAt(string word)
+  {
+   int n = StringLen(word);
+   if(g_json_pos + n > g_json_size)
+      return false;
+   for(int i = 0; i < n; i++)
+      if(g_json[g_json_pos + i] != StringGetCharacter(word, i))
+         return false;
+   return true;
+  }
+
+int JsonHex(int c)
+  {
+   if(c >= '0' && c <= '9')
+      return c - '0';
+   if(c >= 'a' && c <= 'f')
+      return c - 'a' + 10;
+   if(c >= 'A' && c <= 'F')
+      return c - 'A' + 10;
+   return -1;
+  }
+
+void JsonAppendUnit(ushort &units[], int &count, int unit)
+  {
+   if(count >= ArraySize(units))
+      ArrayResize(units, count * 2 + 16);
+   units[count] = (ushort)unit;
+   count++;
+  }
+
+// A code point decoded from (already validated) UTF-8, as UTF-16 units.
+void JsonAppendUtf8(ushort &units[], int &count, int length)
+  {
+   int c = g_json[g_json_pos] & (0xFF >> (length + 1));
+   for(int i = 1; i < length; i++)
+      c = (c << 6) | (g_json[g_json_pos + i] & 0x3F);
+   g_json_pos += length;
+   if(c < 0x10000)
+     {
+      JsonAppendUnit(units, count, c);
+      return;
+     }
+   c -= 0x10000;
+   JsonAppendUnit(units, count, 0xD800 | (c >> 10));
+   JsonAppendUnit(units, count, 0xDC00 | (c & 0x3FF));
+  }
+
+bool JsonEscape(ushort &units[], int &count)
+  {
+   int c = g_json[g_json_pos];
+   string simple = "\"\\/bfnrt";
+   int value[] = {'"', '\\', '/', 8, 12, 10, 13, 9};
+   for(int i = 0; i < 8; i++)
+      if(c == StringGetCharacter(simple, i))
+        {
+         JsonAppendUnit(units, count, value[i]);
+         g_json_pos++;
+         return true;
+        }
+   if(c != 'u' || g_json_pos + 4 >= g_json_size)
+      return JsonSyntax("invalid escape");
+   int unit = 0;
+   for(int k = 1; k <= 4; k++)
+     {
+      int digit = JsonHex(g_json[g_json_pos + k]);
+      if(digit < 0)
+         return JsonSyntax("invalid \\u escape");
+      unit = unit * 16 + digit;
+     }
+   JsonAppendUnit(units, count, unit);
+   g_json_pos += 5;
+   return true;
+  }
+
+// A string starting at the opening quote.
+bool JsonString(string &out)
+  {
+   ushort units[];
+   int count = 0;
+   g_json_pos++;
+   while(g_json_pos < g_json_size)
+     {
+      int c = g_json[g_json_pos];
+      if(c == '"')
+        {
+         g_json_pos++;
+         out = count > 0 ? ShortArrayToString(units, 0, count) : "";
+         return true;
+        }
+      if(c < 0x20)
+         return JsonSyntax("invalid control character in a string");
+      if(c == '\\')
+        {
+         g_json_pos++;
+         if(g_json_pos >= g_json_size || !JsonEscape(units, count))
+            return JsonSyntax("unterminated escape");
+         continue;
+        }
+      if(c < 0x80)
+        {
+         JsonAppendUnit(units, count, c);
+         g_json_pos++;
+         continue;
+        }
+      JsonAppendUtf8(units, count, Utf8Length(g_json, g_json_pos, g_json_size));
+     }
+   return JsonSyntax("unterminated string");
+  }
+
+bool JsonDigits()
+  {
+   int start = g_json_pos;
+   while(g_json_pos < g_json_size && g_json[g_json_pos] >= '0' && g_json[g_json_pos] <= '9')
+      g_json_pos++;
+   return g_json_pos > start;
+  }
+
+// -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, as RFC 8259 and Python.
+bool JsonNumber(int &kind, string &text)
+  {
+   int start = g_json_pos;
+   kind = JSON_INT;
+   if(g_json[g_json_pos] == '-')
+      g_json_pos++;
+   if(g_json_pos < g_json_size && g_json[g_json_pos] == '0')
+      g_json_pos++;
+   else
+      if(!JsonDigits())
+         return JsonSyntax("invalid number");
+   if(g_json_pos < g_json_size && g_json[g_json_pos] == '.')
+     {
+      g_json_pos++;
+      kind = JSON_FLOAT;
+      if(!JsonDigits())
+         return JsonSyntax("invalid number");
+     }
+   if(g_json_pos < g_json_size && (g_json[g_json_pos] == 'e' || g_json[g_json_pos] == 'E'))
+     {
+      g_json_pos++;
+      kind = JSON_FLOAT;
+      if(g_json_pos < g_json_size && (g_json[g_json_pos] == '+' || g_json[g_json_pos] == '-'))
+         g_json_pos++;
+      if(!JsonDigits())
+         return JsonSyntax("invalid number");
+     }
+   text = CharArrayToString(g_json, start, g_json_pos - start, CP_UTF8);
+   return true;
+  }
+
+bool JsonValue(int depth, int &kind, string &text, JsonObject &top);
+
+// NaN and Infinity: Python reads them unless told not to; the protocol
+// refuses them, but a file with one still has a readable id.
+bool JsonConstant(int &kind, string &text)
+  {
+   string words[] = {"true", "false", "null", "NaN", "Infinity", "-Infinity"};
+   int kinds[] = {JSON_TRUE, JSON_FALSE, JSON_NULL, JSON_FLOAT, JSON_FLOAT, JSON_FLOAT};
+   for(int i = 0; i < ArraySize(words); i++)
+      if(JsonAt(words[i]))
+        {
+         g_json_pos += StringLen(words[i]);
+         kind = kinds[i];
+         text = words[i];
+         if(i >= 3)
+            JsonNote("invalid JSON: " + words[i] + " is not a number");
+         return true;
+        }
+   return JsonSyntax("unexpected character");
+  }
+
+bool JsonArray(int depth, JsonObject &top)
+  {
+   g_json_pos++;
+   JsonSkipSpace();
+   if(g_json_pos < g_json_size && g_json[g_json_pos] == ']')
+     {
+      g_json_pos++;
+      return true;
+     }
+   while(true)
+     {
+      int kind;
+      string text;
+      if(!JsonValue(depth + 1, kind, text, top))
+         return false;
+      JsonSkipSpace();
+      if(g_json_pos >= g_json_size)
+         return JsonSyntax("unterminated array");
+      int c = g_json[g_json_pos++];
+      if(c == ']')
+         return true;
+      if(c != ',')
+         return JsonSyntax("expected ',' or ']'");
+     }
+  }
+
+void JsonAddPair(JsonObject &top, string key, int kind, string text)
+  {
+   int n = ArraySize(top.keys);
+   ArrayResize(top.keys, n + 1);
+   ArrayResize(top.kinds, n + 1);
+   ArrayResize(top.texts, n + 1);
+   top.keys[n] = key;
+   top.kinds[n] = kind;
+   top.texts[n] = text;
+  }
+
+// An object; the top-level one (depth 0) keeps its pairs in `top`.
+// Duplicate keys are noted when the object ends, as Python's hook does.
+bool JsonObjectValue(int depth, JsonObject &top)
+  {
+   string seen[];
+   int count = 0;
+   string duplicate = "";
+   g_json_pos++;
+   JsonSkipSpace();
+   if(g_json_pos < g_json_size && g_json[g_json_pos] == '}')
+     {
+      g_json_pos++;
+      return true;
+     }
+   while(true)
+     {
+      JsonSkipSpace();
+      if(g_json_pos >= g_json_size || g_json[g_json_pos] != '"')
+         return JsonSyntax("expected a key in double quotes");
+      string key;
+      if(!JsonString(key))
+         return false;
+      JsonSkipSpace();
+      if(g_json_pos >= g_json_size || g_json[g_json_pos] != ':')
+         return JsonSyntax("expected ':'");
+      g_json_pos++;
+      int kind;
+      string text;
+      if(!JsonValue(depth + 1, kind, text, top))
+         return false;
+      if(key == "id")
+         g_json_ids++;
+      for(int i = 0; i < count && duplicate == ""; i++)
+         if(seen[i] == key)
+            duplicate = key;
+      ArrayResize(seen, count + 1);
+      seen[count++] = key;
+      if(depth == 0)
+         JsonAddPair(top, key, kind, text);
+      JsonSkipSpace();
+      if(g_json_pos >= g_json_size)
+         return JsonSyntax("unterminated object");
+      int c = g_json[g_json_pos++];
+      if(c == '}')
+         break;
+      if(c != ',')
+         return JsonSyntax("expected ',' or '}'");
+     }
+   if(duplicate != "")
+      JsonNote("invalid JSON: duplicate key '" + duplicate + "'");
+   return true;
+  }
+
+bool JsonValue(int depth, int &kind, string &text, JsonObject &top)
+  {
+   if(depth > JSON_MAX_DEPTH)
+      return JsonSyntax("nested too deeply");
+   JsonSkipSpace();
+   if(g_json_pos >= g_json_size)
+      return JsonSyntax("expecting a value");
+   int c = g_json[g_json_pos];
+   text = "";
+   if(c == '{')
+     {
+      kind = JSON_OBJECT;
+      return JsonObjectValue(depth, top);
+     }
+   if(c == '[')
+     {
+      kind = JSON_ARRAY;
+      return JsonArray(depth, top);
+     }
+   if(c == '"')
+     {
+      kind = JSON_STRING;
+      return JsonString(text);
+     }
+   if(c == '-' && JsonAt("-Infinity"))
+      return JsonConstant(kind, text);
+   if(c == '-' || (c >= '0' && c <= '9'))
+      return JsonNumber(kind, text);
+   return JsonConstant(kind, text);
+  }
+
+int JsonFind(const JsonObject &doc, string key)
+  {
+   for(int i = 0; i < ArraySize(doc.keys); i++)
+      if(doc.keys[i] == key)
+         return i;
+   return -1;
+  }
+
+// The flat-subset verdict, in loads_flat's order: JSON errors, then "not an
+// object", then the first value that is not a scalar.
+void JsonVerdict(JsonObject &doc, int kind)
+  {
+   doc.error = g_json_first;
+   if(doc.error == "" && kind != JSON_OBJECT)
+      doc.error = "not a JSON object";
+   for(int i = 0; i < ArraySize(doc.keys) && doc.error == ""; i++)
+      if(doc.kinds[i] == JSON_OBJECT || doc.kinds[i] == JSON_ARRAY)
+         doc.error = doc.keys[i] + " is not a scalar";
+   doc.flat = (doc.error == "");
+   // readable_id: valid JSON (NaN and duplicates allowed), an object, and
+   // exactly one "id" key in the whole file, a non-empty top-level string.
+   int at = JsonFind(doc, "id");
+   if(!g_json_broken && kind == JSON_OBJECT && g_json_ids == 1 && at >= 0
+      && doc.kinds[at] == JSON_STRING && doc.texts[at] != "")
+      doc.id = doc.texts[at];
+  }
+
+//+------------------------------------------------------------------+
+//| Parse `size` bytes of `bytes` (a UTF-8 BOM allowed) into `doc`.  |
+//+------------------------------------------------------------------+
+void JsonRead(const uchar &bytes[], int size, JsonObject &doc)
+  {
+   ArrayResize(doc.keys, 0);
+   ArrayResize(doc.kinds, 0);
+   ArrayResize(doc.texts, 0);
+   doc.flat = false;
+   doc.id = "";
+   g_json_first = "";
+   g_json_broken = false;
+   g_json_ids = 0;
+   g_json_size = size;
+   ArrayResize(g_json, size);
+   for(int i = 0; i < size; i++)
+      g_json[i] = bytes[i];
+   g_json_pos = 0;
+   if(size >= 3 && g_json[0] == 0xEF && g_json[1] == 0xBB && g_json[2] == 0xBF)
+      g_json_pos = 3;
+   if(size > JSON_MAX_BYTES || !Utf8Valid(g_json, g_json_pos, size))
+     {
+      doc.error = size > JSON_MAX_BYTES ? "file too large" : "not UTF-8";
+      return;
+     }
+   int kind = 0;
+   string text;
+   if(JsonValue(0, kind, text, doc))
+     {
+      JsonSkipSpace();
+      if(g_json_pos < g_json_size)
+         JsonSyntax("extra data");
+     }
+   JsonVerdict(doc, kind);
+  }
+//+------------------------------------------------------------------+

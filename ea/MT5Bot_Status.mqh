@@ -1,0 +1,116 @@
+//+------------------------------------------------------------------+
+//| MT5Bot_Status.mqh: the heartbeat and the symbols file            |
+//| (PROTOCOL.md 5).                                                 |
+//+------------------------------------------------------------------+
+long g_heartbeat_seq;
+
+// terminal, program and account all allow automated trading; "" when
+// they do, else which one does not (mql5.md 5.6).
+string TradeBlocker()
+  {
+   if(TerminalInfoInteger(TERMINAL_TRADE_ALLOWED) == 0)
+      return "automated trading is off in the terminal (the Algo Trading button)";
+   if(MQLInfoInteger(MQL_TRADE_ALLOWED) == 0)
+      return "automated trading is off for this EA (its Allow Algo Trading box)";
+   if(AccountInfoInteger(ACCOUNT_TRADE_EXPERT) == 0)
+      return "the broker does not allow expert advisors on this account";
+   if(AccountInfoInteger(ACCOUNT_TRADE_ALLOWED) == 0)
+      return "trading is not allowed on this account (an investor login?)";
+   return "";
+  }
+
+string MarginModeText()
+  {
+   long mode = AccountInfoInteger(ACCOUNT_MARGIN_MODE);
+   if(mode == ACCOUNT_MARGIN_MODE_RETAIL_HEDGING)
+      return "hedging";
+   return mode == ACCOUNT_MARGIN_MODE_EXCHANGE ? "exchange" : "netting";
+  }
+
+// Carry `seq` on across restarts, so it only ever increases.
+long LastHeartbeatSeq()
+  {
+   uchar bytes[];
+   int size = ReadBytes(HEARTBEAT_FILE, bytes, JSON_MAX_BYTES);
+   if(size <= 0)
+      return 0;
+   JsonObject doc;
+   JsonRead(bytes, size, doc);
+   int at = JsonFind(doc, "seq");
+   if(!doc.flat || at < 0 || doc.kinds[at] != JSON_INT)
+      return 0;
+   return StringToInteger(doc.texts[at]);
+  }
+
+string HeartbeatJson(string login, int pending)
+  {
+   string text = "{";
+   JsonPutInteger(text, "protocol", PROTOCOL_VERSION);
+   JsonPutString(text, "ea_version", EA_VERSION);
+   JsonPutString(text, "kind", "mt5");
+   JsonPutString(text, "login", login);
+   JsonPutString(text, "server", AccountInfoString(ACCOUNT_SERVER));
+   JsonPutString(text, "company", AccountInfoString(ACCOUNT_COMPANY));
+   JsonPutBool(text, "connected", TerminalInfoInteger(TERMINAL_CONNECTED) != 0);
+   JsonPutBool(text, "trade_allowed", TradeBlocker() == "");
+   JsonPutString(text, "margin_mode", MarginModeText());
+   JsonPutString(text, "currency", AccountInfoString(ACCOUNT_CURRENCY));
+   JsonPutNumber(text, "balance", AccountInfoDouble(ACCOUNT_BALANCE));
+   JsonPutNumber(text, "equity", AccountInfoDouble(ACCOUNT_EQUITY));
+   JsonPutNumber(text, "margin_free", AccountInfoDouble(ACCOUNT_MARGIN_FREE));
+   JsonPutInteger(text, "positions", PositionsTotal());
+   JsonPutInteger(text, "orders", OrdersTotal());
+   JsonPutInteger(text, "pending_commands", pending);
+   JsonPutNumber(text, "time", (double)TimeGMT());
+   JsonPutNumber(text, "terminal_time", (double)TimeTradeServer());
+   JsonPutString(text, "data_path", TerminalInfoString(TERMINAL_DATA_PATH));
+   JsonPutInteger(text, "seq", g_heartbeat_seq);
+   return text + "}";
+  }
+
+string TradeModeText(long mode)
+  {
+   string names[] = {"disabled", "longonly", "shortonly", "closeonly", "full"};
+   return mode >= 0 && mode < ArraySize(names) ? names[(int)mode] : "disabled";
+  }
+
+string SymbolJson(string name)
+  {
+   string text = "{";
+   JsonPutString(text, "name", name);
+   JsonPutString(text, "description", SymbolInfoString(name, SYMBOL_DESCRIPTION));
+   JsonPutInteger(text, "digits", SymbolInfoInteger(name, SYMBOL_DIGITS));
+   JsonPutNumber(text, "point", SymbolInfoDouble(name, SYMBOL_POINT));
+   JsonPutNumber(text, "tick_size", SymbolInfoDouble(name, SYMBOL_TRADE_TICK_SIZE));
+   JsonPutNumber(text, "tick_value", SymbolInfoDouble(name, SYMBOL_TRADE_TICK_VALUE));
+   JsonPutNumber(text, "contract_size", SymbolInfoDouble(name, SYMBOL_TRADE_CONTRACT_SIZE));
+   JsonPutNumber(text, "volume_min", SymbolInfoDouble(name, SYMBOL_VOLUME_MIN));
+   JsonPutNumber(text, "volume_step", SymbolInfoDouble(name, SYMBOL_VOLUME_STEP));
+   JsonPutNumber(text, "volume_max", SymbolInfoDouble(name, SYMBOL_VOLUME_MAX));
+   JsonPutInteger(text, "stops_level", SymbolInfoInteger(name, SYMBOL_TRADE_STOPS_LEVEL));
+   JsonPutInteger(text, "freeze_level", SymbolInfoInteger(name, SYMBOL_TRADE_FREEZE_LEVEL));
+   JsonPutInteger(text, "filling_modes", SymbolInfoInteger(name, SYMBOL_FILLING_MODE));
+   JsonPutString(text, "trade_mode", TradeModeText(SymbolInfoInteger(name, SYMBOL_TRADE_MODE)));
+   JsonPutString(text, "currency_base", SymbolInfoString(name, SYMBOL_CURRENCY_BASE));
+   JsonPutString(text, "currency_profit", SymbolInfoString(name, SYMBOL_CURRENCY_PROFIT));
+   JsonPutString(text, "currency_margin", SymbolInfoString(name, SYMBOL_CURRENCY_MARGIN));
+   JsonPutString(text, "path", SymbolInfoString(name, SYMBOL_PATH));
+   return text + "}";
+  }
+
+// Every symbol the broker offers, not only Market Watch's: the server
+// resolves alert symbols against this list.
+bool WriteSymbols(string login)
+  {
+   string text = "{";
+   JsonPutInteger(text, "protocol", PROTOCOL_VERSION);
+   JsonPutString(text, "login", login);
+   JsonPutNumber(text, "time", (double)TimeGMT());
+   JsonKey(text, "symbols");
+   text += "[";
+   int total = SymbolsTotal(false);
+   for(int i = 0; i < total; i++)
+      text += (i > 0 ? "," : "") + SymbolJson(SymbolName(i, false));
+   return WriteTextAtomic(SYMBOLS_FILE, text + "]}");
+  }
+//+------------------------------------------------------------------+

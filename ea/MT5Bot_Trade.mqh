@@ -1,0 +1,307 @@
+//+------------------------------------------------------------------+
+//| MT5Bot_Trade.mqh: what every action needs: the symbol's rules    |
+//| (mql5.md 5.4-5.8), sending one request, and turning answers into |
+//| a result, as ea/paper/sending.py does.                           |
+//+------------------------------------------------------------------+
+#define VOLUME_EPSILON 1e-9
+
+// One command's requests, summed up for its result (PROTOCOL.md 4).
+struct Batch
+  {
+   int               done;
+   int               failed;
+   ulong             first_ticket;
+   uint              first_retcode;
+   double            first_price;
+   ulong             first_order;
+   ulong             first_deal;
+   string            first_comment;
+   double            volume;
+   string            notes;
+   uint              refused_retcode;  // the first refusal's
+  };
+
+uint g_first_refusal;   // the first refused retcode of the command in hand
+
+bool Accepted(uint retcode)
+  {
+   return retcode == TRADE_RETCODE_PLACED || retcode == TRADE_RETCODE_DONE
+          || retcode == TRADE_RETCODE_DONE_PARTIAL;
+  }
+
+// SymbolSelect also adds it to Market Watch, which quotes need; it fails
+// for a name the broker does not have, and no other symbol is guessed.
+bool SymbolKnown(string symbol)
+  {
+   return symbol != "" && SymbolSelect(symbol, true);
+  }
+
+int Decimals(double step)
+  {
+   for(int digits = 0; digits < 10; digits++)
+     {
+      double scaled = step * MathPow(10, digits);
+      if(MathAbs(scaled - MathRound(scaled)) < 1e-7)
+         return digits;
+     }
+   return 10;
+  }
+
+// mql5.md 5.7: floor to the step with an epsilon, so 0.3 stays 0.3 although
+// 0.3 / 0.01 is 29.999999999999996; the server refuses what is below the
+// minimum (10014), nothing is raised to it.
+double NormalizeVolume(string symbol, double volume)
+  {
+   double step = SymbolInfoDouble(symbol, SYMBOL_VOLUME_STEP);
+   if(step <= 0)
+      return volume;
+   double steps = MathFloor(volume / step + VOLUME_EPSILON);
+   return NormalizeDouble(steps * step, Decimals(step));
+  }
+
+double NormalizePrice(string symbol, double price)
+  {
+   double tick = SymbolInfoDouble(symbol, SYMBOL_TRADE_TICK_SIZE);
+   int digits = (int)SymbolInfoInteger(symbol, SYMBOL_DIGITS);
+   if(tick <= 0)
+      return NormalizeDouble(price, digits);
+   return NormalizeDouble(MathRound(price / tick) * tick, digits);
+  }
+
+bool SamePrice(string symbol, double a, double b)
+  {
+   return MathAbs(a - b) < SymbolInfoDouble(symbol, SYMBOL_POINT) / 10;
+  }
+
+// mql5.md 5.4: FOK if the symbol allows it, else IOC, else RETURN.
+ENUM_ORDER_TYPE_FILLING MarketFilling(string symbol)
+  {
+   long modes = SymbolInfoInteger(symbol, SYMBOL_FILLING_MODE);
+   if((modes & SYMBOL_FILLING_FOK) != 0)
+      return ORDER_FILLING_FOK;
+   if((modes & SYMBOL_FILLING_IOC) != 0)
+      return ORDER_FILLING_IOC;
+   return ORDER_FILLING_RETURN;
+  }
+
+double PipSize(string symbol)
+  {
+   long digits = SymbolInfoInteger(symbol, SYMBOL_DIGITS);
+   double point = SymbolInfoDouble(symbol, SYMBOL_POINT);
+   return (digits == 3 || digits == 5) ? point * 10 : point;
+  }
+
+// One stop: an absolute price first (0 means none, as in MQL5), else
+// points, else pips from `base`; 0 when none is asked.
+double StopLevel(string symbol, double base, int direction, double absolute,
+                 double points, double pips)
+  {
+   if(!IsNone(absolute) && absolute != 0)
+      return NormalizePrice(symbol, absolute);
+   if(!IsNone(points))
+      return NormalizePrice(symbol, base + direction * points * SymbolInfoDouble(symbol, SYMBOL_POINT));
+   if(!IsNone(pips))
+      return NormalizePrice(symbol, base + direction * pips * PipSize(symbol));
+   return 0;
+  }
+
+void StopLevels(string symbol, bool buy, double base, const Command &c, double &sl,
+                double &tp)
+  {
+   int sign = buy ? 1 : -1;
+   sl = StopLevel(symbol, base, -sign, c.stop_loss, c.sl_points, c.sl_pips);
+   tp = StopLevel(symbol, base, sign, c.take_profit, c.tp_points, c.tp_pips);
+  }
+
+bool IsBuyType(long type)
+  {
+   return type == ORDER_TYPE_BUY || type == ORDER_TYPE_BUY_LIMIT
+          || type == ORDER_TYPE_BUY_STOP || type == ORDER_TYPE_BUY_STOP_LIMIT;
+  }
+
+bool IsHedging()
+  {
+   return AccountInfoInteger(ACCOUNT_MARGIN_MODE) == ACCOUNT_MARGIN_MODE_RETAIL_HEDGING;
+  }
+
+string RetcodeText(uint retcode)
+  {
+   if(retcode == TRADE_RETCODE_PLACED)
+      return "placed";
+   if(retcode == TRADE_RETCODE_DONE)
+      return "done";
+   if(retcode == TRADE_RETCODE_DONE_PARTIAL)
+      return "done partially";
+   if(retcode == 10004)
+      return "requote";
+   if(retcode == 10006)
+      return "request rejected";
+   if(retcode == 10012)
+      return "request timed out";
+   if(retcode == 10013)
+      return "invalid request";
+   if(retcode == 10014)
+      return "invalid volume";
+   if(retcode == 10015)
+      return "invalid price";
+   if(retcode == 10016)
+      return "invalid stops";
+   if(retcode == 10017)
+      return "trade disabled";
+   if(retcode == 10018)
+      return "market closed";
+   if(retcode == 10019)
+      return "no money";
+   if(retcode == 10027)
+      return "algo trading disabled in the terminal";
+   if(retcode == 10029)
+      return "frozen";
+   if(retcode == 10030)
+      return "unsupported filling mode";
+   if(retcode == 10044)
+      return "close-only";
+   return "retcode " + IntegerToString(retcode);
+  }
+
+//+------------------------------------------------------------------+
+//| Send one request with the command's magic and comment; false     |
+//| when the server did not accept it.                               |
+//+------------------------------------------------------------------+
+bool SendRequest(const Command &c, MqlTradeRequest &request, MqlTradeResult &result)
+  {
+   request.magic = c.magic;
+   request.comment = c.comment;
+   request.deviation = (ulong)InpDeviationPoints;
+   ZeroMemory(result);
+   ResetLastError();
+   if(!OrderSend(request, result) && result.retcode == 0)
+      result.comment = "OrderSend failed, error " + IntegerToString(GetLastError());
+   if(!Accepted(result.retcode) && g_first_refusal == 0)
+      g_first_refusal = result.retcode;
+   return Accepted(result.retcode);
+  }
+
+// The position a deal opened or touched: its deal says so; if the history
+// is not there yet, the request's position, else the order's ticket (a new
+// position takes its opening order's ticket).
+ulong DealPosition(const MqlTradeRequest &request, const MqlTradeResult &result)
+  {
+   if(result.deal > 0 && HistoryDealSelect(result.deal))
+      return (ulong)HistoryDealGetInteger(result.deal, DEAL_POSITION_ID);
+   return request.position > 0 ? request.position : result.order;
+  }
+
+//+------------------------------------------------------------------+
+//| The result of one request (PROTOCOL.md 4).                       |
+//+------------------------------------------------------------------+
+void Answered(const MqlTradeRequest &request, const MqlTradeResult &result, string what,
+              Result &r)
+  {
+   string message = what + ": " + RetcodeText(result.retcode) + " (" + result.comment + ")";
+   if(!Accepted(result.retcode))
+     {
+      // A timeout may have reached the server: unknown, never retried.
+      ResultReset(r, result.retcode == 10012 ? "unknown" : "rejected", result.retcode, message);
+      return;
+     }
+   ResultReset(r, "executed", result.retcode, message);
+   bool pending = request.action == TRADE_ACTION_PENDING;
+   r.ticket = pending ? result.order : DealPosition(request, result);
+   r.price = result.price > 0 ? result.price : (pending ? request.price : EMPTY_VALUE);
+   r.volume = result.volume > 0 ? result.volume : (pending ? request.volume : EMPTY_VALUE);
+   r.has_order = true;
+   r.order = result.order;
+   r.deal = result.deal;
+  }
+
+void BatchReset(Batch &b)
+  {
+   b.done = 0;
+   b.failed = 0;
+   b.first_ticket = 0;
+   b.first_retcode = 0;
+   b.first_price = 0;
+   b.first_order = 0;
+   b.first_deal = 0;
+   b.first_comment = "";
+   b.volume = 0;
+   b.notes = "";
+   b.refused_retcode = 0;
+  }
+
+void BatchSend(const Command &c, Batch &b, MqlTradeRequest &request, ulong ticket)
+  {
+   MqlTradeResult result;
+   if(SendRequest(c, request, result))
+     {
+      if(b.done == 0)
+        {
+         b.first_ticket = ticket;
+         b.first_retcode = result.retcode;
+         b.first_price = result.price;
+         b.first_order = result.order;
+         b.first_deal = result.deal;
+         b.first_comment = result.comment;
+        }
+      b.done++;
+      b.volume += result.volume;
+      return;
+     }
+   if(b.failed == 0)
+      b.refused_retcode = result.retcode;
+   b.failed++;
+   b.notes += (b.notes == "" ? "" : "; ") + "#" + IntegerToString((long)ticket) + ": "
+              + result.comment + " (" + IntegerToString(result.retcode) + ")";
+  }
+
+int BatchCount(Result &r, string counter, int value)
+  {
+   if(counter == "closed")
+      r.closed = value;
+   if(counter == "cancelled")
+      r.cancelled = value;
+   if(counter == "modified")
+      r.modified = value;
+   return value;
+  }
+
+//+------------------------------------------------------------------+
+//| One result for several requests: executed when at least one was  |
+//| accepted, with the counts; rejected with the first refusal's     |
+//| retcode when none was; executed with retcode 0 when there was    |
+//| nothing to do.                                                   |
+//+------------------------------------------------------------------+
+void BatchResult(const Batch &b, string counter, string empty, Result &r)
+  {
+   if(b.done == 0 && b.failed == 0)
+     {
+      ResultReset(r, "executed", 0, empty);
+      BatchCount(r, counter, 0);
+      return;
+     }
+   if(b.done == 0)
+     {
+      ResultReset(r, "rejected", b.refused_retcode, b.notes);
+      BatchCount(r, counter, 0);
+      return;
+     }
+   string noun = counter == "cancelled" ? "order(s)" : "position(s)";
+   ResultReset(r, "executed", b.first_retcode,
+               counter + " " + IntegerToString(b.done) + " " + noun + ": " + b.first_comment);
+   BatchCount(r, counter, b.done);
+   r.ticket = b.first_ticket;
+   r.has_order = true;
+   r.order = b.first_order;
+   r.deal = b.first_deal;
+   if(counter == "closed")
+     {
+      r.price = b.first_price > 0 ? b.first_price : EMPTY_VALUE;
+      r.volume = NormalizeDouble(b.volume, 8);
+     }
+   if(b.failed > 0)
+     {
+      r.failed = b.failed;
+      r.message += "; not " + counter + ": " + b.notes;
+     }
+  }
+//+------------------------------------------------------------------+

@@ -1,0 +1,251 @@
+"""The terminal and trade server behind the native EA's fake runtime.
+
+runtime.cpp asks, one JSON line at a time, for what MT5 would know: the
+time, the account, symbol properties, positions and orders, and it sends
+OrderSend requests. `FakeTerminal` answers from a paper `Broker`, the same
+simulated server the paper terminal trades on, so a vector the two terminals
+answer differently shows a difference in the terminals, not in two brokers.
+
+Each request is journaled in paper_journal.jsonl's shape (ea/paper/state.py)
+for the vector's `expected.requests`. The command it belongs to is the one
+in progress in the folder at that moment; OrderSend with none in progress
+is recorded in `problems`, because the EA must claim a command (rename it)
+before it sends anything (PROTOCOL.md 3, step 1).
+"""
+
+import json
+from pathlib import Path
+
+from ea import protocol
+from ea.paper.state import journal_line
+
+ORDER_TYPES = ("buy", "sell", "buy_limit", "sell_limit", "buy_stop", "sell_stop")
+FILLINGS = ("fok", "ioc", "return")
+MARGIN_MODES = {"netting": 0, "exchange": 1, "hedging": 2}
+# ENUM_SYMBOL_TRADE_MODE: disabled 0, longonly 1, shortonly 2, closeonly 3, full 4.
+TRADE_MODE_VALUES = {
+    "disabled": 0,
+    "longonly": 1,
+    "shortonly": 2,
+    "closeonly": 3,
+    "full": 4,
+}
+SPEC_VALUES = {
+    "SYMBOL_DIGITS": "digits",
+    "SYMBOL_TRADE_STOPS_LEVEL": "stops_level",
+    "SYMBOL_TRADE_FREEZE_LEVEL": "freeze_level",
+    "SYMBOL_FILLING_MODE": "filling_modes",
+    "SYMBOL_POINT": "point",
+    "SYMBOL_TRADE_TICK_SIZE": "tick_size",
+    "SYMBOL_TRADE_CONTRACT_SIZE": "contract_size",
+    "SYMBOL_VOLUME_MIN": "volume_min",
+    "SYMBOL_VOLUME_MAX": "volume_max",
+    "SYMBOL_VOLUME_STEP": "volume_step",
+    "SYMBOL_DESCRIPTION": "description",
+    "SYMBOL_CURRENCY_BASE": "currency_base",
+    "SYMBOL_CURRENCY_PROFIT": "currency_profit",
+    "SYMBOL_CURRENCY_MARGIN": "currency_margin",
+    "SYMBOL_PATH": "path",
+}
+STRINGS = {"SYMBOL_DESCRIPTION", "SYMBOL_PATH", "SYMBOL_CURRENCY_BASE",
+           "SYMBOL_CURRENCY_PROFIT", "SYMBOL_CURRENCY_MARGIN"}  # fmt: skip
+
+
+class FakeTerminal:
+    """Answers runtime.cpp's questions; `journal` and `problems` say what
+    the EA did."""
+
+    def __init__(self, broker, login, folder, now, **options):
+        self.broker = broker
+        self.market = broker.market
+        self.login = login
+        self.folder = Path(folder)
+        self.now = now
+        self.flags = {
+            "TERMINAL_CONNECTED": 1,
+            "TERMINAL_TRADE_ALLOWED": 1,
+            "MQL_TRADE_ALLOWED": 1,
+            "ACCOUNT_TRADE_EXPERT": 1,
+            "ACCOUNT_TRADE_ALLOWED": 1,
+            **options.get("flags", {}),
+        }
+        self.http = options.get("http")  # (method, url, headers, body) -> answer
+        self.journal = []
+        self.problems = []
+        self.log = []
+
+    def answer(self, line):
+        """The reply line to one request line."""
+        op, *args = json.loads(line)
+        self.log.append([op, *args])
+        handler = getattr(self, "op_" + op)
+        return json.dumps(handler(*args), ensure_ascii=True, separators=(",", ":"))
+
+    # --- time, account, terminal ---------------------------------------------
+
+    def op_time(self):
+        return [int(self.now)]
+
+    def op_account(self, name):
+        broker = self.broker
+        values = {
+            "ACCOUNT_LOGIN": int(self.login),
+            "ACCOUNT_MARGIN_MODE": MARGIN_MODES[broker.margin_mode],
+            "ACCOUNT_BALANCE": broker.balance,
+            "ACCOUNT_EQUITY": broker.equity(),
+            "ACCOUNT_MARGIN_FREE": broker.margin_free(),
+            "ACCOUNT_SERVER": "Paper-Server",
+            "ACCOUNT_COMPANY": "mt5bot paper broker",
+            "ACCOUNT_CURRENCY": broker.currency,
+        }
+        return [self.flags[name] if name in self.flags else values[name]]
+
+    def op_terminal(self, name):
+        if name == "TERMINAL_DATA_PATH":
+            return [str(self.folder.parent.parent)]
+        return [self.flags[name]]
+
+    # --- symbols ---------------------------------------------------------------
+
+    def op_symbols_total(self, selected):
+        return [len(self.market.specs)]
+
+    def op_symbol_name(self, index, selected):
+        names = list(self.market.specs)
+        return [names[int(index)] if 0 <= index < len(names) else ""]
+
+    def op_symbol_select(self, name, select):
+        return [int(name in self.market.specs)]
+
+    def op_symbol(self, name, prop):
+        spec = self.market.specs.get(name)
+        if spec is None:  # MT5 answers 0 or "" and sets an error
+            return ["" if prop in STRINGS else 0]
+        if prop in SPEC_VALUES:
+            return [getattr(spec, SPEC_VALUES[prop])]
+        if prop == "SYMBOL_TRADE_MODE":
+            return [TRADE_MODE_VALUES[spec.trade_mode]]
+        if prop == "SYMBOL_TRADE_TICK_VALUE":
+            return [self.market.tick_value(spec, self.broker.currency)]
+        bid, ask = self.market.quote(name)
+        return [{"SYMBOL_BID": bid, "SYMBOL_ASK": ask}[prop]]
+
+    def op_tick(self, name):
+        if name not in self.market.specs:
+            return [0, 0, 0, 0]
+        return [1, *self.market.quote(name), int(self.now)]
+
+    # --- positions, orders, deals -------------------------------------------------
+
+    def op_positions_total(self):
+        return [len(self.broker.positions)]
+
+    def op_position_ticket(self, index):
+        positions = self.broker.positions
+        return [positions[int(index)]["ticket"] if 0 <= index < len(positions) else 0]
+
+    def op_position_exists(self, ticket):
+        return [int(self.broker.position(int(ticket)) is not None)]
+
+    def op_position(self, ticket, prop):
+        position = self.broker.position(int(ticket)) or {}
+        values = {
+            "POSITION_TICKET": position.get("ticket", 0),
+            "POSITION_TYPE": 0 if position.get("type") == "buy" else 1,
+            "POSITION_MAGIC": position.get("magic", 0),
+            "POSITION_VOLUME": position.get("volume", 0),
+            "POSITION_PRICE_OPEN": position.get("price_open", 0),
+            "POSITION_SL": position.get("sl") or 0,
+            "POSITION_TP": position.get("tp") or 0,
+            "POSITION_SYMBOL": position.get("symbol", ""),
+        }
+        return [values[prop]]
+
+    def op_orders_total(self):
+        return [len(self.broker.orders)]
+
+    def op_order_ticket(self, index):
+        orders = self.broker.orders
+        return [orders[int(index)]["ticket"] if 0 <= index < len(orders) else 0]
+
+    def op_order_exists(self, ticket):
+        return [int(self.broker.order(int(ticket)) is not None)]
+
+    def op_order(self, ticket, prop):
+        order = self.broker.order(int(ticket)) or {}
+        values = {
+            "ORDER_TICKET": order.get("ticket", 0),
+            "ORDER_TYPE": ORDER_TYPES.index(order["type"]) if order else 0,
+            "ORDER_MAGIC": order.get("magic", 0),
+            "ORDER_VOLUME_CURRENT": order.get("volume", 0),
+            "ORDER_PRICE_OPEN": order.get("price", 0),
+            "ORDER_SL": order.get("sl") or 0,
+            "ORDER_TP": order.get("tp") or 0,
+            "ORDER_SYMBOL": order.get("symbol", ""),
+        }
+        return [values[prop]]
+
+    def _deal(self, ticket):
+        return next((d for d in self.broker.deals if d["ticket"] == int(ticket)), None)
+
+    def op_deal_exists(self, ticket):
+        return [int(self._deal(ticket) is not None)]
+
+    def op_deal(self, ticket, prop):
+        deal = self._deal(ticket) or {}
+        return [{"DEAL_POSITION_ID": deal.get("position", 0)}[prop]]
+
+    # --- trading -------------------------------------------------------------------
+
+    def op_order_send(self, action, type_, filling, symbol, volume, price, sl, tp,
+                      position, order, magic, comment):  # fmt: skip
+        request = {
+            "action": action,
+            "symbol": symbol or self._order_symbol(order),
+            "type": ORDER_TYPES[int(type_)] if action in ("deal", "pending") else None,
+            "volume": volume,
+            "price": price,
+            "sl": sl or None,  # MQL5's 0 is "no stop"
+            "tp": tp or None,
+            "type_filling": FILLINGS[int(filling)]
+            if action in ("deal", "pending")
+            else None,
+            "position": int(position) or None,
+            "order": int(order) or None,
+            "magic": int(magic),
+            "comment": comment,
+        }
+        result = self.broker.send(request)
+        self._journal(request, result)
+        bid, ask = self.market.quote(symbol) if symbol in self.market.specs else (0, 0)
+        return [result["retcode"], result["deal"], result["order"], result["volume"],
+                result["price"], bid, ask, result["comment"]]  # fmt: skip
+
+    def _order_symbol(self, ticket):
+        order = self.broker.order(int(ticket)) if ticket else None
+        return order["symbol"] if order else ""
+
+    def _journal(self, request, result):
+        command = self._in_progress()
+        if command is None:
+            self.problems.append(f"OrderSend with no command in progress: {request}")
+            command = {"id": None, "action": None}
+        n = 1 + sum(1 for line in self.journal if line["id"] == command["id"])
+        self.journal.append(
+            journal_line(len(self.journal) + 1, command, n, request, result, self.now)
+        )
+
+    def _in_progress(self):
+        names = protocol.listing(self.folder, protocol.IN_PROGRESS_PREFIX)
+        if len(names) != 1:
+            return None
+        data = protocol.read_flat(self.folder / names[0])
+        return {"id": data.get("id"), "action": data.get("action")}
+
+    # --- HTTP ------------------------------------------------------------------------
+
+    def op_web_request(self, method, url, headers, body, timeout):
+        if self.http is None:
+            return [-1, "", ""]
+        status, answer = self.http(method, url, headers, body.encode("latin-1"))
+        return [status, answer.decode("latin-1"), ""]

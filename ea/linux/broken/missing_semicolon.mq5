@@ -1,0 +1,12 @@
+// must fail at line 8: a statement without its ';'
+#property strict
+input int InpPollMilliseconds = 100;
+
+int OnInit()
+  {
+   int ms = InpPollMilliseconds
+   EventSetMillisecondTimer(ms);
+   return INIT_SUCCEEDED;
+  }
+void OnDeinit(const int reason) { EventKillTimer(); }
+void OnTimer() {}

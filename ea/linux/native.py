@@ -1,0 +1,156 @@
+"""Build MT5Bot.mq5 natively against the fake runtime, and run it.
+
+`build(folder)` rewrites the EA to C++ (mql2cpp.py) and links it with
+runtime.cpp into `folder/mt5bot_ea`, with AddressSanitizer and UBSan so an
+out-of-range index or an overflow stops the run instead of passing quietly.
+`cached_build()` does that once per version of the sources, in the user's
+cache folder (never in the repository). `run` starts the binary on an
+MQL5/Files folder and answers its questions with a bridge.FakeTerminal until
+it exits.
+"""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ea.linux import check, mql2cpp
+from ea.linux.bridge import FakeTerminal
+from ea.paper import replay
+
+HERE = Path(__file__).resolve().parent
+RUNTIME = HERE / "runtime.cpp"
+FLAGS = (
+    "-std=c++17",
+    "-O1",
+    "-g",
+    "-fsanitize=address,undefined",
+    "-fno-sanitize-recover=undefined",
+    "-fno-omit-frame-pointer",
+    "-Wall",
+    "-Wno-unused-parameter",
+)
+TIMEOUT = 60
+
+
+class BuildError(RuntimeError):
+    pass
+
+
+@dataclass
+class Run:
+    returncode: int
+    stderr: str
+
+
+def build(folder, ea=check.EA):
+    """Compile the EA and the runtime into `folder`; returns the binary."""
+    folder = Path(folder)
+    text, problems = mql2cpp.program(ea)
+    if problems:
+        raise BuildError("\n".join(problems))
+    source = folder / "mt5bot_ea.cpp"
+    source.write_text(text, encoding="utf-8")
+    binary = folder / "mt5bot_ea"
+    done = subprocess.run(  # noqa: S603 - our compiler, our sources
+        [
+            check.compiler() or "g++",
+            *FLAGS,
+            f"-I{HERE}",
+            str(source),
+            str(RUNTIME),
+            "-o",
+            str(binary),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise BuildError(done.stderr)
+    return binary
+
+
+def sources(ea=check.EA):
+    """Every file the binary is made of."""
+    folder = Path(ea).parent
+    return [Path(ea), *sorted(folder.glob("*.mqh")), HERE / "mql5.hpp", RUNTIME,
+            HERE / "mql2cpp.py"]  # fmt: skip
+
+
+def cached_build(cache=None):
+    """The binary for the current sources, built when they changed. The
+    build goes to a fresh folder renamed into place, so two test sessions
+    never see half a build."""
+    digest = hashlib.sha256(" ".join(FLAGS).encode())
+    for path in sources():
+        digest.update(path.read_bytes())
+    root = Path(cache or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    target = root / "mt5bot-ea" / digest.hexdigest()[:16]
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only home: build for this process only
+        target = Path(tempfile.mkdtemp(prefix="mt5bot-ea-")) / digest.hexdigest()[:16]
+    if not (target / "mt5bot_ea").exists():
+        scratch = Path(tempfile.mkdtemp(prefix="build-", dir=target.parent))
+        try:
+            build(scratch)
+            os.replace(scratch, target)
+        except OSError:
+            if not (target / "mt5bot_ea").exists():
+                raise
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    return target / "mt5bot_ea"
+
+
+def run(binary, folder, terminal, timers=2, inputs=None):
+    """Run the EA on `folder`: OnInit, `timers` OnTimer calls, OnDeinit.
+    `inputs` sets the EA's inputs by name, as its Inputs tab would."""
+    env = {**os.environ, "MQL5_FILES": str(folder)}
+    env["ASAN_OPTIONS"] = "detect_leaks=0"  # the EA's globals live until exit
+    for name, value in (inputs or {}).items():
+        env[f"MQL5_INPUT_{name}"] = str(value)
+    # stderr to a file: a chatty EA must not block on a full pipe while we
+    # wait for its next question on stdout.
+    with tempfile.TemporaryFile("w+") as log:
+        process = subprocess.Popen(  # noqa: S603 - the binary we built
+            [str(binary), "--timers", str(timers)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+            env=env,
+        )
+        try:
+            for line in process.stdout:
+                if line.startswith('["exit"]'):
+                    break
+                process.stdin.write(terminal.answer(line) + "\n")
+                process.stdin.flush()
+            process.communicate(timeout=TIMEOUT)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        log.seek(0)
+        return Run(process.returncode, log.read())
+
+
+def replay_vector(binary, vector, folder, timers=2):
+    """The differences between a golden vector and what the EA did with it,
+    set up and judged by the code that judges the paper terminal."""
+    folder = Path(folder)
+    paper = replay.build(vector, folder)  # the broker and the executed ids
+    name = replay.prepare(vector, folder)
+    state = vector["state"]
+    terminal = FakeTerminal(paper.broker, state["login"], folder, state["now"])
+    done = run(binary, folder, terminal, timers=timers)
+    outcome = replay.outcome(folder, name, terminal.journal, paper.broker)
+    problems = replay.compare(vector, outcome) + terminal.problems
+    if done.returncode != 0:
+        problems.append(f"the EA exited with {done.returncode}: {done.stderr[-3000:]}")
+    return problems
