@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "mt5bot.security.ContentSecurityPolicy",
 ]
 
 ROOT_URLCONF = "mt5bot.urls"
@@ -133,6 +134,14 @@ SECURE_COOKIES = EXTERNAL_BASE_URL.startswith("https://")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Behind the tunnel or proxy, requests arrive as plain HTTP with this header;
+# believed only once the public address is HTTPS. Browsers then keep to HTTPS
+# for a year (HSTS, sent on HTTPS answers only).
+if SECURE_COOKIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 CSRF_TRUSTED_ORIGINS = [EXTERNAL_BASE_URL.rstrip("/")] if EXTERNAL_BASE_URL else []
 
 LANGUAGE_CODE = "en-us"
