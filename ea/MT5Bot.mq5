@@ -36,6 +36,7 @@ ulong  g_heartbeat_due = 0; // GetMicrosecondCount() of the next heartbeat
 #include "MT5Bot_Files.mqh"
 #include "MT5Bot_Command.mqh"
 #include "MT5Bot_Trade.mqh"
+#include "MT5Bot_Limits.mqh"
 #include "MT5Bot_Close.mqh"
 #include "MT5Bot_Open.mqh"
 #include "MT5Bot_Status.mqh"

@@ -73,7 +73,8 @@ void CloseRequest(ulong ticket, double volume, MqlTradeRequest &request)
 
 //+------------------------------------------------------------------+
 //| Close `tickets` in order; `volume` (lots) is a partial close     |
-//| spread over them oldest first, EMPTY_VALUE closes them whole.    |
+//| spread over them oldest first, EMPTY_VALUE closes them whole. A  |
+//| part below the symbol's minimum is not sent.                     |
 //+------------------------------------------------------------------+
 void ClosePositions(const Command &c, const ulong &tickets[], double volume, string empty,
                     Result &r)
@@ -87,6 +88,12 @@ void ClosePositions(const Command &c, const ulong &tickets[], double volume, str
       string symbol = PositionGetString(POSITION_SYMBOL);
       double held = PositionGetDouble(POSITION_VOLUME);
       double lots = IsNone(volume) ? held : MathMin(held, NormalizeVolume(symbol, volume));
+      string reason = IsNone(volume) ? "" : VolumeRefusal(symbol, volume, lots);
+      if(reason != "")
+        {
+         BatchRefuse(b, tickets[i], reason);
+         break;
+        }
       MqlTradeRequest request;
       CloseRequest(tickets[i], lots, request);
       BatchSend(c, b, request, tickets[i]);
@@ -149,7 +156,10 @@ bool NewStopsGiven(const Command &c)
           || !IsNone(c.price);
   }
 
-bool ModifyRequest(const Command &c, ulong ticket, MqlTradeRequest &request)
+// False with `reason` set when the new prices break the stops level
+// (MT5Bot_Limits.mqh), with it empty when there is nothing to change.
+bool ModifyRequest(const Command &c, ulong ticket, MqlTradeRequest &request,
+                   string &reason)
   {
    ZeroMemory(request);
    bool position = PositionSelectByTicket(ticket);
@@ -170,6 +180,11 @@ bool ModifyRequest(const Command &c, ulong ticket, MqlTradeRequest &request)
    tp = tp == 0 ? old_tp : tp;
    if(SamePrice(symbol, sl, old_sl) && SamePrice(symbol, tp, old_tp)
       && SamePrice(symbol, price, open))
+      return false;
+   ENUM_ORDER_TYPE type = position ? (buy ? ORDER_TYPE_BUY : ORDER_TYPE_SELL)
+                          : (ENUM_ORDER_TYPE)OrderGetInteger(ORDER_TYPE);
+   reason = PriceRefusal(symbol, type, price, sl, tp);
+   if(reason != "")
       return false;
    request.action = position ? TRADE_ACTION_SLTP : TRADE_ACTION_MODIFY;
    request.symbol = symbol;
@@ -222,8 +237,12 @@ void Modify(const Command &c, Result &r)
    for(int i = 0; i < ArraySize(tickets); i++)
      {
       MqlTradeRequest request;
-      if(ModifyRequest(c, tickets[i], request))
+      string reason = "";
+      if(ModifyRequest(c, tickets[i], request, reason))
          BatchSend(c, b, request, tickets[i]);
+      else
+         if(reason != "")
+            BatchRefuse(b, tickets[i], reason);
      }
    if(ArraySize(tickets) > 0 && b.done + b.failed == 0)
      {

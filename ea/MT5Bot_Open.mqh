@@ -16,9 +16,10 @@ string Describe(const MqlTradeRequest &request)
   }
 
 //+------------------------------------------------------------------+
-//| Lots to open: the command's volume on the step, or risk_percent  |
-//| of the balance lost at the stop loss, from the SL distance and   |
-//| SYMBOL_TRADE_TICK_VALUE. False with the reason in `error`.       |
+//| Lots asked for, before the step: the command's volume, or        |
+//| risk_percent of the balance lost at the stop loss, from the SL   |
+//| distance and SYMBOL_TRADE_TICK_VALUE. False with the reason in   |
+//| `error`.                                                         |
 //+------------------------------------------------------------------+
 bool OpeningVolume(const Command &c, string symbol, double price, double sl,
                    double &volume, string &error)
@@ -30,7 +31,7 @@ bool OpeningVolume(const Command &c, string symbol, double price, double sl,
          error = "no volume given";
          return false;
         }
-      volume = NormalizeVolume(symbol, c.volume);
+      volume = c.volume;
       return true;
      }
    if(!IsNone(c.volume))
@@ -49,7 +50,7 @@ bool OpeningVolume(const Command &c, string symbol, double price, double sl,
       return false;
      }
    double balance = AccountInfoDouble(ACCOUNT_BALANCE);
-   volume = NormalizeVolume(symbol, balance * c.risk_percent / 100 / loss_per_lot);
+   volume = balance * c.risk_percent / 100 / loss_per_lot;
    return true;
   }
 
@@ -62,7 +63,8 @@ ENUM_ORDER_TYPE PendingType(bool buy, string order_type)
 
 //+------------------------------------------------------------------+
 //| The request for BUY/SELL, or false with the reason it cannot be  |
-//| built. Pending orders take RETURN (mql5.md 5.4).                 |
+//| built or may not be sent (MT5Bot_Limits.mqh). Pending orders     |
+//| take RETURN (mql5.md 5.4).                                       |
 //+------------------------------------------------------------------+
 bool OpenRequest(const Command &c, MqlTradeRequest &request, string &error)
   {
@@ -97,16 +99,19 @@ bool OpenRequest(const Command &c, MqlTradeRequest &request, string &error)
          request.type_filling = ORDER_FILLING_RETURN;
          request.type_time = ORDER_TIME_GTC;
         }
-   double sl, tp, volume;
+   double sl, tp, asked;
    StopLevels(symbol, buy, price, c, sl, tp);
-   if(!OpeningVolume(c, symbol, price, sl, volume, error))
+   if(!OpeningVolume(c, symbol, price, sl, asked, error))
       return false;
    request.symbol = symbol;
    request.price = price;
    request.sl = sl;
    request.tp = tp;
-   request.volume = volume;
-   return true;
+   request.volume = NormalizeVolume(symbol, asked);
+   error = VolumeRefusal(symbol, asked, request.volume);
+   if(error == "")
+      error = PriceRefusal(symbol, request.type, price, sl, tp);
+   return error == "";
   }
 
 // A reversal whose close was refused opens nothing: the old side would

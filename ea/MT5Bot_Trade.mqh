@@ -18,7 +18,7 @@ struct Batch
    string            first_comment;
    double            volume;
    string            notes;
-   uint              refused_retcode;  // the first refusal's
+   uint              refused_retcode;  // the server's first refusal's
   };
 
 uint g_first_refusal;   // the first refused retcode of the command in hand
@@ -48,8 +48,8 @@ int Decimals(double step)
   }
 
 // mql5.md 5.7: floor to the step with an epsilon, so 0.3 stays 0.3 although
-// 0.3 / 0.01 is 29.999999999999996; the server refuses what is below the
-// minimum (10014), nothing is raised to it.
+// 0.3 / 0.01 is 29.999999999999996; what falls below the minimum is refused
+// before sending (VolumeRefusal), nothing is raised to it.
 double NormalizeVolume(string symbol, double volume)
   {
    double step = SymbolInfoDouble(symbol, SYMBOL_VOLUME_STEP);
@@ -247,11 +247,19 @@ void BatchSend(const Command &c, Batch &b, MqlTradeRequest &request, ulong ticke
       b.volume += result.volume;
       return;
      }
-   if(b.failed == 0)
+   if(b.refused_retcode == 0)
       b.refused_retcode = result.retcode;
    b.failed++;
    b.notes += (b.notes == "" ? "" : "; ") + "#" + IntegerToString((long)ticket) + ": "
               + result.comment + " (" + IntegerToString(result.retcode) + ")";
+  }
+
+// One request of a batch not sent (MT5Bot_Limits.mqh): failed, no retcode.
+void BatchRefuse(Batch &b, ulong ticket, string reason)
+  {
+   b.failed++;
+   b.notes += (b.notes == "" ? "" : "; ") + "#" + IntegerToString((long)ticket) + ": "
+              + reason + " (not sent)";
   }
 
 int BatchCount(Result &r, string counter, int value)
@@ -267,9 +275,9 @@ int BatchCount(Result &r, string counter, int value)
 
 //+------------------------------------------------------------------+
 //| One result for several requests: executed when at least one was  |
-//| accepted, with the counts; rejected with the first refusal's     |
-//| retcode when none was; executed with retcode 0 when there was    |
-//| nothing to do.                                                   |
+//| accepted, with the counts; rejected when none was, with the      |
+//| server's first refusal's retcode, 0 when none was sent; executed |
+//| with retcode 0 when there was nothing to do.                     |
 //+------------------------------------------------------------------+
 void BatchResult(const Batch &b, string counter, string empty, Result &r)
   {

@@ -20,6 +20,8 @@ import re
 from pathlib import Path
 
 HEADER = Path(__file__).resolve().parent / "mql5.hpp"
+# mql5.hpp and the parts it includes (types, constants, functions).
+HEADERS = sorted(HEADER.parent.glob("mql5*.hpp"))
 HANDLERS = ("int OnInit()", "void OnDeinit(const int)", "void OnTimer()")
 
 ARRAY_PARAM = re.compile(r"\b(const\s+)?([A-Za-z_]\w*)\s*&\s*([A-Za-z_]\w*)\s*\[\s*\]")

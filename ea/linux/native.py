@@ -1,7 +1,7 @@
 """Build MT5Bot.mq5 natively against the fake runtime, and run it.
 
 `build(folder)` rewrites the EA to C++ (mql2cpp.py) and links it with
-runtime.cpp into `folder/mt5bot_ea`, with AddressSanitizer and UBSan so an
+runtime*.cpp into `folder/mt5bot_ea`, with AddressSanitizer and UBSan so an
 out-of-range index or an overflow stops the run instead of passing quietly.
 `cached_build()` does that once per version of the sources, in the user's
 cache folder (never in the repository). `run` starts the binary on an
@@ -22,7 +22,8 @@ from ea.linux.bridge import FakeTerminal
 from ea.paper import replay
 
 HERE = Path(__file__).resolve().parent
-RUNTIME = HERE / "runtime.cpp"
+# The fake runtime: runtime.cpp (main) and its parts, sharing runtime.hpp.
+RUNTIME = sorted(HERE.glob("runtime*.cpp"))
 FLAGS = (
     "-std=c++17",
     "-O1",
@@ -61,7 +62,7 @@ def build(folder, ea=check.EA):
             *FLAGS,
             f"-I{HERE}",
             str(source),
-            str(RUNTIME),
+            *map(str, RUNTIME),
             "-o",
             str(binary),
         ],
@@ -77,8 +78,8 @@ def build(folder, ea=check.EA):
 def sources(ea=check.EA):
     """Every file the binary is made of."""
     folder = Path(ea).parent
-    return [Path(ea), *sorted(folder.glob("*.mqh")), HERE / "mql5.hpp", RUNTIME,
-            HERE / "mql2cpp.py"]  # fmt: skip
+    return [Path(ea), *sorted(folder.glob("*.mqh")), *sorted(HERE.glob("*.hpp")),
+            *RUNTIME, HERE / "mql2cpp.py"]  # fmt: skip
 
 
 def cached_build(cache=None):

@@ -4,7 +4,8 @@
 an explicit ticket is taken whoever opened it (PROTOCOL.md section 3).
 """
 
-from ea.paper.sending import nothing_to_do, refused, run_batch, stop_levels
+from ea.paper.limits import order_refusal, position_stops_refusal, volume_refusal
+from ea.paper.sending import Unsent, nothing_to_do, refused, run_batch, stop_levels
 
 
 def select_positions(run, symbol=None, side=None):
@@ -50,7 +51,8 @@ def close_all(run):
 
 def close_positions(run, positions, volume, empty):
     """Close `positions`, oldest first; `volume` (lots) is a partial close
-    spread over them in that order, None closes them whole."""
+    spread over them in that order, None closes them whole. A part below the
+    symbol's minimum is not sent."""
     plan = []
     for position in positions:
         spec = run.broker.spec(position["symbol"])
@@ -59,6 +61,10 @@ def close_positions(run, positions, volume, empty):
             if volume is None
             else min(position["volume"], spec.normalize_volume(volume))
         )
+        reason = volume is not None and volume_refusal(spec, volume, lots)
+        if reason:
+            plan.append(Unsent(position["ticket"], reason))
+            break
         plan.append((position, lots))
         if volume is not None:
             volume = round(volume - lots, 8)
@@ -130,8 +136,9 @@ def _new_stops_given(command):
 
 def _modify_request(broker, command, item):
     """SLTP for a position, MODIFY for a pending order; None when nothing
-    would change (MT5 would answer 10025 NO_CHANGES). A stop the command does
-    not name keeps its current value."""
+    would change (MT5 would answer 10025 NO_CHANGES); Unsent when the new
+    stops or price break the stops level (limits.py). A stop the command
+    does not name keeps its current value."""
     spec = broker.spec(item["symbol"])
     pending = "price_open" not in item
     price = item["price"] if pending else item["price_open"]
@@ -142,6 +149,9 @@ def _modify_request(broker, command, item):
     sl, tp = item["sl"] if sl is None else sl, item["tp"] if tp is None else tp
     if (sl, tp) == (item["sl"], item["tp"]) and (not pending or price == item["price"]):
         return None
+    reason = _stops_refusal(broker, spec, item, price, sl, tp)
+    if reason:
+        return Unsent(item["ticket"], reason)
     if pending:
         return {
             "action": "modify",
@@ -158,6 +168,13 @@ def _modify_request(broker, command, item):
         "sl": sl,
         "tp": tp,
     }
+
+
+def _stops_refusal(broker, spec, item, price, sl, tp):
+    bid, ask = broker.quote(spec.name)
+    if "price_open" in item:
+        return position_stops_refusal(spec, item["type"], sl, tp, bid, ask)
+    return order_refusal(spec, item["type"], price, sl, tp, bid, ask)
 
 
 def cancel(run):

@@ -1,6 +1,7 @@
 """BUY and SELL: a market deal or a pending order, after `close_first`."""
 
 from ea.paper.closing import close_positions, select_positions
+from ea.paper.limits import order_refusal, position_stops_refusal, volume_refusal
 from ea.paper.rules import ACCEPTED
 from ea.paper.sending import answered, market_filling, refused, stop_levels
 
@@ -27,14 +28,17 @@ def open_order(run):
 def _close_first_failed(run, done, extra):
     """A reversal whose close was refused opens nothing: the old side would
     stay open next to the new one."""
-    retcode = next(r["retcode"] for _, r in run.sent if r["retcode"] not in ACCEPTED)
+    retcode = next(
+        (r["retcode"] for _, r in run.sent if r["retcode"] not in ACCEPTED), 0
+    )
     message = f"close first: {done['message']}; nothing opened"
     return {"status": "rejected", "retcode": retcode, "ticket": None, "price": None,
             "volume": None, "message": message, **extra}  # fmt: skip
 
 
 def open_request(run, spec):
-    """The MqlTradeRequest for BUY/SELL, or a reason it cannot be built."""
+    """The MqlTradeRequest for BUY/SELL, or a reason it cannot be built or
+    may not be sent (limits.py)."""
     command = run.command
     side = command["action"].lower()
     bid, ask = run.broker.quote(spec.name)
@@ -52,19 +56,33 @@ def open_request(run, spec):
             type_filling="return",
         )
     sl, tp = stop_levels(spec, side, price, command)
-    volume = opening_volume(run, spec, price, sl)
-    if isinstance(volume, str):
-        return volume
-    request.update(price=price, sl=sl, tp=tp, volume=volume)
-    return request
+    asked = opening_volume(run, spec, price, sl)
+    if isinstance(asked, str):
+        return asked
+    request.update(price=price, sl=sl, tp=tp, volume=spec.normalize_volume(asked))
+    return _refusal(spec, request, asked, bid, ask) or request
+
+
+def _refusal(spec, request, asked, bid, ask):
+    """What the terminal knows the server would refuse (limits.py): the
+    volume first, then the order's price and the stops."""
+    kind, sl, tp = request["type"], request["sl"], request["tp"]
+    reason = volume_refusal(spec, asked, request["volume"])
+    if reason:
+        return reason
+    if request["action"] == "deal":
+        return position_stops_refusal(spec, kind, sl, tp, bid, ask)
+    return order_refusal(spec, kind, request["price"], sl, tp, bid, ask)
 
 
 def opening_volume(run, spec, price, sl):
+    """The lots asked for, before the step: the command's volume, or what
+    risk_percent sizes; or the reason there is none."""
     command = run.command
     if command["risk_percent"] is None:
         if command["volume"] is None:
             return "no volume given"
-        return spec.normalize_volume(command["volume"])
+        return command["volume"]
     if command["volume"] is not None:
         return "give volume or risk_percent, not both"
     if sl is None:
@@ -77,9 +95,7 @@ def opening_volume(run, spec, price, sl):
     )
     if loss_per_lot <= 0:
         return "risk_percent sizing needs a stop loss away from the price"
-    return spec.normalize_volume(
-        broker.balance * command["risk_percent"] / 100 / loss_per_lot
-    )
+    return broker.balance * command["risk_percent"] / 100 / loss_per_lot
 
 
 def describe(request):

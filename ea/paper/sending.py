@@ -2,6 +2,7 @@
 
 Refusals split in two. Retcode 0: the terminal could not build a request
 (unknown symbol, unknown ticket, no volume, risk sizing without a stop loss)
+or knew the server would refuse it (limits.py: volume limits, stops level)
 and sent nothing. Any other retcode: the trade server answered it.
 """
 
@@ -118,10 +119,22 @@ def answered(result, what, ticket=None, **extra):
 # --- several requests ------------------------------------------------------
 
 
+class Unsent:
+    """One request of a batch the terminal refused to send (limits.py): it
+    counts as failed, with the reason, and has no retcode."""
+
+    def __init__(self, ticket, reason):
+        self.request = {"position": ticket}
+        self.result = {"retcode": 0, "comment": f"{reason} (not sent)"}
+
+
 def run_batch(run, items, build, counter, empty):
     done, failed = [], []
     for item in items:
-        request = build(item)
+        request = item if isinstance(item, Unsent) else build(item)
+        if isinstance(request, Unsent):
+            failed.append((request.request, request.result))
+            continue
         if request["action"] == "deal":
             request["type_filling"] = market_filling(run.broker.spec(request["symbol"]))
         result = run.send(request)
@@ -132,14 +145,15 @@ def run_batch(run, items, build, counter, empty):
 def summarize(done, failed, counter, empty):
     """One result for several requests: executed when at least one was
     accepted (with `failed` and the reasons when others were not), rejected
-    with the first refusal's retcode when none was."""
+    when none was, with the server's first refusal's retcode, or 0 when the
+    terminal sent none of them."""
     if not done and not failed:
         return nothing_to_do(empty, **{counter: 0})
-    notes = [f"#{_ticket(r)}: {res['comment']} ({res['retcode']})" for r, res in failed]
+    notes = [_note(request, result) for request, result in failed]
     if not done:
         return {
             "status": "rejected",
-            "retcode": failed[0][1]["retcode"],
+            "retcode": next((res["retcode"] for _, res in failed if res["retcode"]), 0),
             "ticket": None,
             "price": None,
             "volume": None,
@@ -162,6 +176,12 @@ def summarize(done, failed, counter, empty):
         fields["failed"] = len(failed)
         fields["message"] += "; not " + counter + ": " + "; ".join(notes)
     return fields
+
+
+def _note(request, result):
+    if not result["retcode"]:
+        return f"#{_ticket(request)}: {result['comment']}"
+    return f"#{_ticket(request)}: {result['comment']} ({result['retcode']})"
 
 
 def _ticket(request):

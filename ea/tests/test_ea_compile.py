@@ -70,17 +70,27 @@ def test_lines_survive_the_rewrite():
 
 
 def declared_builtins():
-    """Names of the functions mql5.hpp declares for the EA (capitalised, as
-    MQL5's are; the header's own helpers are lower case)."""
-    header = mql2cpp.HEADER.read_text()
+    """Names of the functions mql5.hpp and its parts declare for the EA
+    (capitalised, as MQL5's are; the header's own helpers are lower case)."""
+    header = header_text()
     names = re.findall(
         r"^(?:\[\[nodiscard\]\] )?[\w<>&:, ]+?\b([A-Z]\w+)\(", header, re.M
     )
     return sorted(set(names) - {"MqlArray"})
 
 
+def header_text():
+    return "\n".join(path.read_text() for path in mql2cpp.HEADERS)
+
+
+def test_the_header_parts_are_all_read():
+    names = {path.name for path in mql2cpp.HEADERS}
+    assert {"mql5.hpp", "mql5_functions.hpp"} <= names
+    assert all(f'#include "{n}"' in header_text() for n in names - {"mql5.hpp"})
+
+
 def test_each_builtin_names_its_reference():
-    header = mql2cpp.HEADER.read_text()
+    header = header_text()
     pages = re.findall(r"// https://www\.mql5\.com/en/docs/\S+", header)
     declared = declared_builtins()
     assert len(declared) > 60

@@ -144,7 +144,14 @@ def render(data):
 def all_vectors():
     from ea.vectors import closing, opening, steps  # they import this module
 
-    return [*opening.VECTORS, *closing.VECTORS, *steps.VECTORS, *opening.RETURN_ONLY]
+    return [
+        *opening.VECTORS,
+        *closing.VECTORS,
+        *steps.VECTORS,
+        *opening.RETURN_ONLY,
+        *opening.LOCAL_LIMITS,
+        *closing.LOCAL_LIMITS,
+    ]
 
 
 if __name__ == "__main__":

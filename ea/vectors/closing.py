@@ -21,6 +21,7 @@ from ea.vectors.build import (
 from ea.vectors.build import vector as _vector
 
 SIDES = ["PROTOCOL.md 3 (what each action does)", "mql5.md 5.9"]
+LOCAL = "PROTOCOL.md 4 (refused before sending)"
 
 
 def vector(name, description, start, cmd_args, expected, refs=SIDES):
@@ -270,15 +271,18 @@ VECTORS = [
     ),
     vector(
         "modify_invalid_stops",
-        "A long's new SL above Bid: 10016, unchanged.",
+        "A long's new SL above Bid: refused before sending (the server's "
+        "answer would be 10016), unchanged.",
         state([OURS_BUY]),
         ("MODIFY", "", {"ticket": T, "stop_loss": 1.095}),
         expect(
-            refused(10016),
-            [{"retcode": 10016}],
-            message="invalid stops",
+            {**refused(0), "modified": 0},
+            [],
+            message="#50000001: stop loss 1.095 is not below Bid 1.09 for EURUSD "
+            "(not sent)",
             positions=[OURS_BUY],
         ),
+        refs=[LOCAL, "mql5.md 5.8"],
     ),
     vector(
         "modify_unknown_ticket",
@@ -404,3 +408,44 @@ VECTORS = [
         ),
     ),
 ]
+
+# Added with the refusals before sending; build.py writes them last, so the
+# earlier files keep their numbers.
+GBPJPY_INSIDE = pos(T, "GBPJPY", "buy", 0.1, 190.04)
+GBPJPY_CLEAR = pos(T + 1, "GBPJPY", "buy", 0.1, 189.9)
+
+LOCAL_LIMITS = [
+    vector(
+        "close_ticket_volume_below_min",
+        "CLOSE of 0.005 lots floors to 0.00, below the 0.01 minimum: nothing "
+        "sent, the position stays whole.",
+        state([OURS_BUY]),
+        ("CLOSE", "", {"ticket": T, "volume": 0.005}),
+        expect(
+            {**refused(0), "closed": 0},
+            [],
+            message="#50000001: volume 0.005 is below the minimum 0.01 for EURUSD "
+            "(not sent)",
+            positions=[OURS_BUY],
+        ),
+        refs=[LOCAL, "mql5.md 5.7"],
+    ),
+    vector(
+        "modify_symbol_one_inside_level",
+        "MODIFY GBPJPY sl_points 50 over two longs: the one opened at 190.040 "
+        "would get its SL at 189.990, 10 points under Bid (level 30), and is "
+        "not sent; the one at 189.900 gets 189.850. One accepted: executed, "
+        "failed 1, the first accepted one's ticket.",
+        state([GBPJPY_INSIDE, GBPJPY_CLEAR]),
+        ("MODIFY", "GBPJPY", {"sl_points": 50}),
+        expect(
+            {"status": "executed", "retcode": 10009, "ticket": T + 1, "modified": 1,
+             "failed": 1},
+            [{"request": "sltp", "ticket": T + 1, "sl": 189.85, "retcode": 10009}],
+            message="not modified: #50000001: stop loss 189.99 is 10 points below "
+            "Bid 190, inside the stops level of 30 points for GBPJPY (not sent)",
+            positions=[GBPJPY_INSIDE, pos(T + 1, "GBPJPY", "buy", 0.1, 189.9, 189.85)],
+        ),
+        refs=[LOCAL, "mql5.md 5.8", "PROTOCOL.md 4"],
+    ),
+]  # fmt: skip

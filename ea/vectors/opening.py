@@ -24,6 +24,7 @@ STOPS = "mql5.md 5.8"
 VOLUME = "mql5.md 5.7"
 FILLING = "mql5.md 5.4"
 RETCODES = "mql5.md 5.6"
+LOCAL = "PROTOCOL.md 4 (refused before sending)"
 
 
 EURUSD_BUY = pos(T, "EURUSD", "buy", 0.1, 1.085)
@@ -242,8 +243,10 @@ VECTORS = [
     ),
     vector(
         "buy_stop_wrong_side",
-        "A buy stop below Ask: the order price is wrong, 10015 INVALID_PRICE.",
-        [STOPS, RETCODES],
+        "A buy stop below Ask: its price is on the wrong side. The terminal "
+        "knows the quote, so it refuses before sending (retcode 0) what the "
+        "server would answer with 10015 INVALID_PRICE.",
+        [STOPS, LOCAL],
         state(),
         cmd(
             "buy_stop_wrong_side",
@@ -254,17 +257,17 @@ VECTORS = [
             price=1.08,
         ),
         expect(
-            refused(10015),
-            [{"request": "pending", "type": "buy_stop", "retcode": 10015}],
-            message="invalid price",
+            refused(0),
+            [],
+            message="buy stop price 1.08 is not above Ask 1.0901 for EURUSD (not sent)",
             orders=[],
         ),
     ),
     vector(
         "pending_inside_stops_level",
         "GBPJPY has a stops level of 30 points; a buy limit 20 points under Ask "
-        "is too close: 10015.",
-        [STOPS, RETCODES],
+        "is too close: refused before sending (the server's answer would be 10015).",
+        [STOPS, LOCAL],
         state(),
         cmd(
             "pending_inside_stops_level",
@@ -275,43 +278,54 @@ VECTORS = [
             price=190.01,
         ),
         expect(
-            refused(10015), [{"retcode": 10015}], message="invalid price", orders=[]
+            refused(0),
+            [],
+            message="buy limit price 190.01 is 20 points below Ask 190.03, inside "
+            "the stops level of 30 points for GBPJPY",
+            orders=[],
         ),
     ),
     vector(
         "invalid_stops_wrong_side",
-        "A BUY whose stop loss is above Bid: 10016 INVALID_STOPS, nothing opened.",
-        [STOPS, RETCODES],
+        "A BUY whose stop loss is above Bid: refused before sending (the "
+        "server's answer would be 10016 INVALID_STOPS), nothing opened.",
+        [STOPS, LOCAL],
         state(),
         cmd("invalid_stops_wrong_side", "BUY", "EURUSD", volume=0.1, stop_loss=1.091),
         expect(
-            refused(10016), [{"retcode": 10016}], message="invalid stops", positions=[]
+            refused(0),
+            [],
+            message="stop loss 1.091 is not below Bid 1.09 for EURUSD",
+            positions=[],
         ),
     ),
     vector(
         "invalid_stops_inside_level",
         "GBPJPY BUY with sl_points 50: the SL is 50 points under the fill (Ask) "
-        "but only 20 under Bid, which is what it triggers on; level 30: 10016.",
-        [STOPS, RETCODES],
+        "but only 20 under Bid, which is what it triggers on; level 30: refused "
+        "before sending.",
+        [STOPS, LOCAL],
         state(),
         cmd("invalid_stops_inside_level", "BUY", "GBPJPY", volume=0.1, sl_points=50),
         expect(
-            refused(10016),
-            [{"retcode": 10016, "sl": 189.98}],
-            message="invalid stops",
+            refused(0),
+            [],
+            message="stop loss 189.98 is 20 points below Bid 190, inside the stops "
+            "level of 30 points for GBPJPY",
             positions=[],
         ),
     ),
     vector(
         "volume_below_min",
-        "0.005 lots floors to 0.00, below the 0.01 minimum: 10014.",
-        [VOLUME],
+        "0.005 lots floors to 0.00, below the 0.01 minimum: refused before "
+        "sending, never raised to the minimum.",
+        [VOLUME, LOCAL],
         state(),
         cmd("volume_below_min", "BUY", "EURUSD", volume=0.005),
         expect(
-            refused(10014),
-            [{"retcode": 10014, "volume": 0.0}],
-            message="invalid volume",
+            refused(0),
+            [],
+            message="volume 0.005 is below the minimum 0.01 for EURUSD (not sent)",
             positions=[],
         ),
     ),
@@ -342,12 +356,16 @@ VECTORS = [
     ),
     vector(
         "volume_above_max",
-        "150 lots is above EURUSD's 100-lot maximum: 10014, never clamped silently.",
-        [VOLUME],
+        "150 lots is above EURUSD's 100-lot maximum: refused before sending, "
+        "never clamped silently.",
+        [VOLUME, LOCAL],
         state(),
         cmd("volume_above_max", "BUY", "EURUSD", volume=150),
         expect(
-            refused(10014), [{"retcode": 10014}], message="invalid volume", positions=[]
+            refused(0),
+            [],
+            message="volume 150 is above the maximum 100 for EURUSD",
+            positions=[],
         ),
     ),
     vector(
@@ -488,6 +506,47 @@ RETURN_ONLY = [
             refused(10030),
             [deal("buy", "AAPL", 2.0, retcode=10030, type_filling="return")],
             message="filling",
+            positions=[],
+        ),
+    ),
+]
+
+
+def _eurusd_min(volume_min, volume_step):
+    """EURUSD on a broker whose minimum is not a whole number of steps."""
+    start = state()
+    start["symbols"]["EURUSD"].update(volume_min=volume_min, volume_step=volume_step)
+    return start
+
+
+# Added with the refusals before sending, after RETURN_ONLY.
+LOCAL_LIMITS = [
+    vector(
+        "stops_at_level_accepted",
+        "GBPJPY BUY with sl_points 60: the SL 189.970 is exactly 30 points "
+        "under Bid, the stops level: sent and accepted (the check is not "
+        "stricter than the server's).",
+        [STOPS],
+        state(),
+        cmd("stops_at_level_accepted", "BUY", "GBPJPY", volume=0.1, sl_points=60),
+        expect(
+            done(NEXT, 190.03, 0.1),
+            [deal("buy", "GBPJPY", 0.1, retcode=10009, sl=189.97)],
+            positions=[pos(NEXT, "GBPJPY", "buy", 0.1, 190.03, 189.97)],
+        ),
+    ),
+    vector(
+        "volume_floors_below_min",
+        "Minimum 0.05, step 0.02: 0.05 lots is not below the minimum but floors "
+        "to 0.04, which is; refused before sending, the message says both.",
+        [VOLUME, LOCAL],
+        _eurusd_min(0.05, 0.02),
+        cmd("volume_floors_below_min", "BUY", "EURUSD", volume=0.05),
+        expect(
+            refused(0),
+            [],
+            message="volume 0.05 floors to 0.04 on the step 0.02, below the "
+            "minimum 0.05 for EURUSD (not sent)",
             positions=[],
         ),
     ),

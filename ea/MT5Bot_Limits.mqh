@@ -1,0 +1,109 @@
+//+------------------------------------------------------------------+
+//| MT5Bot_Limits.mqh: what the EA refuses before sending, as        |
+//| ea/paper/limits.py does and in the same words.                   |
+//|                                                                  |
+//| The EA knows the symbol's volume limits, its stops level and the |
+//| quote, so a request the server would refuse for them (10014,     |
+//| 10015, 10016) is not sent: the result is rejected with retcode 0 |
+//| (PROTOCOL.md 4) and a message naming the value and the limit.    |
+//| The server's own answer is still handled: the quote can move     |
+//| between this check and the server's (mql5.md 5.8).               |
+//| Each function returns the reason, or "" when it may be sent.     |
+//+------------------------------------------------------------------+
+
+// mql5.md 5.7: below the minimum is refused, never raised to it; above the
+// maximum is refused, never clamped. `volume` is `asked` on the step.
+string VolumeRefusal(string symbol, double asked, double volume)
+  {
+   double least = SymbolInfoDouble(symbol, SYMBOL_VOLUME_MIN);
+   double most = SymbolInfoDouble(symbol, SYMBOL_VOLUME_MAX);
+   string minimum = "the minimum " + JsonNumberText(least) + " for " + symbol;
+   if(volume < least - VOLUME_EPSILON)
+     {
+      if(asked < least - VOLUME_EPSILON)
+         return "volume " + JsonNumberText(asked) + " is below " + minimum;
+      return "volume " + JsonNumberText(asked) + " floors to " + JsonNumberText(volume)
+             + " on the step " + JsonNumberText(SymbolInfoDouble(symbol, SYMBOL_VOLUME_STEP))
+             + ", below " + minimum;
+     }
+   if(volume > most + VOLUME_EPSILON)
+      return "volume " + JsonNumberText(volume) + " is above the maximum "
+             + JsonNumberText(most) + " for " + symbol;
+   return "";
+  }
+
+//+------------------------------------------------------------------+
+//| mql5.md 5.8: `value` must lie on the `direction` side of         |
+//| `reference` (+1 above, -1 below), at least the stops level away; |
+//| a stop at the reference itself is refused too, as the server     |
+//| refuses it.                                                      |
+//+------------------------------------------------------------------+
+string DistanceRefusal(string symbol, string what, double value, int direction,
+                       string name, double reference)
+  {
+   double point = SymbolInfoDouble(symbol, SYMBOL_POINT);
+   long level = SymbolInfoInteger(symbol, SYMBOL_TRADE_STOPS_LEVEL);
+   double points = NormalizeDouble((value - reference) * direction / point, 6);
+   if(points > 0 && points >= (double)level)
+      return "";
+   string where = direction > 0 ? "above" : "below";
+   string against = where + " " + name + " " + JsonNumberText(reference);
+   if(points <= 0)
+      return what + " " + JsonNumberText(value) + " is not " + against + " for " + symbol;
+   return what + " " + JsonNumberText(value) + " is " + JsonNumberText(points) + " points "
+          + against + ", inside the stops level of " + IntegerToString(level)
+          + " points for " + symbol;
+  }
+
+// SL below and TP above what a buy triggers on, the other way for a sell; 0
+// is no stop.
+string StopsRefusal(string symbol, bool buy, string name, double reference, double sl,
+                    double tp)
+  {
+   int sign = buy ? 1 : -1;
+   string reason = "";
+   if(sl != 0)
+      reason = DistanceRefusal(symbol, "stop loss", sl, -sign, name, reference);
+   if(reason == "" && tp != 0)
+      reason = DistanceRefusal(symbol, "take profit", tp, sign, name, reference);
+   return reason;
+  }
+
+string PendingText(ENUM_ORDER_TYPE type)
+  {
+   if(type == ORDER_TYPE_BUY_LIMIT)
+      return "buy limit";
+   if(type == ORDER_TYPE_SELL_LIMIT)
+      return "sell limit";
+   return type == ORDER_TYPE_BUY_STOP ? "buy stop" : "sell stop";
+  }
+
+// Where a pending order may sit: buy limits below Ask, buy stops above it;
+// sell limits above Bid, sell stops below it.
+int PendingSide(ENUM_ORDER_TYPE type)
+  {
+   return (type == ORDER_TYPE_BUY_STOP || type == ORDER_TYPE_SELL_LIMIT) ? 1 : -1;
+  }
+
+//+------------------------------------------------------------------+
+//| The prices of an order of `type` (ORDER_TYPE_BUY/SELL: a         |
+//| position's stops against Bid/Ask; a pending type: its price      |
+//| against Ask/Bid, then its stops against that price).             |
+//+------------------------------------------------------------------+
+string PriceRefusal(string symbol, ENUM_ORDER_TYPE type, double price, double sl,
+                    double tp)
+  {
+   MqlTick tick;
+   if(!SymbolInfoTick(symbol, tick))
+      return "no quote for " + symbol;
+   bool buy = IsBuyType(type);
+   if(type == ORDER_TYPE_BUY || type == ORDER_TYPE_SELL)
+      return StopsRefusal(symbol, buy, buy ? "Bid" : "Ask", buy ? tick.bid : tick.ask, sl, tp);
+   string reason = DistanceRefusal(symbol, PendingText(type) + " price", price,
+                                   PendingSide(type), buy ? "Ask" : "Bid",
+                                   buy ? tick.ask : tick.bid);
+   if(reason != "")
+      return reason;
+   return StopsRefusal(symbol, buy, "the order price", price, sl, tp);
+  }
+//+------------------------------------------------------------------+

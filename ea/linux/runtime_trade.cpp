@@ -1,0 +1,144 @@
+// The fake runtime's account, terminal, symbols and trading: everything a
+// terminal or trade server knows is asked of the bridge (ea/linux/bridge.py),
+// which answers from the same paper broker the paper terminal trades on.
+#include <cmath>
+
+#include "runtime.hpp"
+
+using runtime::ask;
+using runtime::ask_long;
+using runtime::ask_number;
+using runtime::ask_string;
+using runtime::Args;
+using runtime::Value;
+
+namespace {
+
+ulong g_selected_position = 0;
+ulong g_selected_order = 0;
+
+}  // namespace
+
+// --- account, terminal, program: asked of the bridge by property name --------------------------
+long AccountInfoInteger(ENUM_ACCOUNT_INFO_INTEGER property_id) {
+  return ask_long(Args() << "account" << mql5_name(property_id));
+}
+double AccountInfoDouble(ENUM_ACCOUNT_INFO_DOUBLE property_id) {
+  return ask_number(Args() << "account" << mql5_name(property_id));
+}
+string AccountInfoString(ENUM_ACCOUNT_INFO_STRING property_id) {
+  return ask_string(Args() << "account" << mql5_name(property_id));
+}
+int TerminalInfoInteger(ENUM_TERMINAL_INFO_INTEGER property_id) {
+  return static_cast<int>(ask_long(Args() << "terminal" << mql5_name(property_id)));
+}
+string TerminalInfoString(ENUM_TERMINAL_INFO_STRING property_id) {
+  return ask_string(Args() << "terminal" << mql5_name(property_id));
+}
+int MQLInfoInteger(ENUM_MQL_INFO_INTEGER property_id) {
+  return static_cast<int>(ask_long(Args() << "terminal" << mql5_name(property_id)));
+}
+
+// --- symbols -------------------------------------------------------------------------------------
+int SymbolsTotal(bool selected) { return static_cast<int>(ask_long(Args() << "symbols_total" << selected)); }
+string SymbolName(int pos, bool selected) { return ask_string(Args() << "symbol_name" << pos << selected); }
+bool SymbolSelect(const string &name, bool select) {
+  return ask_long(Args() << "symbol_select" << name << select) != 0;
+}
+long SymbolInfoInteger(const string &name, ENUM_SYMBOL_INFO_INTEGER prop_id) {
+  return ask_long(Args() << "symbol" << name << mql5_name(prop_id));
+}
+double SymbolInfoDouble(const string &name, ENUM_SYMBOL_INFO_DOUBLE prop_id) {
+  return ask_number(Args() << "symbol" << name << mql5_name(prop_id));
+}
+string SymbolInfoString(const string &name, ENUM_SYMBOL_INFO_STRING prop_id) {
+  return ask_string(Args() << "symbol" << name << mql5_name(prop_id));
+}
+bool SymbolInfoTick(const string &symbol, MqlTick &tick) {
+  std::vector<Value> reply = ask(Args() << "tick" << symbol);
+  if (reply.at(0).number == 0) return false;
+  ZeroMemory(tick);
+  tick.bid = reply.at(1).number;
+  tick.ask = reply.at(2).number;
+  tick.time = std::llround(reply.at(3).number);
+  return true;
+}
+
+// --- trading ---------------------------------------------------------------------------------------
+const char *action_name(ENUM_TRADE_REQUEST_ACTIONS action) {
+  switch (action) {
+    case TRADE_ACTION_DEAL: return "deal";
+    case TRADE_ACTION_PENDING: return "pending";
+    case TRADE_ACTION_SLTP: return "sltp";
+    case TRADE_ACTION_MODIFY: return "modify";
+    case TRADE_ACTION_REMOVE: return "remove";
+    case TRADE_ACTION_CLOSE_BY: return "close_by";
+  }
+  return "unknown";
+}
+
+bool OrderSend(const MqlTradeRequest &request, MqlTradeResult &result) {
+  Args args;
+  args << "order_send" << action_name(request.action) << static_cast<double>(request.type)
+       << static_cast<double>(request.type_filling) << request.symbol << request.volume
+       << request.price << request.sl << request.tp << static_cast<double>(request.position)
+       << static_cast<double>(request.order) << static_cast<double>(request.magic)
+       << request.comment;
+  std::vector<Value> reply = ask(args);
+  ZeroMemory(result);
+  result.retcode = static_cast<uint>(reply.at(0).number);
+  result.deal = static_cast<ulong>(reply.at(1).number);
+  result.order = static_cast<ulong>(reply.at(2).number);
+  result.volume = reply.at(3).number;
+  result.price = reply.at(4).number;
+  result.bid = reply.at(5).number;
+  result.ask = reply.at(6).number;
+  result.comment = string::from_utf16(reply.at(7).text);
+  return result.retcode == TRADE_RETCODE_DONE || result.retcode == TRADE_RETCODE_PLACED ||
+         result.retcode == TRADE_RETCODE_DONE_PARTIAL;
+}
+
+int PositionsTotal() { return static_cast<int>(ask_long(Args() << "positions_total")); }
+ulong PositionGetTicket(int index) {
+  g_selected_position = static_cast<ulong>(ask_long(Args() << "position_ticket" << index));
+  return g_selected_position;
+}
+bool PositionSelectByTicket(ulong ticket) {
+  bool found = ask_long(Args() << "position_exists" << static_cast<double>(ticket)) != 0;
+  g_selected_position = found ? ticket : 0;
+  return found;
+}
+long PositionGetInteger(ENUM_POSITION_PROPERTY_INTEGER property_id) {
+  return ask_long(Args() << "position" << static_cast<double>(g_selected_position) << mql5_name(property_id));
+}
+double PositionGetDouble(ENUM_POSITION_PROPERTY_DOUBLE property_id) {
+  return ask_number(Args() << "position" << static_cast<double>(g_selected_position) << mql5_name(property_id));
+}
+string PositionGetString(ENUM_POSITION_PROPERTY_STRING property_id) {
+  return ask_string(Args() << "position" << static_cast<double>(g_selected_position) << mql5_name(property_id));
+}
+int OrdersTotal() { return static_cast<int>(ask_long(Args() << "orders_total")); }
+ulong OrderGetTicket(int index) {
+  g_selected_order = static_cast<ulong>(ask_long(Args() << "order_ticket" << index));
+  return g_selected_order;
+}
+bool OrderSelect(ulong ticket) {
+  bool found = ask_long(Args() << "order_exists" << static_cast<double>(ticket)) != 0;
+  g_selected_order = found ? ticket : 0;
+  return found;
+}
+long OrderGetInteger(ENUM_ORDER_PROPERTY_INTEGER property_id) {
+  return ask_long(Args() << "order" << static_cast<double>(g_selected_order) << mql5_name(property_id));
+}
+double OrderGetDouble(ENUM_ORDER_PROPERTY_DOUBLE property_id) {
+  return ask_number(Args() << "order" << static_cast<double>(g_selected_order) << mql5_name(property_id));
+}
+string OrderGetString(ENUM_ORDER_PROPERTY_STRING property_id) {
+  return ask_string(Args() << "order" << static_cast<double>(g_selected_order) << mql5_name(property_id));
+}
+bool HistoryDealSelect(ulong ticket) {
+  return ask_long(Args() << "deal_exists" << static_cast<double>(ticket)) != 0;
+}
+long HistoryDealGetInteger(ulong ticket_number, ENUM_DEAL_PROPERTY_INTEGER property_id) {
+  return ask_long(Args() << "deal" << static_cast<double>(ticket_number) << mql5_name(property_id));
+}
