@@ -96,6 +96,13 @@ class Account(models.Model):
     # set `desired`, the supervisor starts or stops the terminal to match and
     # records what it sees in the fields below.
     kind = models.CharField(max_length=5, choices=Kind.choices, default=Kind.PAPER)
+    host = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The supervisor that minds this account and its terminal: "
+        "the one started with `manage.py supervise --host NAME`; empty means "
+        "the one on the server's machine.",
+    )
     margin_mode = models.CharField(
         max_length=7,
         choices=MarginMode.choices,
@@ -126,6 +133,10 @@ class Account(models.Model):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     # sha256 of the key the EA sends over HTTP; the key itself is shown once.
     ea_key_hash = models.CharField(max_length=64, blank=True)
+    # The key it replaced, still accepted until then: time to paste the new
+    # key into the EA without a moment when neither works.
+    ea_key_previous_hash = models.CharField(max_length=64, blank=True)
+    ea_key_previous_until = models.DateTimeField(null=True, blank=True)
 
     objects = AccountQuerySet.as_manager()
 
@@ -151,18 +162,34 @@ class Account(models.Model):
         validate_login(self.login)
         return settings.MT5_INSTANCES_DIR / self.login
 
-    def set_ea_key(self):
-        """Make a new EA key, store its hash, return the key (shown once)."""
+    def set_ea_key(self, grace=timedelta(0)):
+        """Make a new EA key, store its hash, return the key (shown once).
+        With a `grace`, the old key keeps working that long."""
         key = secrets.token_urlsafe(32)
+        keep = bool(self.ea_key_hash) and grace > timedelta(0)
+        self.ea_key_previous_hash = self.ea_key_hash if keep else ""
+        self.ea_key_previous_until = timezone.now() + grace if keep else None
         self.ea_key_hash = hashlib.sha256(key.encode()).hexdigest()
-        self.save(update_fields=["ea_key_hash"])
+        self.save(
+            update_fields=[
+                "ea_key_hash",
+                "ea_key_previous_hash",
+                "ea_key_previous_until",
+            ]
+        )
         return key
 
-    def ea_key_matches(self, key):
-        if not self.ea_key_hash or not key:
+    def ea_key_matches(self, key, now=None):
+        if not key:
             return False
         digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
-        return hmac.compare_digest(digest, self.ea_key_hash)
+        # Both compared every time, in constant time: which one matched, or
+        # whether an old one exists, shows in no timing.
+        current = hmac.compare_digest(digest, self.ea_key_hash or "-")
+        previous = hmac.compare_digest(digest, self.ea_key_previous_hash or "-")
+        until = self.ea_key_previous_until
+        in_grace = until is not None and (now or timezone.now()) < until
+        return current or (previous and in_grace)
 
     def symbol_allowed(self, *symbols):
         allowed = parse_symbol_list(self.allowed_symbols)

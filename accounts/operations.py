@@ -85,8 +85,23 @@ def default_transport():
     return method if method in Transport.values else Transport.FILE
 
 
-def live_supervisor():
-    return Supervisor.objects.alive().first()
+def live_supervisor(account=None):
+    """The running supervisor that minds `account` (the one of its host), or
+    without one, any running supervisor."""
+    alive = Supervisor.objects.alive()
+    return (alive if account is None else alive.filter(host=account.host)).first()
+
+
+def elsewhere(account):
+    """Without its supervisor, an account of another host is left as asked:
+    its terminal lives on that machine, not on this one."""
+    return Done(
+        False,
+        (
+            f"the supervisor of host {account.host!r} is not running; it acts "
+            "on this when it starts.",
+        ),
+    )
 
 
 def wait_for(account, done, timeout, clock=time):
@@ -144,6 +159,7 @@ def add_account(
     margin_mode=MarginMode.HEDGING,
     transport=None,
     progress=None,
+    host="",
 ):
     """Create the account and its terminal folder, stopped; return `Added`.
     On any failure nothing is left behind (no row, no partial copy)."""
@@ -158,6 +174,7 @@ def add_account(
             kind=kind,
             margin_mode=margin_mode,
             transport=transport or default_transport(),
+            host=host,
             desired=Desired.STOPPED,
         )
     except IntegrityError:
@@ -193,16 +210,20 @@ def remove_partial_copy(login):
 def start(account):
     account.desired = Desired.RUNNING
     account.save(update_fields=["desired"])
-    if live_supervisor() is not None:
+    if live_supervisor(account) is not None:
         return Done(True, ("asked the supervisor to start it.",))
+    if account.host:
+        return elsewhere(account)
     return Done(False, (start_here(account),))
 
 
 def stop(account):
     account.desired = Desired.STOPPED
     account.save(update_fields=["desired"])
-    if live_supervisor() is not None:
+    if live_supervisor(account) is not None:
         return Done(True, ("asked the supervisor to stop it.",))
+    if account.host:
+        return elsewhere(account)
     return Done(False, (stop_here(account),))
 
 
@@ -219,12 +240,14 @@ def start_added(account):
 def restart(account):
     """With a supervisor, it restarts a terminal whose process predates
     `restart_requested_at`; without one, stop and start here."""
-    if live_supervisor() is None:
+    if live_supervisor(account) is None and not account.host:
         account.desired = Desired.RUNNING
         account.save(update_fields=["desired"])
         return Done(False, (stop_here(account), start_here(account)))
     account.desired, account.restart_requested_at = Desired.RUNNING, timezone.now()
     account.save(update_fields=["desired", "restart_requested_at"])
+    if live_supervisor(account) is None:
+        return elsewhere(account)
     return Done(True, ("asked the supervisor to restart it.",))
 
 
@@ -269,7 +292,13 @@ def remove(account, keep_files=False, wait=15.0):
     ended ("not running", "exited", "killed")."""
     account.desired = Desired.STOPPED
     account.save(update_fields=["desired"])
-    if live_supervisor() and not wait_for(account, is_stopped, wait):
+    if account.host and live_supervisor(account) is None and account.pid:
+        raise StillRunning(
+            f"{account.login}: its terminal may still run on host "
+            f"{account.host!r}, whose supervisor is not running; not removed "
+            "(the stop request stands)."
+        )
+    if live_supervisor(account) and not wait_for(account, is_stopped, wait):
         raise StillRunning(
             f"{account.login}: its terminal still runs; not removed (after "
             f"{wait:g}s it is {describe(account)}; the stop request stands)."

@@ -341,6 +341,7 @@ def test_it_lists_accounts_with_their_heartbeat(terminal_dirs, supervisor):
         "HEARTBEAT",
         "BALANCE",
         "EQUITY",
+        "HOST",
     ]
     assert lines[1].split() == [
         "1123456",
@@ -355,6 +356,7 @@ def test_it_lists_accounts_with_their_heartbeat(terminal_dirs, supervisor):
         "USD",
         "9,876.50",
         "USD",
+        "-",
     ]
     assert lines[2].split()[:4] == ["7891011", "-", "paper", "netting"]
     assert lines[3] == "Supervisor: supervisor 4242 on this host is alive."

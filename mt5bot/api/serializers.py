@@ -63,12 +63,15 @@ class AccountSerializer(ModelSerializer):
         fields = [
             "login",
             "kind",
+            "host",
             *SETTINGS_FIELDS,
             "created_at",
             *TERMINAL_FIELDS,
             "has_ea_key",
         ]
-        read_only_fields = ["login", "kind", "created_at", *TERMINAL_FIELDS]
+        # The host is chosen when adding: moved later, the old host's
+        # supervisor would leave its terminal running unminded.
+        read_only_fields = ["login", "kind", "host", "created_at", *TERMINAL_FIELDS]
 
     def get_has_ea_key(self, account) -> bool:
         return bool(account.ea_key_hash)
@@ -104,7 +107,7 @@ class NewAccountSerializer(AccountSerializer):
         )
         terminal = {
             name: validated_data.pop(name)
-            for name in ("kind", "margin_mode", "transport")
+            for name in ("kind", "margin_mode", "transport", "host")
             if name in validated_data
         }
         added = operations.add_account(login, nickname, **terminal)

@@ -9,6 +9,7 @@ owns the processes, so it starts or stops the terminal itself and says so.
 
 import sys
 import time
+from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -59,11 +60,12 @@ def account_row(account, now):
     pid = str(account.pid) if terminals.alive(account) else "-"
     balance, equity = heartbeat_figures(account.heartbeat)
     return (account.login, account.nickname or "-", account.kind, account.margin_mode,
-            account.desired, account.status, pid, age, balance, equity)  # fmt: skip
+            account.desired, account.status, pid, age, balance, equity,
+            account.host or "-")  # fmt: skip
 
 
 HEADER = ("LOGIN", "NICKNAME", "KIND", "MARGIN", "DESIRED", "STATUS", "PID",
-          "HEARTBEAT", "BALANCE", "EQUITY")  # fmt: skip
+          "HEARTBEAT", "BALANCE", "EQUITY", "HOST")  # fmt: skip
 
 
 def render_table(rows):
@@ -124,11 +126,25 @@ class Command(BaseCommand):
             choices=Transport.values,
             help="How commands reach the terminal (default: TRADING_METHOD).",
         )
+        add.add_argument(
+            "--host",
+            default="",
+            help="The supervisor that minds it (`supervise --host NAME`); "
+            "default: the one on this machine.",
+        )
         add.add_argument("--no-start", action="store_true")
         actions.add_parser("list", help="Show every account and its terminal.")
-        actions.add_parser(
+        eakey = actions.add_parser(
             "eakey", help="Make a new EA key for the HTTP transport (shown once)."
-        ).add_argument("login")
+        )
+        eakey.add_argument("login")
+        eakey.add_argument(
+            "--grace",
+            type=float,
+            default=0.0,
+            help="Hours the old key keeps working, to paste the new one into "
+            "the EA without a gap (default 0: it stops at once).",
+        )
         for name, text in VERBS.items():
             actions.add_parser(name, help=text).add_argument("login")
         for name in ("add", "start", "stop", "restart", "remove"):
@@ -150,10 +166,18 @@ class Command(BaseCommand):
         account = self.account(options["login"])
         getattr(self, action)(account, **options)
 
-    def eakey(self, account, **_):
-        """The old key stops working at once: paste the new one into the EA."""
-        key = account.set_ea_key()
-        self.say(account, "new EA key (shown once; the old one no longer works):")
+    def eakey(self, account, grace, **_):
+        """The old key stops at once, or after `grace` hours: paste the new
+        one into the EA meanwhile."""
+        if grace < 0:
+            raise CommandError("--grace is a number of hours, 0 or more.")
+        key = account.set_ea_key(grace=timedelta(hours=grace))
+        if account.ea_key_previous_until:
+            until = account.ea_key_previous_until.isoformat(timespec="minutes")
+            old = f"the old one works until {until}"
+        else:
+            old = "the old one no longer works"
+        self.say(account, f"new EA key (shown once; {old}):")
         self.stdout.write(key)
 
     def account(self, login):
@@ -173,7 +197,9 @@ class Command(BaseCommand):
 
     # --- add -----------------------------------------------------------------
 
-    def add(self, login, nickname, kind, margin_mode, no_start, wait, transport, **_):
+    def add(
+        self, login, nickname, kind, margin_mode, no_start, wait, transport, host, **_
+    ):
         progress = ProgressBar(self.stderr)
         try:
             added = self.run(
@@ -184,6 +210,7 @@ class Command(BaseCommand):
                 margin_mode=margin_mode,
                 transport=transport,
                 progress=progress,
+                host=host,
             )
         finally:
             progress.close()
