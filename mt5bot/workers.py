@@ -11,13 +11,16 @@ rate-limit counters and the channel layer, so that an update made in any of
 them, or in the supervisor, reaches every page.
 """
 
+import logging
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+from functools import partial
 
+log = logging.getLogger("mt5bot.server")
 SUPPORTED = os.name == "posix"
 NEEDS_REDIS = (
     "Several server processes need REDIS_URL: the rate-limit counters and the "
@@ -51,16 +54,14 @@ def child_command(fd, argv):
 
 def run_workers(host, port, count, argv, cwd, supervise=True):
     """Serve with `count` processes; with `supervise`, one more runs the
-    supervisor (the web processes wake it over loopback UDP)."""
+    supervisor (the web processes wake it over loopback UDP). A child that
+    dies is started again, so one crash (or kill -9) costs the requests that
+    child held, not the service."""
     sock = listening_socket(host, port)
-    children = [
-        subprocess.Popen(  # noqa: S603 (an argument list, no shell)
-            child_command(sock.fileno(), argv), cwd=cwd, pass_fds=[sock.fileno()]
-        )
-        for _ in range(count)
-    ]
+    web = partial(start_web, sock.fileno(), argv, cwd)
+    children = [Child(f"web {i + 1}", web) for i in range(count)]
     if supervise:
-        children.append(start_supervisor(cwd))
+        children.append(Child("supervisor", partial(start_supervisor, cwd)))
     stopping = []
 
     def stop(signum, frame):
@@ -69,12 +70,49 @@ def run_workers(host, port, count, argv, cwd, supervise=True):
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     try:
-        while not stopping and all(child.poll() is None for child in children):
+        while not stopping:
+            for child in children:
+                child.keep_alive()
             time.sleep(0.2)
     finally:
-        stop_children(children)
+        stop_children([c.process for c in children if c.process is not None])
         sock.close()
-    return 0 if stopping else 1
+    return 0
+
+
+class Child:
+    """One child process, restarted when it exits: at once after a long
+    life, after a growing pause (up to a minute) when it keeps dying young."""
+
+    QUICK = 10.0  # seconds: a death sooner than this counts as a crash loop
+
+    def __init__(self, name, launch, clock=time.monotonic):
+        self.name, self.launch, self.clock = name, launch, clock
+        self.failures = 0
+        self.process = launch()
+        self.started = clock()
+        self.restart_at = None
+
+    def keep_alive(self):
+        if self.restart_at is None:
+            code = self.process.poll()
+            if code is None:
+                return
+            young = self.clock() - self.started < self.QUICK
+            self.failures = self.failures + 1 if young else 0
+            pause = min(60.0, 2.0 ** (self.failures - 1)) if self.failures else 0.0
+            log.warning("%s exited (%s); restarting in %.0f s", self.name, code, pause)
+            self.restart_at = self.clock() + pause
+        if self.clock() >= self.restart_at:
+            self.restart_at = None
+            self.process = self.launch()
+            self.started = self.clock()
+
+
+def start_web(fd, argv, cwd):
+    return subprocess.Popen(  # noqa: S603 (an argument list, no shell)
+        child_command(fd, argv), cwd=cwd, pass_fds=[fd]
+    )
 
 
 def start_supervisor(cwd):

@@ -17,6 +17,7 @@ from django.core.management.base import CommandError
 
 from mt5bot.checks import check_workers
 from mt5bot.tests.services import reachable_redis
+from mt5bot.workers import Child
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "e2e-token-abcdefghijklmnop"
@@ -74,6 +75,7 @@ def server_env(tmp_path, **extra):
         "MT5BOT_ENV_FILE": os.devnull,
         "DATA_DIR": str(tmp_path),
         "LOG_DIR": str(tmp_path / "logs"),
+        "BACKUP_DIR": str(tmp_path / "backup"),
         "MT5_INSTANCES_DIR": str(tmp_path / "instances"),
         "STATIC_ROOT": str(tmp_path),
         "SUPERVISOR_WAKE_PORT": str(free_udp_port()),
@@ -150,6 +152,24 @@ def test_two_workers_share_the_port_and_stop_with_the_parent(two_workers):
         assert status == 200, answer
     with sqlite3.connect(data_dir / "mt5bot.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM history_command").fetchone() == (20,)
+    # kill -9 one web process: the other answers meanwhile, and it comes back.
+    victim = next(c for c in children if "serve" in c.cmdline())
+    victim.kill()
+    victim.wait(timeout=10)
+    for _ in range(10):
+        assert request(port, "GET", "/webhook/health")[0] == 200
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        now = psutil.Process(parent.pid).children()
+        if sum("serve" in c.cmdline() for c in now) == 2:
+            break
+        time.sleep(0.1)
+    assert victim.pid not in {c.pid for c in now}
+    assert sorted(c.cmdline()[c.cmdline().index("manage.py") + 1] for c in now) == [
+        "serve",
+        "serve",
+        "supervise",
+    ]
     family = psutil.Process(parent.pid).children(recursive=True)
     parent.terminate()
     parent.wait(timeout=30)
@@ -174,3 +194,39 @@ def test_the_check_refuses_web_workers_without_redis(settings):
     settings.WEB_WORKERS = 1
     settings.REDIS_URL = ""
     assert check_workers(None) == []
+
+
+class Exits:
+    """A child process that exits when told."""
+
+    def __init__(self):
+        self.code = None
+
+    def poll(self):
+        return self.code
+
+
+def test_a_child_that_dies_is_started_again_slower_when_it_keeps_dying():
+    now = [0.0]
+    started = []
+
+    def launch():
+        started.append(now[0])
+        return Exits()
+
+    child = Child("web 1", launch, clock=lambda: now[0])
+    now[0] = 100.0  # a long life, then a crash: back at once
+    child.process.code = -9
+    child.keep_alive()
+    assert started == [0.0, 100.0]
+    for pause in (1.0, 2.0, 4.0):  # then dying young: 1, 2, 4 s apart
+        child.process.code = 1
+        child.keep_alive()
+        now[0] += pause - 0.01
+        child.keep_alive()
+        assert len(started) == 2 + [1.0, 2.0, 4.0].index(pause)
+        now[0] += 0.01
+        child.keep_alive()
+        assert started[-1] == now[0]
+    child.keep_alive()  # alive: nothing to do
+    assert len(started) == 5
