@@ -226,16 +226,25 @@ def test_a_broker_refusal_comes_back_with_its_retcode(bridge):
             account_number=HEDGING_B, action="BUY", symbol="EURUSD", volume=0.1
         )
     )[HEDGING_B]
-    wrong_side = round(buy["fill_price"] + 0.01, 5)  # a buy's stop above the price
+    # 50 lots need about 54,500 USD of margin on a 10,000 USD account: only
+    # the trade server knows, and its retcode comes back.
     refused = bridge.alert(
+        account_number=HEDGING_B, action="BUY", symbol="EURUSD", volume=50
+    )[HEDGING_B]
+    assert (refused["status"], refused["retcode"]) == ("rejected", 10019), refused
+    assert refused["status_code"] == "retcode_10019" and refused["result_message"]
+    # What the terminal can see is wrong is refused there, never sent: a
+    # buy's stop above the price.
+    wrong_side = round(buy["fill_price"] + 0.01, 5)
+    unsent = bridge.alert(
         account_number=HEDGING_B,
         action="BUY",
         symbol="EURUSD",
         volume=0.1,
         stop_loss=wrong_side,
     )[HEDGING_B]
-    assert (refused["status"], refused["retcode"]) == ("rejected", 10016), refused
-    assert refused["status_code"] == "retcode_10016" and refused["result_message"]
+    assert (unsent["status"], unsent["retcode"]) == ("rejected", 0), unsent
+    assert "not below Bid" in unsent["result_message"], unsent
     assert len(bridge.broker(HEDGING_B)["positions"]) == 1
 
     # The supervisor stores each paper terminal's symbol list; an instrument
