@@ -5,6 +5,7 @@ from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
 
 from accounts.models import Account
+from mt5bot.tests import leaks
 
 # CI replays the same generated examples every run (a red run lands nothing,
 # so it must not depend on luck); locally each run explores new ones.
@@ -28,3 +29,26 @@ def cast(db):
         "disabled": Account.objects.create(login="5550001", enabled=False),
         "paused": Account.objects.create(login="5550002", trading_paused=True),
     }
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _note_secrets(tmp_path_factory):
+    """Note every secret the tests use, for the scan at the session's end
+    (mt5bot/tests/leaks.py)."""
+    leaks.WATCHED.append(tmp_path_factory.getbasetemp())
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        leaks.watch(monkeypatch)
+        yield
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the session when a log line written during it holds a secret."""
+    if not leaks.WATCHED:  # no test ran (collection only, or none)
+        return
+    found = leaks.session_leaks(*leaks.WATCHED)
+    if found:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter.section("secrets in log lines", sep="=", red=True)
+        for leak in found:
+            reporter.line(leak, red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

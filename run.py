@@ -3,12 +3,11 @@
 One command to install and start mt5bot, one to run its tests; stdlib only, so
 it works on a fresh Windows or Linux machine with nothing but Python 3.11.
 
-    python3 run.py          install into .venv, first-run setup, start the server
+    python3 run.py          install into .venv, setup (writes .env), start the server
     python3 run.py test     install the test dependencies into .venv, run pytest
 """
 
 import os
-import secrets
 import shutil
 import subprocess
 import sys
@@ -33,20 +32,6 @@ def install(requirements):
     run(PYTHON, "-m", "pip", "install", "--quiet", "-r", ROOT / requirements)
 
 
-def write_secrets(env_file):
-    """Add SECRET_KEY and WEBHOOK_TOKEN to .env when missing; never overwrite."""
-    text = env_file.read_text(encoding="utf-8") if env_file.exists() else ""
-    present = {line.split("=", 1)[0].strip() for line in text.splitlines()}
-    new = [
-        f"{name}={secrets.token_urlsafe(32)}"
-        for name in ("SECRET_KEY", "WEBHOOK_TOKEN")
-        if name not in present and name not in os.environ
-    ]
-    if new:
-        prefix = "" if not text or text.endswith("\n") else "\n"
-        env_file.write_text(text + prefix + "\n".join(new) + "\n", encoding="utf-8")
-
-
 def install_chromium():
     """The page tests drive Debian's Chromium. Install it where we can (root on
     Debian); elsewhere those tests skip and say why."""
@@ -65,8 +50,10 @@ def main(argv):
         install_chromium()
         sys.exit(run(PYTHON, "-m", "pytest", *argv[1:], check=False))
     install("requirements.txt")
-    write_secrets(Path(os.environ.get("MT5BOT_ENV_FILE", ROOT / ".env")))
-    run(PYTHON, "manage.py", "setup")
+    # The first start asks for the admin login and alert settings (at a
+    # terminal); later starts only check, and setup never changes what is set.
+    env_file = Path(os.environ.get("MT5BOT_ENV_FILE") or ROOT / ".env")
+    run(PYTHON, "manage.py", "setup", *(["--no-input"] if env_file.exists() else []))
     sys.exit(run(PYTHON, "manage.py", "serve", *argv, check=False))
 
 

@@ -23,6 +23,7 @@ from accounts.models import Account, Desired, Kind, TerminalStatus, Transport
 from ea import protocol
 from history import live
 from mapping import symbols as broker_symbols
+from mt5bot import notify
 
 log = logging.getLogger("mt5bot.supervisor")
 
@@ -220,6 +221,8 @@ class TerminalKeeper:
         if status == TerminalStatus.ONLINE:
             self.retry_at.pop(account.login, None)
         changed = (account.status, account.status_reason) != (status, reason)
+        if changed and account.status != status:
+            notify.account_status(account.login, status, reason)
         if changed:
             log.info("%s is %s %s", account.login, status, reason)
             account.status, account.status_reason = status, reason

@@ -21,6 +21,7 @@ from accounts.keeper import TerminalKeeper
 from accounts.models import Account, Supervisor, Transport
 from history import delivery, wake
 from history.models import Command
+from mt5bot import notify
 
 log = logging.getLogger("mt5bot.supervisor")
 
@@ -53,6 +54,7 @@ class Worker:
         if self.keeper:
             self.keeper.adopt()
         log.info("supervisor %s started for %s accounts", os.getpid(), len(self.logins))
+        notify.startup(self.host, len(self.logins))
 
     def stop(self):
         """Stop terminals in order, then mark this run stopped."""

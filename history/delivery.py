@@ -65,12 +65,14 @@ def deliver_many(commands, now=None):
     with transaction.atomic():
         claimed = set(Command.objects.claim([c.pk for c in fresh]))
         written = [c for c in fresh if c.pk in claimed and write(c)]
+        delivered_at = timezone.now()
         if written:
             Command.objects.filter(pk__in=[c.pk for c in written]).update(
-                delivered_at=timezone.now()
+                delivered_at=delivered_at
             )
     for command in written:
-        log.info("delivered %s to %s", command.file_name, command.account_login)
+        command.status, command.delivered_at = Status.DELIVERED, delivered_at
+        command.log_transition()
     live.commands_changed([c.pk for c in written])
     return len(written)
 
@@ -160,9 +162,7 @@ def read_result(path):
 def record(command, data, path, login):
     if command is None:
         log.warning("%s: result for a command %s does not know", path.name, login)
-    elif command.record_result(data):
-        log.info("%s %s on %s", command.status, command.file_name, login)
-    else:
+    elif not command.record_result(data):  # recorded: it logs its own line
         log.info("%s: %s was already %s", path.name, data["id"], command.status)
 
 

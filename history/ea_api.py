@@ -4,7 +4,6 @@ share a folder with the server. The same at-most-once rules as the files: a
 command handed out is delivered, and is never handed out again.
 """
 
-import logging
 import uuid
 
 from django.utils import timezone
@@ -19,8 +18,6 @@ from accounts.validators import is_valid_login
 from ea import protocol
 from history import delivery, live
 from history.models import Command
-
-log = logging.getLogger("mt5bot.delivery")
 
 
 class BadKey(exceptions.AuthenticationFailed):
@@ -73,7 +70,7 @@ class CommandsView(EAView):
             elif command.claim():
                 command.mark_delivered(now)
                 live.commands_changed([command.pk])
-                log.info("handed %s to %s over HTTP", command.file_name, login)
+                command.log_transition()
                 return Response(command.as_protocol())
         return Response(status=204)
 

@@ -1,3 +1,4 @@
+import logging
 import uuid
 from decimal import Decimal, InvalidOperation
 from functools import partial
@@ -7,6 +8,9 @@ from django.utils import timezone
 
 from ea import protocol
 from history import live
+from mt5bot import notify
+
+log = logging.getLogger("mt5bot.commands")
 
 
 class Action(models.TextChoices):
@@ -106,6 +110,11 @@ def to_decimal(value):
 
 def to_float(value):
     return None if value is None else float(value)
+
+
+def number(value):
+    """A price or volume for people: 0.01, not 0.0100000000."""
+    return "" if value is None else format(Decimal(str(value)).normalize(), "f")
 
 
 class Command(models.Model):
@@ -250,7 +259,44 @@ class Command(models.Model):
             for name, value in values.items():
                 setattr(self, name, value)
             transaction.on_commit(partial(live.commands_changed, [self.pk]))
+            transaction.on_commit(self.announce_final)
         return bool(moved)
+
+    def announce_final(self):
+        """After the outcome committed: its log line and its notification
+        (queued for the sender thread; the supervisor never waits on it)."""
+        self.log_transition()
+        notify.trade_result(self)
+
+    def log_transition(self):
+        """One line per status change, with the ids that tie a command to its
+        signal and account."""
+        if not log.isEnabledFor(logging.INFO):
+            return
+        log.info(
+            "command %s %s (signal %s, account %s): %s",
+            self.pk,
+            self.status,
+            self.signal_id,
+            self.account_login,
+            self.transition_detail(),
+        )
+
+    def summary(self):
+        """What the command does, for people: "BUY XAUUSD 0.01"."""
+        return " ".join(filter(None, [self.action, self.symbol, number(self.volume)]))
+
+    def transition_detail(self):
+        if self.status == Status.QUEUED:
+            return self.summary()
+        if self.status == Status.DELIVERED:
+            return self.file_name
+        if self.status == Status.EXECUTED:
+            return (
+                f"ticket {self.result_ticket}, {number(self.filled_volume)} "
+                f"at {number(self.fill_price)}"
+            )
+        return f"{self.status_code}: {self.status_reason}"[:300]
 
     def record_result(self, result, now=None):
         """Store a terminal's result (ea/PROTOCOL.md §4); True if recorded."""

@@ -9,6 +9,7 @@ than LOGIN_FAILURES guesses a minute. A successful login costs nothing.
 from django.contrib.auth import views as auth_views
 from django_ratelimit.core import get_usage
 
+from mt5bot import notify
 from signals.permissions import client_key
 
 LOGIN_FAILURES = "5/m"
@@ -17,6 +18,12 @@ THROTTLED = "Too many failed logins. Wait a minute, then try again."
 
 def username_key(group, request):
     return request.POST.get("username", "").strip().lower()[:150]
+
+
+def report_failure(request):
+    """A notification per failed or throttled attempt; the throttle of the
+    notifications sums a guessing run up per address."""
+    notify.login_failed(client_key(None, request), request.POST.get("username", ""))
 
 
 KEYS = {"login-ip": client_key, "login-user": username_key}
@@ -41,6 +48,7 @@ class LoginView(auth_views.LoginView):
 
     def post(self, request, *args, **kwargs):
         if failures(request):
+            report_failure(request)
             # Unbound: validating would check the password all the same.
             username = request.POST.get("username", "")
             form = self.get_form_class()(request, initial={"username": username})
@@ -50,6 +58,7 @@ class LoginView(auth_views.LoginView):
 
     def form_invalid(self, form):
         failures(self.request, increment=True)
+        report_failure(self.request)
         return super().form_invalid(form)
 
 

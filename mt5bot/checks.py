@@ -52,3 +52,19 @@ def check_workers(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register()
+def check_notifications(app_configs, **kwargs):
+    from mt5bot.models import Event
+
+    unknown = sorted(set(settings.NOTIFY_EVENTS) - set(Event.values))
+    if unknown:
+        return [
+            Error(
+                f"NOTIFY_EVENTS names unknown events: {', '.join(unknown)}.",
+                hint=f"Known: {', '.join(Event.values)}.",
+                id="mt5bot.E003",
+            )
+        ]
+    return []

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import environ
 
+from mt5bot import envfile
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-ENV_FILE = Path(env.str("MT5BOT_ENV_FILE", default=str(BASE_DIR / ".env")))
+ENV_FILE = envfile.location()
 if ENV_FILE.is_file():
     env.read_env(ENV_FILE)
 
@@ -40,6 +42,9 @@ LOG_DIR = Path(env.str("LOG_DIR", default=str(BASE_DIR / "logs")))
 MT5_INSTANCES_DIR = Path(
     env.str("MT5_INSTANCES_DIR", default=str(BASE_DIR / "instances"))
 )
+# `manage.py backup` writes here; it keeps the newest BACKUP_KEEP backups.
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "backup")))
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=10)
 MT5_MAIN_PATH = env.str("MT5_MAIN_PATH", default="")
 TRADING_METHOD = env.str("TRADING_METHOD", default="file")
 
@@ -234,6 +239,38 @@ EMAIL_RECIPIENTS = env.list(
     "EMAIL_RECIPIENTS", default=env.list("RECIPIENTS", default=[])
 )
 
+# --- Notifications (mt5bot/notify) --------------------------------------------
+# Port 465 servers want SSL from the first byte instead of STARTTLS.
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+# Seconds per SMTP socket operation before a send fails (on the sender thread).
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10.0)
+# Apprise URLs (tgram://, discord://, slack://, ntfy://, json://, ...),
+# separated by spaces or commas; APPRISE_URLS, Apprise's own name, works too.
+NOTIFY_URLS = (
+    env.str("NOTIFY_URLS", default=env.str("APPRISE_URLS", ""))
+    .replace(",", " ")
+    .split()
+)
+# Seconds Apprise may take for one message, all retries included.
+NOTIFY_TIMEOUT = env.float("NOTIFY_TIMEOUT", default=15.0)
+# The same alert (kind and account/address/code) at most once per window;
+# the repeats are summed up in one message when it ends.
+NOTIFY_WINDOW = env.float("NOTIFY_WINDOW", default=300.0)
+NOTIFY_EVENTS = env.list(
+    "NOTIFY_EVENTS",
+    default=[
+        "startup",
+        "account_online",
+        "account_offline",
+        "account_degraded",
+        "validation_error",
+        "unauthorized",
+        "login_failed",
+        "trade_executed",
+        "trade_failed",
+    ],
+)
+
 # --- REST framework ----------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -255,12 +292,20 @@ SPECTACULAR_SETTINGS = {
 
 # --- Logging -----------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# LOG_DIR/trading_bot.log is rotated at LOG_MAX_BYTES, keeping LOG_BACKUP_COUNT
+# old files (trading_bot.log.1 ...). Every handler carries the redact filter:
+# a log line never holds the webhook token (mt5bot.logs).
+LOG_MAX_BYTES = env.int("LOG_MAX_BYTES", default=10 * 1024 * 1024)
+LOG_BACKUP_COUNT = env.int("LOG_BACKUP_COUNT", default=5)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact": {"()": "mt5bot.logs.RedactSecrets"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "file": {
+            "format": "%(asctime)s %(levelname)s %(process)d %(name)s: %(message)s"
+        },
     },
     "handlers": {
         "console": {
@@ -268,6 +313,25 @@ LOGGING = {
             "formatter": "plain",
             "filters": ["redact"],
         },
+        "file": {
+            "class": "mt5bot.logs.RotatingFile",
+            "filename": str(LOG_DIR / "trading_bot.log"),
+            "maxBytes": LOG_MAX_BYTES,
+            "backupCount": LOG_BACKUP_COUNT,
+            "encoding": "utf-8",
+            # Opened at the first line: a command that logs nothing never
+            # holds the file (on Windows, an open file cannot be rotated).
+            "delay": True,
+            "formatter": "file",
+            "filters": ["redact"],
+        },
     },
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "root": {"handlers": ["console", "file"], "level": LOG_LEVEL},
+    # Django's defaults give these loggers handlers of their own, without the
+    # redact filter ("django" prints to the console with DEBUG on, and mails
+    # ADMINS): no handlers here, so their lines go through the root's.
+    "loggers": {
+        name: {"handlers": [], "propagate": True, "level": LOG_LEVEL}
+        for name in ("django", "django.server")
+    },
 }

@@ -4,6 +4,7 @@ one Command per target account, in a single transaction, or store why not.
 """
 
 import hashlib
+import logging
 from datetime import timedelta
 from functools import partial
 
@@ -15,6 +16,7 @@ from accounts.models import Account, volume_for
 from history import live, wake
 from history.models import Command, Status
 from mapping.resolver import Unresolvable, resolve
+from mt5bot import notify
 from signals import fastsql
 from signals.alerts import OPENING, parse_alert
 from signals.errors import PayloadError
@@ -49,6 +51,8 @@ ACCOUNT_FIELDS = (
     "max_volume",
     "allowed_symbols",
 )
+
+log = logging.getLogger("mt5bot.signals")
 
 
 def new_signal(body, content_type, source_ip):
@@ -94,7 +98,26 @@ def refuse(signal, error):
     signal.rejection_field = (error.field or "").replace("\x00", "\ufffd")[:100]
     signal.save()
     transaction.on_commit(partial(live.signal_changed, signal.pk))
+    announce_refusal(signal)
     return error.status, {**error.as_dict(), "signal": signal.pk}
+
+
+def announce_refusal(signal):
+    log.info(
+        "signal %s refused (%s %s): %s",
+        signal.pk,
+        signal.http_status,
+        signal.rejection_code,
+        signal.rejection_reason[:300],
+    )
+    if signal.http_status == 403:
+        notify.unauthorized(
+            signal.source_ip,
+            f"Signal {signal.pk}, with the right token, came from outside "
+            "WEBHOOK_ALLOWED_IPS and was refused (403); nothing was traded.",
+        )
+    elif signal.http_status != 429:  # a flood is refused, not a fault to report
+        notify.validation_error(signal)
 
 
 def fan_out(signal, alert):
@@ -130,7 +153,25 @@ def fan_out(signal, alert):
         if queued:
             transaction.on_commit(wake.notify)
         transaction.on_commit(partial(live.signal_changed, signal.pk))
+        transaction.on_commit(partial(announce_fan_out, signal, commands))
     return signal.http_status, reply(signal, alert, commands)
+
+
+def announce_fan_out(signal, commands):
+    """Once committed: a line for the signal and one per command."""
+    if signal.outcome == Outcome.REJECTED:
+        announce_refusal(signal)
+    elif log.isEnabledFor(logging.INFO):
+        queued = sum(c.status == Status.QUEUED for c in commands)
+        log.info(
+            "signal %s accepted from %s: %s of %s commands queued",
+            signal.pk,
+            signal.source_ip,
+            queued,
+            len(commands),
+        )
+    for command in commands:
+        command.log_transition()
 
 
 def find_original(signal, keyed):
@@ -161,6 +202,7 @@ def record_duplicate(signal, original):
     signal.duplicate_of = original
     signal.idempotency_key = None
     signal.save()
+    log.info("signal %s is a re-send of %s; nothing queued", signal.pk, original.pk)
     transaction.on_commit(partial(live.signal_changed, signal.pk))
     commands = list(original.commands.order_by("id"))
     return 200, {

@@ -4,6 +4,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mt5bot import notify
 from signals import intake
 from signals.errors import PayloadError
 from signals.network import client_ip
@@ -38,6 +39,11 @@ class WebhookView(APIView):
 
     def handle_exception(self, exc):
         if isinstance(exc, BadToken):
+            notify.unauthorized(
+                client_ip(self.request._request),
+                f"A {self.request.method} to the webhook with a wrong token was "
+                "refused (401); nothing was stored or traded.",
+            )
             return Response(status=401)
         if isinstance(exc, exceptions.Throttled):
             error = PayloadError("rate_limited", "Too many alerts.", status=429)

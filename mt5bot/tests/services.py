@@ -19,3 +19,33 @@ def reachable_redis():
             raise
         pytest.skip(f"Redis is not reachable at {url}: {exc}")
     return url
+
+
+def scratch_postgres():
+    """A fresh, empty PostgreSQL database for one test: yields its URL and
+    drops it afterwards. The server is DATABASE_URL's when that names
+    PostgreSQL, else the local one; skipped where none runs, except where
+    MT5BOT_TESTS_NEED_POSTGRES is set."""
+    import uuid
+
+    import psycopg
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        url = "postgres://postgres@127.0.0.1:5432/postgres"
+    server, _, _ = url.rpartition("/")
+    try:
+        admin = psycopg.connect(
+            f"{server}/postgres", autocommit=True, connect_timeout=2
+        )
+    except psycopg.OperationalError as exc:
+        if os.environ.get("MT5BOT_TESTS_NEED_POSTGRES"):
+            raise
+        pytest.skip(f"PostgreSQL is not reachable at {server}: {exc}")
+    name = f"mt5bot_scratch_{uuid.uuid4().hex[:12]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{server}/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()

@@ -1,0 +1,36 @@
+"""`manage.py backup`: a consistent copy of the install while it runs."""
+
+import logging
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from mt5bot import backups
+
+logger = logging.getLogger("mt5bot.backup")
+
+
+class Command(BaseCommand):
+    help = (
+        "Back up the database, .env and the symbol mappings into a timestamped "
+        "folder under BACKUP_DIR, then keep only the newest BACKUP_KEEP backups. "
+        "Safe while the bot runs."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--keep",
+            type=int,
+            default=settings.BACKUP_KEEP,
+            help="Backups to keep, this one included (default BACKUP_KEEP).",
+        )
+        parser.add_argument("--dir", help="Where to write (default BACKUP_DIR).")
+
+    def handle(self, *args, keep, dir, **options):
+        if keep < 1:
+            raise CommandError("--keep must be at least 1.")
+        path = backups.create(dir)
+        logger.info("Backup written to %s", path)
+        self.stdout.write(f"Backup written to {path}")
+        for old in backups.prune(keep, dir):
+            self.stdout.write(f"Deleted old backup {old.name}")

@@ -1,0 +1,131 @@
+"""`manage.py setup`: a fresh install from nothing, run twice; the .env file it
+writes; the checks it makes."""
+
+import hashlib
+import io
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from mt5bot import envfile, install
+from mt5bot.management.commands import setup as setup_command
+from mt5bot.tests.test_serve import ROOT, server_env
+
+ADMIN_PASSWORD = "setup-admin-password-4417"
+SMTP_PASSWORD = "setup-smtp-app-password-9931"
+
+
+def fresh_env(tmp_path, **extra):
+    """A clone's first run: no .env, no secrets in the environment."""
+    env = server_env(tmp_path, MT5BOT_ENV_FILE=str(tmp_path / ".env"), **extra)
+    for name in envfile.SECRETS:
+        env.pop(name)
+    return env
+
+
+def setup(env, *args):
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "setup", "--no-input", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout + done.stderr
+
+
+def snapshot(tmp_path):
+    """What setup set: the .env bytes and every row of the database."""
+    with sqlite3.connect(tmp_path / "mt5bot.sqlite3") as db:
+        rows = list(db.iterdump())
+    return hashlib.sha256((tmp_path / ".env").read_bytes()).hexdigest(), rows
+
+
+@pytest.mark.e2e
+def test_a_second_setup_changes_nothing(tmp_path):
+    env = fresh_env(tmp_path, BASIC_USER="trader", BASIC_PASS=ADMIN_PASSWORD)
+    flags = [
+        "--email-user=bot@example.com",
+        f"--email-password={SMTP_PASSWORD}",
+        "--notify-url=json://127.0.0.1:9/alerts",
+    ]
+    first = setup(env, *flags)
+    before = snapshot(tmp_path)
+    second = setup(env, *flags)
+    assert snapshot(tmp_path) == before
+    values = envfile.read(tmp_path / ".env")
+    assert len(values["SECRET_KEY"]) >= 40
+    assert values["EMAIL_HOST_USER"] == "bot@example.com"
+    assert values["NOTIFY_URLS"] == "json://127.0.0.1:9/alerts"
+    assert f"/webhook/{values['WEBHOOK_TOKEN'][:4]}…  (`python manage.py" in first
+    assert "Created admin login 'trader'" in first
+    assert "Kept the existing admin login 'trader'" in second
+    secrets = (ADMIN_PASSWORD, SMTP_PASSWORD, *(values[k] for k in envfile.SECRETS))
+    for secret in secrets:
+        assert secret not in first + second
+    for folder in ("logs", "instances", "backup"):
+        assert (tmp_path / folder).is_dir()
+
+
+def test_add_fills_empty_names_and_never_overwrites(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("WEBHOOK_TOKEN", raising=False)
+    path = tmp_path / ".env"
+    path.write_text("# copied from .env.example\nSECRET_KEY=\nWEBHOOK_TOKEN=mine\n")
+    assert envfile.ensure_secrets(path) == ["SECRET_KEY"]
+    assert envfile.add(path, {"WEBHOOK_TOKEN": "other", "PORT": "5001"}) == ["PORT"]
+    lines = path.read_text().splitlines()
+    assert lines[0] == "# copied from .env.example"
+    assert lines[1].startswith("SECRET_KEY=") and len(lines[1]) > 40
+    assert lines[2:] == ["WEBHOOK_TOKEN=mine", "PORT=5001"]
+    assert envfile.ensure_secrets(path) == []
+
+
+def test_add_leaves_names_the_environment_sets(tmp_path, monkeypatch):
+    monkeypatch.setenv("EMAIL_HOST", "smtp.example.com")
+    assert envfile.add(tmp_path / ".env", {"EMAIL_HOST": "smtp.other"}) == []
+    assert not (tmp_path / ".env").exists()
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_weak_admin_password(settings, tmp_path):
+    settings.ENV_FILE = tmp_path / ".env"
+    with pytest.raises(CommandError, match="password"):
+        call_command("setup", "--no-input", "--admin-user=boss", "--admin-password=123")
+    assert not User.objects.filter(username="boss").exists()
+
+
+@pytest.mark.django_db
+def test_at_a_terminal_it_asks_for_what_is_missing(settings, tmp_path, monkeypatch):
+    settings.ENV_FILE = tmp_path / ".env"
+    answers = iter(["", "json://127.0.0.1:9/x", "boss"])
+    secrets = iter([ADMIN_PASSWORD, ADMIN_PASSWORD])
+    monkeypatch.setattr(setup_command, "at_terminal", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
+    monkeypatch.setattr(setup_command.getpass, "getpass", lambda p: next(secrets))
+    for name in ("EMAIL_HOST_USER", "NOTIFY_URLS"):
+        monkeypatch.delenv(name, raising=False)
+    call_command("setup", stdout=(out := io.StringIO()))
+    assert User.objects.get(username="boss").check_password(ADMIN_PASSWORD)
+    assert f"/webhook/{settings.WEBHOOK_TOKEN}\n" in out.getvalue()
+    assert envfile.read(settings.ENV_FILE) == {"NOTIFY_URLS": "json://127.0.0.1:9/x"}
+
+
+def test_it_names_an_old_python():
+    assert install.python_problem((3, 10, 4)) == (
+        "Python 3.11 or newer is needed; this is 3.10."
+    )
+    assert install.python_problem((3, 11, 0)) is None
+
+
+def test_it_checks_the_mt5_path(tmp_path):
+    assert install.mt5_path_problem("") is None
+    assert "is not a terminal64.exe" in install.mt5_path_problem(tmp_path / "x.exe")
+    (tmp_path / "terminal64.exe").write_bytes(b"MZ")
+    assert install.mt5_path_problem(tmp_path) is None
+    assert install.mt5_path_problem(tmp_path / "terminal64.exe") is None
