@@ -112,7 +112,8 @@ def posted_heartbeat(account):
 
 
 class TerminalKeeper:
-    def __init__(self):
+    def __init__(self, host=""):
+        self.host = host  # minds the accounts of this host only
         self.round = deque()  # accounts still to check in this round
         self.next_round = 0.0
         self.stopping = {}  # login -> (ProcessRef, kill at, monotonic)
@@ -122,16 +123,19 @@ class TerminalKeeper:
         self.symbol_files = {}  # login -> (mtime_ns, size) of the list stored
         self.wants_symbols = broker_symbols.Wants()
 
+    def accounts(self):
+        return Account.objects.filter(host=self.host)
+
     def adopt(self):
         """Terminals a previous supervisor started keep running: their
         recorded process identity is all `check` needs to recognise them."""
-        for account in Account.objects.exclude(pid=None):
+        for account in self.accounts().exclude(pid=None):
             if running(account) is None:
                 log.info("terminal of %s is no longer running", account.login)
 
     def check(self):
         """Check every account now (at start-up and in `--once`)."""
-        for account in Account.objects.all():
+        for account in self.accounts():
             self.check_one(account)
         return False
 
@@ -145,7 +149,7 @@ class TerminalKeeper:
         """
         now = time.monotonic()
         if not self.round and now >= self.next_round:
-            self.round = deque(Account.objects.all())
+            self.round = deque(self.accounts())
             self.next_round = now + CHECK_EVERY
         until = now + budget
         while self.round and time.monotonic() < until:
@@ -292,7 +296,7 @@ class TerminalKeeper:
 
     def stop_all(self):
         """At shutdown: terminate every terminal we know, wait, kill the rest."""
-        refs = [r for a in Account.objects.exclude(pid=None) if (r := running(a))]
+        refs = [r for a in self.accounts().exclude(pid=None) if (r := running(a))]
         for ref in refs:
             ask_to_exit(ref)
         deadline = time.monotonic() + STOP_TIMEOUT
@@ -300,7 +304,7 @@ class TerminalKeeper:
             if not wait(ref, max(0.1, deadline - time.monotonic())):
                 kill(ref)
                 wait(ref, 5.0)
-        stopped = Account.objects.filter(pid__isnull=False)
+        stopped = self.accounts().filter(pid__isnull=False)
         logins = list(stopped.values_list("login", flat=True))
         stopped.update(
             status=TerminalStatus.STOPPED,

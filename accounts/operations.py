@@ -54,13 +54,18 @@ class Done:
 @dataclass(frozen=True)
 class Added:
     account: Account
-    instance: instances.CreatedInstance
+    instance: instances.CreatedInstance | None  # None: made on its host
 
     def notes(self):
         """What a person should know about the new folder (MT5 only)."""
         created = self.instance
         if self.account.kind != Kind.MT5:
             return []
+        if created is None:
+            return [
+                f"its terminal's folder is made on host {self.account.host!r}: "
+                f"run `manage.py accounts install {self.account.login}` there."
+            ]
         notes = []
         if created.reused:
             notes.append("its folder already held an installation: kept it.")
@@ -134,9 +139,9 @@ def describe(account):
 # --- add -----------------------------------------------------------------------
 
 
-def check_new(login, kind):
+def check_new(login, kind, host=""):
     """Raise OperationError unless an account `login` of `kind` can be added;
-    return its folder."""
+    return its folder (None when it lives on another host)."""
     if not is_valid_login(login):
         raise OperationError(
             f"{login!r} is not an account number (1 to 20 digits, not "
@@ -144,6 +149,8 @@ def check_new(login, kind):
         )
     if Account.objects.filter(login=login).exists():
         raise OperationError(f"Account {login} already exists.")
+    if host:
+        return None
     try:
         if kind == Kind.MT5:
             instances.main_terminal(settings.MT5_MAIN_PATH)
@@ -164,7 +171,7 @@ def add_account(
     """Create the account and its terminal folder, stopped; return `Added`.
     On any failure nothing is left behind (no row, no partial copy)."""
     kind = kind or default_kind()
-    folder = check_new(login, kind)
+    folder = check_new(login, kind, host)
     # Created stopped: a running supervisor must not start a terminal whose
     # folder is still being copied. The caller starts it.
     try:
@@ -179,9 +186,21 @@ def add_account(
         )
     except IntegrityError:
         raise OperationError(f"Account {login} already exists.") from None
+    if folder is None:  # another host's: its folder is made there (`install`)
+        return Added(account, None)
     return Added(
         account, create_instance(account, had_folder=folder.exists(), progress=progress)
     )
+
+
+def install(account, progress=None):
+    """Make the account's terminal folder on this machine: on the host of an
+    account added elsewhere with `--host` (its supervisor starts it from
+    there). Returns `Added`; keeps an installation already in place."""
+    try:
+        return Added(account, instances.create_instance(account, progress=progress))
+    except (instances.InstanceError, OSError) as exc:
+        raise OperationError(f"{account.login}: {exc}") from exc
 
 
 def create_instance(account, had_folder, progress=None):

@@ -12,6 +12,7 @@ import logging
 import os
 import select
 import time
+from functools import partial
 
 from django.conf import settings
 from django.db import close_old_connections, connection
@@ -32,11 +33,12 @@ class Worker:
     def __init__(self, host="", manage_terminals=True, poll=None):
         self.host = host
         self.poll = settings.SUPERVISOR_POLL if poll is None else poll
-        self.keeper = TerminalKeeper() if manage_terminals else None
+        self.keeper = TerminalKeeper(host) if manage_terminals else None
         self.shutdown = False
         self.record = None
         self.wake_socket = None
-        self.logins = []
+        self.logins = []  # this host's accounts on the file transport
+        self.all_logins = []  # all of this host's accounts
         self.due = {}
 
     # Life cycle -----------------------------------------------------------
@@ -48,7 +50,7 @@ class Worker:
         )
         self.record = Supervisor.objects.create(host=self.host, pid=os.getpid())
         self.refresh_accounts()
-        finished = delivery.reconcile_claimed()
+        finished = delivery.reconcile_claimed(self.all_logins)
         if finished:
             log.warning("finished %s deliveries interrupted by a crash", finished)
         if self.keeper:
@@ -110,7 +112,8 @@ class Worker:
         if force or self.every("ingest", self.poll):
             worked |= self.drain(self.ingest_all)
         if force or self.every("settle", 0.5):
-            worked |= bool(self.guard("settle", delivery.settle_unanswered))
+            settle = partial(delivery.settle_unanswered, self.all_logins)
+            worked |= bool(self.guard("settle", settle))
             self.guard("expire", self.expire_queued)
         if self.keeper:
             check = self.keeper.check if force else self.keeper.check_some
@@ -169,10 +172,13 @@ class Worker:
             delivery.expire_queued(command, now)
 
     def refresh_accounts(self):
-        """The accounts whose commands travel as files (the others fetch
-        theirs over HTTP, see history/ea_api.py)."""
-        accounts = Account.objects.filter(transport=Transport.FILE).order_by()
-        self.logins = list(accounts.values_list("login", flat=True))
+        """This host's accounts (`--host`; another host's supervisor minds
+        the rest), and of those, the ones whose commands travel as files
+        (the others fetch theirs over HTTP, see history/ea_api.py)."""
+        accounts = Account.objects.filter(host=self.host).order_by()
+        rows = list(accounts.values_list("login", "transport"))
+        self.all_logins = [login for login, _ in rows]
+        self.logins = [login for login, way in rows if way == Transport.FILE]
 
     def beat(self):
         if self.record:

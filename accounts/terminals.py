@@ -116,7 +116,8 @@ def terminal_command(account):
     )
     if not layout.terminal_exe.is_file():
         raise TerminalError(
-            f"{layout.dest} holds no installation: remove and add the account again."
+            f"{layout.dest} holds no installation: make it with "
+            f"`manage.py accounts install {account.login}`."
         )
     return instances.mt5_command(layout.terminal_exe, layout.ini), layout.dest
 

@@ -187,7 +187,7 @@ def set_aside(path, error):
         log.exception("could not set %s aside", path)
 
 
-def settle_unanswered(now=None):
+def settle_unanswered(logins=None, now=None):
     """Give each expired, unanswered command the outcome the folder proves.
 
     A command file still in place after its expiry (plus a grace) was never
@@ -200,7 +200,10 @@ def settle_unanswered(now=None):
     grace = timedelta(seconds=settings.COMMAND_WITHDRAW_GRACE)
     deadline = timedelta(seconds=settings.COMMAND_RESULT_DEADLINE)
     settled = 0
-    for command in Command.objects.unanswered(before=now - grace):
+    unanswered = Command.objects.unanswered(before=now - grace)
+    if logins is not None:  # one supervisor's accounts among several
+        unanswered = unanswered.filter(account_login__in=logins)
+    for command in unanswered:
         settled += settle(command, now, now - command.expires_at >= deadline)
     return settled
 
@@ -233,13 +236,16 @@ def settle(command, now, past_deadline):
     )
 
 
-def reconcile_claimed():
+def reconcile_claimed(logins=None):
     """At start-up: finish deliveries a crash interrupted between the claim
     and the file. Re-writing is safe only because the name is the same and
     the terminal refuses an id it has executed; if any trace shows the
     terminal saw it, only the mark is finished."""
     count = 0
-    for command in Command.objects.claimed_unwritten():
+    claimed = Command.objects.claimed_unwritten()
+    if logins is not None:
+        claimed = claimed.filter(account_login__in=logins)
+    for command in claimed:
         folder = folder_for(command.account_login)
         if not seen_by_terminal(folder, command) and not write(command):
             continue

@@ -4,13 +4,17 @@ Waking the supervisor the moment a webhook commits its Commands.
 In one process (`serve` with its embedded supervisor) that is an Event. A
 supervisor in another process on this machine listens on a loopback UDP port
 (`SUPERVISOR_WAKE_PORT`): one datagram, no reply, no connection, nothing the
-webhook can wait on. Either way the supervisor also polls the database, so a
-lost wake-up only costs latency, never a command.
+webhook can wait on. With REDIS_URL set, the web process also publishes on a
+Redis channel, which reaches every supervisor, on any host (`supervise
+--host`), and a second one on this machine that could not have the port.
+Either way the supervisor also polls the database, so a lost wake-up only
+costs latency, never a command.
 """
 
 import logging
 import socket
 import threading
+import time
 
 from django.conf import settings
 
@@ -26,14 +30,55 @@ def subscribe(callback):
     _subscriber = callback
 
 
+CHANNEL = "mt5bot:wake"
+_redis = None
+
+
 def notify():
     event.set()
     if _subscriber is not None:
         _subscriber()  # the supervisor runs in this process
-        return
-    port = settings.SUPERVISOR_WAKE_PORT
-    if port:
-        _poke(port)
+    elif settings.SUPERVISOR_WAKE_PORT:
+        _poke(settings.SUPERVISOR_WAKE_PORT)
+    if settings.REDIS_URL:
+        _publish()
+
+
+def _publish():
+    global _redis
+    try:
+        if _redis is None:
+            import redis
+
+            _redis = redis.Redis.from_url(
+                settings.REDIS_URL, socket_timeout=0.2, socket_connect_timeout=0.2
+            )
+        _redis.publish(CHANNEL, b"w")
+    except Exception:  # Redis down: the database poll covers it
+        log.debug("wake-up not published", exc_info=True)
+
+
+def relay_from_redis(sock):
+    """For `supervise` with REDIS_URL: a thread turning each published
+    wake-up into a datagram on `sock`, the socket its loop waits on."""
+
+    def relay():
+        import redis
+
+        address = sock.getsockname()
+        poke = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        while True:
+            try:
+                client = redis.Redis.from_url(settings.REDIS_URL)
+                pubsub = client.pubsub(ignore_subscribe_messages=True)
+                pubsub.subscribe(CHANNEL)
+                for _message in pubsub.listen():
+                    poke.sendto(b"w", address)
+            except Exception:
+                log.warning("wake-ups from Redis interrupted; retrying", exc_info=True)
+                time.sleep(1.0)
+
+    threading.Thread(target=relay, name="mt5bot-wake", daemon=True).start()
 
 
 def _poke(port):
@@ -49,16 +94,21 @@ def _poke(port):
 
 
 def listener(port):
-    """A bound, non-blocking UDP socket for `supervise`, or None if disabled."""
-    if not port:
-        return None
+    """A bound, non-blocking UDP socket for `supervise`, or None if disabled.
+    With REDIS_URL it always has one (the port, else any free one), and
+    published wake-ups are relayed to it."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     try:
-        sock.bind(("127.0.0.1", port))
+        sock.bind(("127.0.0.1", port or 0))
     except OSError as exc:
-        # Another install on this machine has the port: poll instead of fail.
-        log.warning("cannot listen for wake-ups on port %s (%s); polling", port, exc)
+        # Another supervisor or install has the port: Redis, else the poll.
+        log.warning("cannot listen for wake-ups on port %s (%s)", port, exc)
+        sock.bind(("127.0.0.1", 0))
+        port = None
+    if not port and not settings.REDIS_URL:
         sock.close()
         return None
     sock.setblocking(False)
+    if settings.REDIS_URL:
+        relay_from_redis(sock)
     return sock

@@ -108,3 +108,24 @@ def test_the_api_sets_the_host_when_adding_only(terminal_dirs, django_user_model
     assert added.json()["account"]["host"] == "vps-2"
     moved = api.patch("/api/accounts/1123456/", {"host": "vps-3"}, format="json")
     assert moved.status_code == 200 and moved.json()["host"] == "vps-2"
+
+
+def test_an_account_of_another_host_gets_its_folder_there(
+    terminal_dirs, settings, tmp_path
+):
+    from accounts.tests.test_instances import make_installation
+
+    # On the server: no MetaTrader, and no folder made here for it.
+    out = run("add", "60123456", "--kind", "mt5", "--host", "vps-ny", "--no-start")
+    assert "added a mt5 account for host 'vps-ny'" in out
+    assert "accounts install 60123456" in out
+    assert not (settings.MT5_INSTANCES_DIR / "60123456").exists()
+    # On that host: its own installation, copied for the account.
+    main = tmp_path / "MetaTrader 5"
+    make_installation(main)
+    settings.MT5_MAIN_PATH = str(main / "terminal64.exe")
+    out = run("install", "60123456")
+    folder = settings.MT5_INSTANCES_DIR / "60123456"
+    assert f"folder is {folder}" in out
+    assert (folder / "terminal64.exe").is_file()
+    assert (folder / "MQL5" / "Files").is_dir()

@@ -428,14 +428,15 @@ def test_with_redis_nothing_is_read_or_sent_while_no_page_is_open(
 def test_an_open_page_keeps_its_mark_and_it_lapses_after_it_closes(
     session, redis_layer, monkeypatch
 ):
-    monkeypatch.setattr(live, "PRESENCE_TTL", 0.3)
+    # Whole seconds: a Redis cache counts expiry in seconds.
+    monkeypatch.setattr(live, "PRESENCE_TTL", 1)
 
     async def body():
         communicator, _ = await opened(session)
-        await asyncio.sleep(0.5)  # longer than one lifetime: renewed meanwhile
+        await asyncio.sleep(1.6)  # longer than one lifetime: renewed meanwhile
         assert await do(live.someone_listens)
         await communicator.disconnect()
-        await asyncio.sleep(0.5)
+        await asyncio.sleep(1.6)
         assert not await do(live.someone_listens)
 
     scenario(body)

@@ -24,7 +24,7 @@ def configured_handlers():
         if isinstance(logger, logging.Logger)
     ]
     return [
-        handler
+        (logger.name, handler)
         for logger in loggers
         for handler in logger.handlers
         if type(handler).__module__.startswith(("logging", "mt5bot.logs"))
@@ -34,13 +34,17 @@ def configured_handlers():
 
 def test_every_handler_redacts():
     handlers = configured_handlers()
-    assert {type(h).__name__ for h in handlers} >= {"StreamHandler", "RotatingFile"}
-    for handler in handlers:
-        assert any(isinstance(f, RedactSecrets) for f in handler.filters), handler
+    names = {type(h).__name__ for _, h in handlers}
+    assert names >= {"StreamHandler", "RotatingFile"}
+    for logger, handler in handlers:
+        assert any(isinstance(f, RedactSecrets) for f in handler.filters), (
+            logger,
+            handler,
+        )
 
 
 def test_the_file_is_trading_bot_log_in_log_dir():
-    [handler] = [h for h in configured_handlers() if isinstance(h, RotatingFile)]
+    [handler] = [h for _, h in configured_handlers() if isinstance(h, RotatingFile)]
     assert handler.baseFilename == str(settings.LOG_DIR / "trading_bot.log")
     assert handler.maxBytes == settings.LOG_MAX_BYTES > 0
 

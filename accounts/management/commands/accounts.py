@@ -145,6 +145,11 @@ class Command(BaseCommand):
             help="Hours the old key keeps working, to paste the new one into "
             "the EA without a gap (default 0: it stops at once).",
         )
+        actions.add_parser(
+            "install",
+            help="Make an account's terminal folder on this machine (the host "
+            "of an account added elsewhere with --host).",
+        ).add_argument("login")
         for name, text in VERBS.items():
             actions.add_parser(name, help=text).add_argument("login")
         for name in ("add", "start", "stop", "restart", "remove"):
@@ -179,6 +184,16 @@ class Command(BaseCommand):
             old = "the old one no longer works"
         self.say(account, f"new EA key (shown once; {old}):")
         self.stdout.write(key)
+
+    def install(self, account, **_):
+        progress = ProgressBar(self.stderr)
+        try:
+            added = self.run(operations.install, account, progress=progress)
+        finally:
+            progress.close()
+        self.say(account, f"its terminal's folder is {added.instance.folder}.")
+        for note in added.notes():
+            self.say(account, note)
 
     def account(self, login):
         try:
@@ -215,7 +230,11 @@ class Command(BaseCommand):
         finally:
             progress.close()
         account = added.account
-        self.say(account, f"added a {account.kind} account in {added.instance.folder}.")
+        if added.instance is None:
+            self.say(account, f"added a {account.kind} account for host {host!r}.")
+        else:
+            where = added.instance.folder
+            self.say(account, f"added a {account.kind} account in {where}.")
         for note in added.notes():
             self.say(account, note)
         if no_start:

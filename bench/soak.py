@@ -1,0 +1,426 @@
+"""Soak: many webhooks to many paper accounts, on the scaled-out shape, while
+processes are killed; then prove nothing was lost or executed twice.
+
+    .venv/bin/python bench/soak.py [--webhooks 10000] [--concurrency 16]
+                                   [--accounts 20] [--rate 100]
+                                   [--database-url URL] [--redis-url URL]
+
+The shape: PostgreSQL and Redis; `serve --workers 2` (two web processes and
+their parent); two supervisors (`supervise --host a` and `--host b`), each
+minding half of the paper accounts. Each alert goes to one account, round
+robin, with an explicit id: BUY or SELL EURUSD 0.01, every tenth a CLOSE_ALL.
+Senders re-send an alert that got no answer (as TradingView does after a
+5xx), with the same id.
+
+Kills, by `kill -9`: a web process a third of the way in (its parent starts
+it again) and supervisor "a" at two thirds (restarted a second later, as a
+service manager would).
+
+At the end every command must be final, every accepted alert accounted for,
+and the paper brokers' journals must show no command executed twice and no
+trade without an executed (or unknown) command. It prints throughput and
+p50/p90/p99/max per stage, and exits 1 if a check failed.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import psycopg
+import psycopg.rows
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+FINAL = {"executed", "rejected", "failed", "expired", "unknown"}
+TRADED = {10008, 10009, 10010}
+ATTEMPTS = 6
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--webhooks", type=int, default=10_000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--accounts", type=int, default=20)
+    parser.add_argument(
+        "--rate", type=float, default=100.0, help="alerts per second, all senders"
+    )
+    parser.add_argument(
+        "--database-url", default="postgres://postgres@127.0.0.1:5432/postgres"
+    )
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/12")
+    return parser.parse_args(argv)
+
+
+def free_port(kind=socket.SOCK_STREAM):
+    with socket.socket(socket.AF_INET, kind) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def post(port, path, body, timeout=30):
+    import http.client
+
+    connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        connection.request("POST", path, body, {"Content-Type": "application/json"})
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+class Database:
+    """A fresh PostgreSQL database for the run, dropped afterwards."""
+
+    def __init__(self, url):
+        self.server = url.rsplit("/", 1)[0]
+        self.name = f"mt5bot_soak_{uuid.uuid4().hex[:10]}"
+        self.url = f"{self.server}/{self.name}"
+
+    def __enter__(self):
+        with psycopg.connect(f"{self.server}/postgres", autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{self.name}"')
+        return self
+
+    def __exit__(self, *exc_info):
+        with psycopg.connect(f"{self.server}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+    def rows(self, sql, args=()):
+        with psycopg.connect(self.url, row_factory=psycopg.rows.dict_row) as db:
+            return db.execute(sql, args).fetchall()
+
+
+class Soak:
+    def __init__(self, args, folder, database):
+        self.args, self.dir, self.db = args, folder, database
+        self.logins = [str(4000001 + i) for i in range(args.accounts)]
+        self.token = secrets.token_urlsafe(24)
+        self.port = free_port()
+        self.env = {k: v for k, v in os.environ.items() if k != "MT5BOT_ENV_FILE"}
+        self.env.update(
+            DJANGO_SETTINGS_MODULE="mt5bot.settings",
+            SECRET_KEY=secrets.token_urlsafe(40),
+            WEBHOOK_TOKEN=self.token,
+            MT5BOT_ENV_FILE=os.devnull,
+            DATABASE_URL=database.url,
+            REDIS_URL=args.redis_url,
+            DATA_DIR=str(folder),
+            LOG_DIR=str(folder / "logs"),
+            STATIC_ROOT=str(folder / "static"),
+            MT5_INSTANCES_DIR=str(folder / "instances"),
+            SUPERVISOR_WAKE_PORT=str(free_port(socket.SOCK_DGRAM)),
+            RATE_LIMIT_WEBHOOK="100000000 per minute",
+            WEBHOOK_DEDUPE_WINDOW="0",
+            LOG_LEVEL="WARNING",
+        )
+        self.log = (folder / "processes.log").open("w")
+        self.web = None
+        self.supervisors = {}
+        self.kills = []
+
+    # --- processes ---------------------------------------------------------------
+
+    def manage(self, *args):
+        subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+        )
+
+    def spawn(self, *args):
+        return subprocess.Popen(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def start(self):
+        import redis
+
+        redis.Redis.from_url(self.args.redis_url).flushdb()
+        self.manage("setup", "--no-demo")
+        hosts = {login: "ab"[i % 2] for i, login in enumerate(self.logins)}
+        script = (
+            "from accounts import operations\n"
+            "from accounts.models import Account\n"
+            f"for login, host in {hosts!r}.items():\n"
+            "    added = operations.add_account(login, host=host)\n"
+            "Account.objects.update(desired='running')\n"
+        )
+        self.manage("shell", "-c", script)
+        self.web = self.spawn(
+            "serve", "--port", str(self.port), "--workers", "2", "--no-supervisor"
+        )
+        for host in "ab":
+            self.supervisors[host] = self.spawn("supervise", "--host", host)
+        self.wait_for(self.all_online, "every terminal online", timeout=120)
+
+    def all_online(self):
+        rows = self.db.rows("SELECT status FROM accounts_account")
+        return len(rows) == len(self.logins) and {r["status"] for r in rows} == {
+            "online"
+        }
+
+    def web_children(self):
+        import psutil
+
+        return [
+            c for c in psutil.Process(self.web.pid).children() if "serve" in c.cmdline()
+        ]
+
+    def kill_a_web_process(self):
+        victim = self.web_children()[0]
+        os.kill(victim.pid, signal.SIGKILL)
+        self.kills.append(f"web process {victim.pid}")
+
+    def kill_supervisor(self, host):
+        process = self.supervisors[host]
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        self.kills.append(f"supervisor {host} ({process.pid})")
+        time.sleep(1.0)  # what a service manager's restart delay would be
+        self.supervisors[host] = self.spawn("supervise", "--host", host)
+
+    def stop(self):
+        for process in [*self.supervisors.values(), self.web]:
+            if process is not None and process.poll() is None:
+                process.terminate()
+        for process in [*self.supervisors.values(), self.web]:
+            if process is not None:
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+        self.log.close()
+
+    def wait_for(self, condition, what, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if condition():
+                return
+            time.sleep(0.2)
+        raise SystemExit(f"timed out waiting for {what}")
+
+    # --- load --------------------------------------------------------------------
+
+    def alert(self, i):
+        login = self.logins[i % len(self.logins)]
+        if (i // len(self.logins)) % 10 == 9:
+            return {"account_number": login, "action": "CLOSE_ALL", "id": f"soak-{i}"}
+        action = "BUY" if i % 2 else "SELL"
+        return {
+            "account_number": login,
+            "symbol": "EURUSD",
+            "action": action,
+            "volume": 0.01,
+            "id": f"soak-{i}",
+        }
+
+    def send(self, i):
+        time.sleep(max(0.0, self.begin + i / self.args.rate - time.monotonic()))
+        body = json.dumps(self.alert(i))
+        started = time.monotonic()
+        for attempt in range(ATTEMPTS):
+            try:
+                status, answer = post(self.port, f"/webhook/{self.token}", body)
+            except OSError:
+                status, answer = None, b""
+            if status is not None and status < 500:
+                latency = time.monotonic() - started
+                return status, json.loads(answer), attempt, latency
+            time.sleep(0.5)
+        return None, None, ATTEMPTS, None
+
+    def run(self):
+        n = self.args.webhooks
+        marks = {n // 3: self.kill_a_web_process, 2 * n // 3: self.kill_supervisor}
+        done = Counter()
+
+        def chaos():
+            for at, kill in sorted(marks.items()):
+                while done["sent"] < at:
+                    time.sleep(0.05)
+                kill("a") if kill == self.kill_supervisor else kill()
+
+        self.begin = time.monotonic()
+        killer = threading.Thread(target=chaos, daemon=True)
+        killer.start()
+
+        def counted(i):
+            answer = self.send(i)
+            done["sent"] += 1
+            return answer
+
+        with ThreadPoolExecutor(self.args.concurrency) as pool:
+            answers = list(pool.map(counted, range(n)))
+        self.sent_in = time.monotonic() - self.begin
+        killer.join(timeout=30)
+        sql = (
+            "SELECT count(*) AS n FROM history_command WHERE status NOT IN "
+            "('executed','rejected','failed','expired','unknown')"
+        )
+        self.wait_for(lambda: self.db.rows(sql)[0]["n"] == 0, "final states", 300)
+        self.settled_in = time.monotonic() - self.begin
+        return answers
+
+    # --- checks ------------------------------------------------------------------
+
+    def journal(self, login):
+        folder = self.dir / "instances" / login / "MQL5" / "Files"
+        path = folder / "paper_journal.jsonl"
+        if not path.exists():
+            return []
+        return [json.loads(line) for line in path.read_text().splitlines() if line]
+
+    def check(self, answers):
+        problems = []
+        unanswered = sum(1 for status, *_ in answers if status is None)
+        if unanswered:
+            problems.append(f"{unanswered} alerts never answered")
+        statuses = Counter(status for status, *_ in answers)
+        signals = {a["signal"] for status, a, *_ in answers if status == 200}
+        commands = self.db.rows(
+            "SELECT uid::text AS uid, signal_id, account_login, action, status, "
+            "received_at, queued_at, delivered_at, finished_at "
+            "FROM history_command"
+        )
+        by_signal = Counter(row["signal_id"] for row in commands)
+        missing = [s for s in signals if by_signal[s] == 0]
+        if missing:
+            problems.append(f"{len(missing)} accepted alerts have no command")
+        if len(signals) != self.args.webhooks:
+            problems.append(f"{len(signals)} accepted alerts, not {self.args.webhooks}")
+        not_final = [r for r in commands if r["status"] not in FINAL]
+        if not_final:
+            problems.append(f"{len(not_final)} commands not final")
+        by_uid = {row["uid"].replace("-", ""): row for row in commands}
+        doubled = traded_unrecorded = executed_untraded = 0
+        for login in self.logins:
+            journal = self.journal(login)
+            counts = Counter((line["id"], line["n"]) for line in journal)
+            doubled += sum(1 for count in counts.values() if count > 1)
+            traded = {line["id"] for line in journal if line["retcode"] in TRADED}
+            for uid in traded:
+                row = by_uid.get(uid)
+                if row is None or row["status"] not in ("executed", "unknown"):
+                    traded_unrecorded += 1
+            for uid, row in by_uid.items():
+                if (
+                    row["account_login"] == login
+                    and row["status"] == "executed"
+                    and row["action"] != "CLOSE_ALL"
+                    and uid not in traded
+                ):
+                    executed_untraded += 1
+        if doubled:
+            problems.append(f"{doubled} commands executed twice")
+        if traded_unrecorded:
+            problems.append(f"{traded_unrecorded} trades without an executed command")
+        if executed_untraded:
+            problems.append(f"{executed_untraded} executed commands with no trade")
+        return problems, statuses, commands, answers
+
+
+def percentiles(values):
+    ordered = sorted(values)
+    if not ordered:
+        return "n=0"
+
+    def at(q):
+        return ordered[min(len(ordered) - 1, int(q * (len(ordered) - 1) + 0.5))]
+
+    cells = [f"{name} {at(q) * 1000:8.1f}" for name, q in (("p50", 0.5), ("p90", 0.9))]
+    cells += [f"p99 {at(0.99) * 1000:8.1f}", f"max {ordered[-1] * 1000:8.1f} ms"]
+    return f"n={len(ordered):<6} " + "  ".join(cells)
+
+
+def seconds(a, b):
+    return (b - a).total_seconds() if a and b else None
+
+
+def report(soak, problems, statuses, commands, answers):
+    args = soak.args
+    outcomes = Counter(row["status"] for row in commands)
+    retried = sum(1 for _, _, attempt, _ in answers if attempt)
+    print(f"\nsoak: {args.webhooks} webhooks at concurrency {args.concurrency}, "
+          f"{args.accounts} paper accounts on 2 supervisors, 2 web workers, "
+          "PostgreSQL + Redis")  # fmt: skip
+    print(f"kills: {', '.join(soak.kills)}")
+    print(f"answers: {dict(statuses)}; alerts re-sent after no answer: {retried}")
+    print(f"commands: {len(commands)} {dict(outcomes)}")
+    print(f"sent in {soak.sent_in:.1f} s ({args.webhooks / soak.sent_in:.1f} alerts/s);"
+          f" all final after {soak.settled_in:.1f} s "
+          f"({outcomes['executed'] / soak.settled_in:.1f} executed/s)")  # fmt: skip
+    stages = {
+        "webhook answer (client)": [a[3] for a in answers if a[3] is not None],
+        "received -> delivered": [
+            seconds(r["received_at"], r["delivered_at"]) for r in commands
+        ],
+        "delivered -> result recorded": [
+            seconds(r["delivered_at"], r["finished_at"])
+            for r in commands
+            if r["status"] == "executed"
+        ],
+        "received -> executed": [
+            seconds(r["received_at"], r["finished_at"])
+            for r in commands
+            if r["status"] == "executed"
+        ],
+    }
+    for name, values in stages.items():
+        print(f"  {name:<30} {percentiles([v for v in values if v is not None])}")
+    print("checks:", "PASS" if not problems else "FAIL")
+    for problem in problems:
+        print(f"  - {problem}")
+    lost = sum(1 for row in commands if row["status"] not in FINAL)
+    print(f"lost 0? {lost or 'yes'}; doubled 0? "
+          f"{'yes' if not any('twice' in p for p in problems) else 'NO'}")  # fmt: skip
+
+
+def soak(args):
+    with (
+        tempfile.TemporaryDirectory(prefix="mt5bot-soak-", dir=scratch()) as tmp,
+        Database(args.database_url) as database,
+    ):
+        run = Soak(args, Path(tmp), database)
+        try:
+            run.start()
+            answers = run.run()
+            problems, statuses, commands, answers = run.check(answers)
+        finally:
+            run.stop()
+        report(run, problems, statuses, commands, answers)
+        return not problems
+
+
+def scratch():
+    # Beside the install: creating files under /tmp measured slower here.
+    folder = ROOT / ".bench"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    return 0 if soak(args) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
