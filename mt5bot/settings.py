@@ -329,9 +329,11 @@ LOGGING = {
     "root": {"handlers": ["console", "file"], "level": LOG_LEVEL},
     # Django's defaults give these loggers handlers of their own, without the
     # redact filter ("django" prints to the console with DEBUG on, and mails
-    # ADMINS): no handlers here, so their lines go through the root's.
+    # ADMINS), and redis-py gives "push_response" a console handler of its own
+    # unless the logger exists already: no handlers here, so their lines go
+    # through the root's.
     "loggers": {
         name: {"handlers": [], "propagate": True, "level": LOG_LEVEL}
-        for name in ("django", "django.server")
+        for name in ("django", "django.server", "push_response")
     },
 }
