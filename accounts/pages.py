@@ -25,6 +25,7 @@ from accounts.models import Account, Desired, Kind
 from accounts.validators import validate_login
 from history import live
 from history.pages import recent_signals, signal_row, stamp
+from signals import tokens
 
 DELETE_WAIT = 10.0
 
@@ -214,7 +215,7 @@ def act(request, login, action):
 def webhook_url(masked=False):
     base = settings.EXTERNAL_BASE_URL.rstrip("/") + reverse("webhook", args=["x"])
     base = base.removesuffix("x")
-    return base + ("•" * 12 if masked else settings.WEBHOOK_TOKEN)
+    return base + ("•" * 12 if masked else tokens.current())
 
 
 @login_required

@@ -1,11 +1,11 @@
 import json
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
 from history.models import Command
+from signals import tokens
 
 
 def pretty(value):
@@ -20,9 +20,7 @@ def pretty(value):
 
 
 def preformatted(text):
-    token = settings.WEBHOOK_TOKEN
-    if token:
-        text = text.replace(token, "***")
+    text = tokens.blank(text)
     return format_html('<pre style="white-space:pre-wrap">{}</pre>', text)
 
 

@@ -3,7 +3,8 @@ Logging in and out of the pages, with failed logins throttled.
 
 Failures are counted twice, per sender address and per username, so neither
 one address trying many names nor many addresses trying one name gets more
-than LOGIN_FAILURES guesses a minute. A successful login costs nothing.
+than 5 guesses a minute; and 20 an hour, so a patient guesser is locked out
+for the rest of the hour rather than paced. A successful login costs nothing.
 """
 
 from django.contrib.auth import views as auth_views
@@ -12,8 +13,8 @@ from django_ratelimit.core import get_usage
 from mt5bot import notify
 from signals.permissions import client_key
 
-LOGIN_FAILURES = "5/m"
-THROTTLED = "Too many failed logins. Wait a minute, then try again."
+LOGIN_FAILURES = ("5/m", "20/h")
+THROTTLED = "Too many failed logins. Wait a while (up to an hour), then try again."
 
 
 def username_key(group, request):
@@ -34,11 +35,12 @@ def failures(request, increment=False):
     allowed failure is refused)."""
     limited = False
     for group, key in KEYS.items():
-        usage = get_usage(
-            request, group=group, key=key, rate=LOGIN_FAILURES, increment=increment
-        )
-        if usage is not None and usage["count"] >= usage["limit"]:
-            limited = True
+        for rate in LOGIN_FAILURES:
+            usage = get_usage(
+                request, group=group, key=key, rate=rate, increment=increment
+            )
+            if usage is not None and usage["count"] >= usage["limit"]:
+                limited = True
     return limited
 
 

@@ -1,6 +1,6 @@
 """
 The install's `.env` file: read it, and add values to it without ever
-changing one that is set.
+changing one that is set (but for a rotation the trader asks for).
 
 Standard library only, and no Django: `manage.py setup` writes the secrets
 with it *before* the settings load, because the settings refuse to load
@@ -76,6 +76,27 @@ def add(path, values):
     lines += [f"{name}={value}" for name, value in pending.items()]
     write_atomic(path, "\n".join(lines) + "\n")
     return list(new)
+
+
+def replace(path, values):
+    """Set each of `values`, changing a value that is set: only for a
+    rotation the trader asked for (`manage.py rotatetoken`). An empty value
+    empties the line."""
+    path = Path(path)
+    for name, value in values.items():
+        if "\n" in str(value) or "\r" in str(value):
+            raise ValueError(f"{name}: a value in .env cannot span lines")
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    lines, pending = [], dict(values)
+    for line in text.splitlines():
+        match = LINE.match(line)
+        if match and match[1] in values:
+            if match[1] not in pending:
+                continue  # a duplicate line: the value is already written
+            line = f"{match[1]}={pending.pop(match[1])}"
+        lines.append(line)
+    lines += [f"{name}={value}" for name, value in pending.items()]
+    write_atomic(path, "\n".join(lines) + "\n")
 
 
 def ensure_secrets(path):

@@ -5,6 +5,7 @@ Every variable is documented in `.env.example` and in the README's configuration
 table. Secrets have no default: the setup step (`manage.py setup`) writes them.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -15,6 +16,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 ENV_FILE = envfile.location()
+# Names the process's own environment sets, before .env adds to it: those win
+# over the file, also when it changes later (signals/tokens.py).
+ENVIRONMENT_NAMES = frozenset(os.environ)
 if ENV_FILE.is_file():
     env.read_env(ENV_FILE)
 
@@ -189,6 +193,10 @@ RATELIMIT_USE_CACHE = "default"
 
 # --- Webhook intake ----------------------------------------------------------
 WEBHOOK_TOKEN = env.str("WEBHOOK_TOKEN", default="")
+# After `manage.py rotatetoken`: the old token, accepted until this moment
+# (ISO 8601), so alerts can be moved to the new URL without a gap.
+WEBHOOK_TOKEN_PREVIOUS = env.str("WEBHOOK_TOKEN_PREVIOUS", default="")
+WEBHOOK_TOKEN_PREVIOUS_UNTIL = env.str("WEBHOOK_TOKEN_PREVIOUS_UNTIL", default="")
 RATE_LIMIT_WEBHOOK = env.str("RATE_LIMIT_WEBHOOK", default="120 per minute")
 RATE_LIMIT_API = env.str("RATE_LIMIT_API", default="1000 per hour")
 # Empty means every source IP may send; "tradingview" expands to its senders.

@@ -17,7 +17,7 @@ from history import live, wake
 from history.models import Command, Status
 from mapping.resolver import Unresolvable, resolve
 from mt5bot import notify
-from signals import fastsql
+from signals import fastsql, tokens
 from signals.alerts import OPENING, parse_alert
 from signals.errors import PayloadError
 from signals.models import Outcome, Signal
@@ -57,8 +57,7 @@ log = logging.getLogger("mt5bot.signals")
 
 def new_signal(body, content_type, source_ip):
     text = body[: settings.WEBHOOK_MAX_BODY_BYTES].decode("utf-8", "replace")
-    if settings.WEBHOOK_TOKEN:
-        text = text.replace(settings.WEBHOOK_TOKEN, "***")
+    text = tokens.blank(text)
     # PostgreSQL text cannot hold NUL.
     text = text.replace("\x00", "\ufffd")
     return Signal(

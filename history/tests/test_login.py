@@ -85,3 +85,18 @@ def test_successful_logins_are_not_counted(client, trader, plain_static):
         response = client.post("/login/", {"username": "trader", "password": PASSWORD})
         assert response.status_code == 302
         client.post("/logout/")
+
+
+def test_a_patient_guesser_is_locked_out_for_the_hour(
+    client, trader, plain_static, monkeypatch
+):
+    from mt5bot import auth_views
+
+    # The minute's limit out of the way: the hour's alone decides here.
+    monkeypatch.setattr(auth_views, "LOGIN_FAILURES", ("1000/m", "20/h"))
+    for _ in range(20):
+        answer = client.post("/login/", {"username": "trader", "password": "nope"})
+        assert answer.status_code == 200
+    response = client.post("/login/", {"username": "trader", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session

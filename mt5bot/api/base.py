@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.http import JsonResponse
 from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
@@ -6,6 +5,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 
 from mt5bot.api.throttling import UserRate
+from signals import tokens
 
 
 class SecretFreeJSONRenderer(JSONRenderer):
@@ -15,8 +15,7 @@ class SecretFreeJSONRenderer(JSONRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         body = super().render(data, accepted_media_type, renderer_context)
-        token = settings.WEBHOOK_TOKEN.encode()
-        return body.replace(token, b"***") if token else body
+        return tokens.blank_bytes(body)
 
 
 class Refused(exceptions.APIException):

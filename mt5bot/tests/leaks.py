@@ -30,7 +30,12 @@ from mt5bot import envfile
 from mt5bot.logs import RedactSecrets
 
 SECRET_NAME = re.compile(r"(TOKEN|PASSWORD|_PASS|SECRET_KEY|EA_KEY)\Z")
-SECRET_SETTINGS = ("WEBHOOK_TOKEN", "SECRET_KEY", "EMAIL_HOST_PASSWORD")
+SECRET_SETTINGS = (
+    "WEBHOOK_TOKEN",
+    "WEBHOOK_TOKEN_PREVIOUS",
+    "SECRET_KEY",
+    "EMAIL_HOST_PASSWORD",
+)
 MIN_LENGTH = 8
 
 
