@@ -295,22 +295,36 @@ class Soak:
         if unanswered:
             problems.append(f"{unanswered} alerts never answered")
         statuses = Counter(status for status, *_ in answers)
-        signals = {a["signal"] for status, a, *_ in answers if status == 200}
         commands = self.db.rows(
             "SELECT uid::text AS uid, signal_id, account_login, action, status, "
             "received_at, queued_at, delivered_at, finished_at "
             "FROM history_command"
         )
-        by_signal = Counter(row["signal_id"] for row in commands)
-        missing = [s for s in signals if by_signal[s] == 0]
+        by_uid = {row["uid"].replace("-", ""): row for row in commands}
+        # Each answer names its commands; a re-send of an alert that went
+        # through ("duplicate") names the original's.
+        named = [
+            [
+                a["command"].replace("-", "")
+                for a in answer["accounts"]
+                if "command" in a
+            ]
+            for status, answer, *_ in answers
+            if status == 200
+        ]
+        if len(named) != self.args.webhooks or not all(named):
+            problems.append(f"{sum(map(bool, named))} alerts with a command, "
+                            f"not {self.args.webhooks}")  # fmt: skip
+        missing = {uid for uids in named for uid in uids} - set(by_uid)
         if missing:
-            problems.append(f"{len(missing)} accepted alerts have no command")
-        if len(signals) != self.args.webhooks:
-            problems.append(f"{len(signals)} accepted alerts, not {self.args.webhooks}")
+            problems.append(f"{len(missing)} commands answered but not stored")
+        if len(commands) != self.args.webhooks:
+            problems.append(
+                f"{len(commands)} commands stored, not {self.args.webhooks}"
+            )
         not_final = [r for r in commands if r["status"] not in FINAL]
         if not_final:
             problems.append(f"{len(not_final)} commands not final")
-        by_uid = {row["uid"].replace("-", ""): row for row in commands}
         doubled = traded_unrecorded = executed_untraded = 0
         for login in self.logins:
             journal = self.journal(login)
