@@ -63,18 +63,7 @@ def add(path, values):
     new = {k: v for k, v in new.items() if not is_set(k, path)}
     if not new or str(path) == os.devnull:
         return []
-    for name, value in new.items():
-        if "\n" in str(value) or "\r" in str(value):
-            raise ValueError(f"{name}: a value in .env cannot span lines")
-    text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    lines, pending = [], dict(new)
-    for line in text.splitlines():
-        match = LINE.match(line)
-        if match and match[1] in pending and not unquote(match[2]):
-            line = f"{match[1]}={pending.pop(match[1])}"
-        lines.append(line)
-    lines += [f"{name}={value}" for name, value in pending.items()]
-    write_atomic(path, "\n".join(lines) + "\n")
+    _write(path, new)
     return list(new)
 
 
@@ -82,7 +71,12 @@ def replace(path, values):
     """Set each of `values`, changing a value that is set: only for a
     rotation the trader asked for (`manage.py rotatetoken`). An empty value
     empties the line."""
-    path = Path(path)
+    _write(Path(path), values)
+
+
+def _write(path, values):
+    """Each name's first line takes its value (later ones are dropped), a
+    name without a line is appended, every other line stays as it is."""
     for name, value in values.items():
         if "\n" in str(value) or "\r" in str(value):
             raise ValueError(f"{name}: a value in .env cannot span lines")
