@@ -13,16 +13,21 @@ webhook's hot path (on SQLite, a turn at the one write lock) and a thousand
 rows into the database during a flood that ends in two messages. The truth is
 already durable (Signals, Commands, accounts' status); a notification still
 queued when the process dies is a lost hint, and every one sent or failed is
-recorded. The cost: each process throttles on its own, so `serve --workers N`
-may send the same alert up to N times per window.
+recorded. Several processes (`serve --workers N`, a separate `supervise`)
+agree on who sends an alert first through the cache (Redis, which several
+web processes need anyway): one first message per alert and window in all;
+each process then sums up its own repeats.
 """
 
+import hashlib
 import logging
 import os
 import queue
 import threading
 import time
+from math import ceil
 
+from django.core.cache import cache
 from django.db import DatabaseError, close_old_connections, connections
 
 from mt5bot.logs import redact
@@ -137,8 +142,13 @@ class Outbox:
     def step(self, event):
         # Windows that ended first: their summaries precede a new alert.
         self.dispatch(self.throttle.due(time.monotonic()))
-        if event is not None:
-            self.dispatch([self.throttle.admit(event, event.at)])
+        if event is None:
+            return
+        message = self.throttle.admit(event, event.at)
+        if message is not None and not first_anywhere(event, self.throttle.window):
+            self.throttle.hold(event)
+            message = None
+        self.dispatch([message])
 
     def dispatch(self, messages):
         for message in messages:
@@ -154,6 +164,17 @@ class Outbox:
         deadline = time.monotonic() + timeout
         for thread in [self.thread, *(s.thread for s in self.senders)]:
             thread.join(max(0.0, deadline - time.monotonic()))
+
+
+def first_anywhere(event, window):
+    """True unless another process sent this alert within the window (a key
+    in the shared cache, set by whoever sends first)."""
+    digest = hashlib.sha256(f"{event.kind}\0{event.key}".encode()).hexdigest()
+    try:
+        return cache.add(f"mt5bot:notify:{digest}", 1, timeout=max(1, ceil(window)))
+    except Exception:  # no cache: send rather than stay silent
+        log.warning("cannot check other processes' notifications", exc_info=True)
+        return True
 
 
 _outbox = None

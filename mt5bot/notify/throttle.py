@@ -56,6 +56,13 @@ class Throttle:
         slot.latest = event
         return None
 
+    def hold(self, event):
+        """Count `event`, which `admit` let through, as a repeat after all:
+        another process sent its twin within the window."""
+        slot = self.slots[(event.kind, event.key)]
+        slot.repeats += 1
+        slot.latest = event
+
     def due(self, now):
         """Summaries of the windows that ended by `now`; quiet slots are dropped."""
         messages = []

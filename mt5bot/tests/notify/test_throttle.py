@@ -64,3 +64,27 @@ def test_an_endless_flood_costs_one_message_per_window():
     sent = [m for m in [*sent, *throttle.due(float("inf"))] if m]
     assert len(sent) == 3600 / WINDOW + 1
     assert sum(m.repeats or 1 for m in sent) == 36_000
+
+
+def test_two_processes_send_one_first_alert_and_each_sums_up_its_own(settings):
+    """Two outboxes' throttles (two processes) sharing the cache, as they do
+    through Redis: the alert goes out once; the other counts it as a repeat."""
+    from django.core.cache import cache
+
+    from mt5bot.notify.outbox import first_anywhere
+
+    cache.clear()
+    here, there = Throttle(WINDOW), Throttle(WINDOW)
+    sent = []
+    for throttle in (here, there):
+        message = throttle.admit(failure(), now=0.0)
+        if first_anywhere(failure(), WINDOW):
+            sent.append(message)
+        else:
+            throttle.hold(failure())
+    assert len(sent) == 1
+    assert here.due(now=WINDOW) == []  # it sent the first, nothing held back
+    [summary] = there.due(now=WINDOW)
+    assert summary.repeats == 1
+    assert first_anywhere(failure(key="7891011"), WINDOW)  # another key: its own
+    cache.clear()
