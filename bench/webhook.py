@@ -38,6 +38,8 @@ import time
 import uuid
 from pathlib import Path
 
+from blackhole import Blackhole, notification_counts
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 HOST = "127.0.0.1"
@@ -105,35 +107,6 @@ def server_env(tmp, token, redis=None):
     if redis:
         env["REDIS_URL"] = redis
     return env
-
-
-class Blackhole:
-    """A TCP listener that accepts every connection and never says a word."""
-
-    def __init__(self):
-        self.sock = socket.create_server((HOST, 0))
-        self.port = self.sock.getsockname()[1]
-        self.held = []
-        threading.Thread(target=self.accept, daemon=True).start()
-
-    def accept(self):
-        with contextlib.suppress(OSError):
-            while True:
-                self.held.append(self.sock.accept()[0])
-
-    def env(self):
-        """Email on, to this listener; notifications the traffic triggers on,
-        with a short window so the sender keeps meeting the silence."""
-        return {
-            "EMAIL_ENABLED": "true",
-            "EMAIL_HOST": HOST,
-            "EMAIL_PORT": str(self.port),
-            "EMAIL_USE_TLS": "false",
-            "EMAIL_RECIPIENTS": "bench@example.com",
-            "NOTIFY_URLS": "",
-            "NOTIFY_WINDOW": "1",
-            "NOTIFY_EVENTS": "startup,trade_executed,trade_failed,validation_error",
-        }
 
 
 def manage(env, *args):
@@ -372,13 +345,6 @@ def db_counts(tmp):
         queued = "SELECT count(*) FROM history_command WHERE queued_at IS NOT NULL"
         accepted = "SELECT count(*) FROM signals_signal WHERE outcome = 'accepted'"
         return db.execute(queued).fetchone()[0], db.execute(accepted).fetchone()[0]
-
-
-def notification_counts(tmp):
-    path = tmp / "mt5bot.sqlite3"
-    with contextlib.closing(sqlite3.connect(path, timeout=30)) as db:
-        query = "SELECT status, count(*) FROM mt5bot_notification GROUP BY status"
-        return dict(db.execute(query).fetchall())
 
 
 def loss_check(rows, db_q, db_a):

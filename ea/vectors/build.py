@@ -142,15 +142,16 @@ def render(data):
 
 
 def all_vectors():
-    from ea.vectors import closing, opening, steps  # they import this module
+    from ea.vectors import closing, edges, opening, sizing, steps  # import this
 
     return [
         *opening.VECTORS,
+        *sizing.VECTORS,
         *closing.VECTORS,
         *steps.VECTORS,
-        *opening.RETURN_ONLY,
-        *opening.LOCAL_LIMITS,
-        *closing.LOCAL_LIMITS,
+        *edges.RETURN_ONLY,
+        *edges.OPENING_LIMITS,
+        *edges.CLOSING_LIMITS,
     ]
 
 
