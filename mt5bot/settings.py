@@ -19,7 +19,10 @@ ENV_FILE = envfile.location()
 # Names the process's own environment sets, before .env adds to it: those win
 # over the file, also when it changes later (signals/tokens.py).
 ENVIRONMENT_NAMES = frozenset(os.environ)
+# The version of .env these settings hold (a later rotation shows as a change).
+ENV_FILE_MTIME = None
 if ENV_FILE.is_file():
+    ENV_FILE_MTIME = ENV_FILE.stat().st_mtime_ns
     env.read_env(ENV_FILE)
 
 # --- Core ------------------------------------------------------------------

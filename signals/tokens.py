@@ -40,9 +40,10 @@ class Tokens:
         regular = stat is not None and S_ISREG(stat.st_mode)
         stamp = (path, stat.st_mtime_ns if regular else None)
         if self.values is None:
-            self.stamp = stamp
+            # As the settings read it; if .env changed since, re-read below.
+            self.stamp = (path, getattr(settings, "ENV_FILE_MTIME", None))
             self.values = {name: getattr(settings, name, "") for name in NAMES}
-        elif stamp != self.stamp:
+        if stamp != self.stamp:
             self.stamp = stamp
             read = envfile.read(path)
             process = settings.ENVIRONMENT_NAMES

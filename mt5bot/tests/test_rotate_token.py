@@ -89,3 +89,20 @@ def test_a_running_server_takes_the_new_token_and_lets_the_old_one_go(tmp_path):
             server.wait(timeout=20)
     text = (tmp_path / "server.log").read_text()
     assert OLD not in text and new not in text
+
+
+def test_a_change_to_env_before_the_first_check_is_seen(
+    settings, tmp_path, monkeypatch
+):
+    env_file = tmp_path / ".env"
+    until = (timezone.now() + timedelta(hours=1)).isoformat()
+    env_file.write_text(
+        f"WEBHOOK_TOKEN_PREVIOUS={OLD}\nWEBHOOK_TOKEN_PREVIOUS_UNTIL={until}\n"
+    )
+    monkeypatch.setattr(envfile, "location", lambda: env_file)
+    settings.ENV_FILE_MTIME = 0  # the settings read an older version
+    tokens.tokens.reset()
+    assert tokens.matches(OLD)  # the file's, not the settings' (empty) value
+    settings.ENV_FILE_MTIME = env_file.stat().st_mtime_ns
+    settings.WEBHOOK_TOKEN_PREVIOUS = ""  # resets: as the settings hold it now
+    assert not tokens.matches(OLD)
