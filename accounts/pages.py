@@ -14,18 +14,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import operations, terminals
-from accounts.models import Account, Desired, Kind
+from accounts.models import Account
 from accounts.validators import validate_login
 from history import live
-from history.pages import recent_signals, signal_row, stamp
-from signals import tokens
+from history.rows import account_row, recent_signals, signal_row, stamp
+from mt5bot import tokens
 
 DELETE_WAIT = 10.0
 
@@ -46,70 +45,6 @@ class AddAccountForm(forms.Form):
         if Account.objects.filter(login=login).exists():
             raise ValidationError(f"Account {login} already exists.")
         return login
-
-
-# --- rows -----------------------------------------------------------------------
-
-
-def figure(value):
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return f"{value:,.2f}"
-    return ""
-
-
-def count(value):
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def account_row(account):
-    """An account as plain data: the JSON a live update carries and the
-    context its dashboard row renders from."""
-    beat = account.heartbeat if isinstance(account.heartbeat, dict) else {}
-    running = account.desired == Desired.RUNNING
-    return {
-        "login": account.login,
-        "nickname": account.nickname,
-        "kind": account.kind,
-        "live": account.kind == Kind.MT5,
-        "margin_mode": account.margin_mode,
-        "transport": account.transport,
-        "desired": account.desired,
-        "status": account.status,
-        "status_reason": account.status_reason,
-        "status_changed_at": stamp(account.status_changed_at),
-        "enabled": account.enabled,
-        "trading_paused": account.trading_paused,
-        "heartbeat_at": stamp(account.heartbeat_at),
-        "balance": figure(beat.get("balance")),
-        "equity": figure(beat.get("equity")),
-        "currency": str(beat.get("currency") or ""),
-        "positions": count(beat.get("positions")),
-        "orders": count(beat.get("orders")),
-        "server": str(beat.get("server") or ""),
-        "running": running,
-        "pid": account.pid,
-        # Bringing a window forward only means something on the desktop the
-        # server runs on, and only Windows has MT5 windows.
-        "can_open": terminals.on_windows() and account.kind == Kind.MT5 and running,
-    }
-
-
-def account_rows(logins=None, request=None):
-    """Rows with their HTML fragment; a login with no account any more
-    comes back as {"login": ..., "deleted": True}."""
-    accounts = Account.objects.all()
-    if logins is not None:
-        accounts = accounts.filter(login__in=logins)
-    rows = []
-    for account in accounts:
-        row = account_row(account)
-        row["html"] = render_to_string(
-            "accounts/_account.html", {"row": row}, request=request
-        )
-        rows.append(row)
-    found = {row["login"] for row in rows}
-    missing = sorted(set(logins or ()) - found)
-    return rows + [{"login": login, "deleted": True} for login in missing]
 
 
 # --- views ----------------------------------------------------------------------

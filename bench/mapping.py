@@ -147,8 +147,8 @@ def bench_intake(account, entries, calls):
     """intake.receive() for an alert to two accounts with 1,000-symbol lists,
     with resolve() and with the old pass-through, interleaved call by call so
     that the machine's drift hits both alike."""
+    from accounts.bridge import symbols
     from accounts.models import Account
-    from mapping import symbols
     from mapping.resolver import Resolution
     from signals import intake
 
@@ -182,8 +182,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="mt5bot-bench-") as tmp:
         setup_django(tmp)
+        from accounts.bridge import symbols
         from accounts.models import Account
-        from mapping import symbols
 
         entries = broker_list()
         account = Account.objects.create(login="1123456")

@@ -1,40 +1,9 @@
-import json
-
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
 from history.models import Command
-from signals import tokens
-
-
-def pretty(value):
-    """`value` as indented JSON in a <pre>; text that is JSON is re-indented,
-    other text is shown as it is. The webhook token never shows."""
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return preformatted(value)
-    return preformatted(json.dumps(value, indent=2, ensure_ascii=False))
-
-
-def preformatted(text):
-    text = tokens.blank(text)
-    return format_html('<pre style="white-space:pre-wrap">{}</pre>', text)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """History is evidence: it is read, never edited by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from mt5bot.admin import ReadOnlyAdmin, pretty
 
 
 @admin.register(Command)

@@ -15,7 +15,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from history import live
+from history import live, rows
 
 # Refused before the handshake completes (the browser sees a failed
 # connection; the page then checks its session and goes to the login page).
@@ -52,7 +52,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         live.sender.attach(asyncio.get_running_loop())
         await self.accept()
         since = parse_since(self.scope.get("query_string", b""))
-        await self.send_json(await database_sync_to_async(live.snapshot)(since))
+        await self.send_json(await database_sync_to_async(rows.snapshot)(since))
 
     async def disconnect(self, code):
         if self.present is not None:

@@ -23,7 +23,7 @@ the webhook and the supervisor pay one cache read, not a build and a send, for
 pages nobody has open.
 
 The database is the truth and a push is a hint: a page that missed one
-catches up from its cursor when it reconnects (`snapshot`).
+catches up from its cursor when it reconnects (`history.rows.snapshot`).
 """
 
 import asyncio
@@ -35,8 +35,6 @@ from contextlib import contextmanager
 from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.core.cache import cache
-from django.db import connection
-from django.utils import timezone
 
 log = logging.getLogger("mt5bot.live")
 
@@ -51,6 +49,11 @@ SNAPSHOT_SIGNALS = 50
 # process died.
 PRESENCE_KEY = "mt5bot:live:listening"
 PRESENCE_TTL = 60
+
+# Reads the rows for a batch of ids: history/rows.py's `messages`, set when
+# the app is ready (history/apps.py). This module knows ids, never pages or
+# models, so that everything that moves a row can call it.
+build = None
 
 
 def signal_changed(signal_id):
@@ -226,52 +229,3 @@ async def keep_present():
     while True:
         await asyncio.sleep(PRESENCE_TTL / 3)
         await mark_present()
-
-
-def build(batch, close=False):
-    """The messages for one batch of ids, read now (so the newest state)."""
-    from accounts.pages import account_rows
-    from history.models import Command
-    from history.pages import rows_for, stamp
-
-    try:
-        cursor = stamp(timezone.now())
-        signal_ids = set(batch.get("signals", ()))
-        if batch.get("commands"):
-            moved = Command.objects.filter(pk__in=batch["commands"])
-            signal_ids |= set(moved.values_list("signal_id", flat=True))
-        messages = []
-        ordered = sorted(signal_ids, reverse=True)
-        for start in range(0, len(ordered), CHUNK):
-            rows = rows_for(ordered[start : start + CHUNK])
-            messages.append({"type": "signals", "cursor": cursor, "signals": rows})
-        if batch.get("accounts"):
-            rows = account_rows(batch["accounts"])
-            messages.append({"type": "accounts", "cursor": cursor, "accounts": rows})
-        if batch.get("removed"):
-            messages.append({"type": "removed", "signals": sorted(batch["removed"])})
-        return messages
-    finally:
-        if close:
-            connection.close()
-
-
-def snapshot(since=None):
-    """What a page gets when its websocket (re)connects: every account, and
-    the signals that changed after `since` (its cursor) or, without one, the
-    latest ones."""
-    from accounts.pages import account_rows
-    from history.pages import changed_since, recent_signals, signal_rows, stamp
-
-    cursor = stamp(timezone.now())
-    if since is None:
-        signals = recent_signals(SNAPSHOT_SIGNALS)
-    else:
-        signals = changed_since(since)
-    return {
-        "type": "snapshot",
-        "cursor": cursor,
-        "since": stamp(since),
-        "accounts": account_rows(),
-        "signals": signal_rows(signals),
-    }

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from ea import protocol
 from history import live
-from mt5bot import notify
+from notifications import notify
 
 log = logging.getLogger("mt5bot.commands")
 

@@ -1,14 +1,11 @@
 """
 The history pages: every Signal, newest first, with its per-account Commands;
-filtered, paginated, exported as CSV and cleared of finished history.
-
-`signal_rows` is also what the live updates carry (history/live.py), so a row
-pushed to a page is the very fragment the page itself renders.
+filtered, paginated, exported as CSV and cleared of finished history. The rows
+themselves are built in history/rows.py, as the live updates build them.
 """
 
 import csv
 import io
-from datetime import timedelta
 
 from django import forms
 from django.conf import settings
@@ -19,22 +16,17 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.validators import validate_login
 from history import live
 from history.models import FINAL_STATUSES, Command, Status
+from history.rows import number, signal_row, stamp, with_commands
 from signals.models import Outcome, Signal
 
 PAGE_SIZE = 50
-RECENT = 20
 PENDING = [s for s in Status.values if s not in FINAL_STATUSES]
-# A page that reconnects asks for what changed since its cursor; timestamps
-# are taken a little before their commit, so look this much further back.
-CATCH_UP_SLACK = timedelta(seconds=10)
-CATCH_UP_LIMIT = 500
 REFUSED = "refused"
 STATUS_CHOICES = [
     ("", "any status"),
@@ -92,134 +84,6 @@ class HistoryFilter(forms.Form):
     @property
     def active(self):
         return self.is_valid() and any(self.cleaned_data.values())
-
-
-def with_commands(signals):
-    by_id = Command.objects.order_by("id")
-    return signals.prefetch_related(Prefetch("commands", queryset=by_id))
-
-
-def recent_signals(limit=RECENT):
-    return list(with_commands(Signal.objects.all())[:limit])
-
-
-def changed_since(since, limit=CATCH_UP_LIMIT):
-    """Signals that are new, or whose commands moved, after `since`: what a
-    page missed while it was away. Newest first, at most `limit`.
-
-    A command settles at the latest COMMAND_TTL + grace + deadline after its
-    alert, so only alerts received in that window (plus the slack) can have
-    moved; that bound keeps the scan on the index of `received_at`."""
-    since = since - CATCH_UP_SLACK
-    lifetime = (
-        settings.COMMAND_TTL
-        + settings.COMMAND_WITHDRAW_GRACE
-        + settings.COMMAND_RESULT_DEADLINE
-    )
-    window = Signal.objects.filter(received_at__gte=since - timedelta(seconds=lifetime))
-    moved = Command.objects.filter(
-        Q(queued_at__gt=since) | Q(delivered_at__gt=since) | Q(finished_at__gt=since),
-        signal__in=window,
-    ).values("signal_id")
-    signals = Signal.objects.filter(Q(received_at__gt=since) | Q(pk__in=moved))
-    return list(with_commands(signals)[:limit])
-
-
-# --- rows -----------------------------------------------------------------------
-
-
-def stamp(moment):
-    return moment.isoformat() if moment else None
-
-
-def number(value):
-    """A Decimal as the shortest text that keeps its value ('0.1', not
-    '0.1000000000'); '' for none."""
-    if value is None:
-        return ""
-    text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "") else text
-
-
-def status_changes(command):
-    changes = [("received", command.received_at)]
-    if command.queued_at:
-        changes.append(("queued", command.queued_at))
-    if command.delivered_at:
-        changes.append(("delivered", command.delivered_at))
-    if command.finished_at:
-        changes.append((command.status, command.finished_at))
-    return [{"status": status, "at": stamp(at)} for status, at in changes]
-
-
-def command_row(command):
-    return {
-        "id": command.pk,
-        "account": command.account_login,
-        "action": command.action,
-        "order_type": command.order_type,
-        "symbol": command.symbol,
-        "original_symbol": command.original_symbol,
-        "symbol_match": command.symbol_match,
-        "volume": number(command.volume),
-        "status": command.status,
-        "status_code": command.status_code,
-        "status_reason": command.status_reason,
-        "final": command.status in FINAL_STATUSES,
-        "changes": status_changes(command),
-        "fill_price": number(command.fill_price),
-        "filled_volume": number(command.filled_volume),
-        "ticket": command.result_ticket,
-        "retcode": command.retcode,
-        "notes": command.notes,
-    }
-
-
-def alert_summary(parsed):
-    parsed = parsed if isinstance(parsed, dict) else {}
-    accounts = parsed.get("accounts") or []
-    return {
-        "action": parsed.get("action", ""),
-        "symbol": parsed.get("original_symbol") or parsed.get("symbol", ""),
-        "volume": parsed.get("volume", ""),
-        "accounts": ", ".join(str(a) for a in accounts),
-    }
-
-
-def signal_row(signal):
-    """A Signal and its commands as plain data: the JSON a live update
-    carries, and the context its fragment renders from."""
-    commands = [command_row(c) for c in signal.commands.all()]
-    return {
-        "id": signal.pk,
-        "received_at": stamp(signal.received_at),
-        "outcome": signal.outcome,
-        "format": signal.format,
-        "rejection_code": signal.rejection_code,
-        "rejection_reason": signal.rejection_reason,
-        "duplicate_of": signal.duplicate_of_id,
-        "alert": alert_summary(signal.parsed),
-        "commands": commands,
-        "final": all(c["final"] for c in commands),
-    }
-
-
-def signal_rows(signals, request=None):
-    """Rows for these signals (loaded with `with_commands`), each with the
-    HTML fragment the pages insert."""
-    rows = []
-    for signal in signals:
-        row = signal_row(signal)
-        row["html"] = render_to_string(
-            "history/_signal.html", {"row": row}, request=request
-        )
-        rows.append(row)
-    return rows
-
-
-def rows_for(signal_ids):
-    signals = with_commands(Signal.objects.filter(pk__in=signal_ids))
-    return signal_rows(signals)
 
 
 # --- views ----------------------------------------------------------------------

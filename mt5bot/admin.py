@@ -1,26 +1,38 @@
+"""What every app's admin shares: history and notifications are evidence,
+shown read-only, with JSON laid out and the webhook token never shown."""
+
+import json
+
 from django.contrib import admin
+from django.utils.html import format_html
 
-from history.admin import ReadOnlyAdmin
-from mt5bot.models import Notification
+from mt5bot import tokens
 
 
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    """Every message sent or tried, so "the email never came" has an answer."""
+def pretty(value):
+    """`value` as indented JSON in a <pre>; text that is JSON is re-indented,
+    other text is shown as it is. The webhook token never shows."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return preformatted(value)
+    return preformatted(json.dumps(value, indent=2, ensure_ascii=False))
 
-    list_display = ["created_at", "kind", "key", "channel", "status", "repeats"]
-    list_filter = ["status", "kind", "channel", "created_at"]
-    search_fields = ["subject", "=key"]
-    date_hierarchy = "created_at"
-    fields = [
-        "created_at",
-        "finished_at",
-        "kind",
-        "key",
-        "channel",
-        "status",
-        "error",
-        "repeats",
-        "subject",
-        "body",
-    ]
+
+def preformatted(text):
+    text = tokens.blank(text)
+    return format_html('<pre style="white-space:pre-wrap">{}</pre>', text)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """History is evidence: it is read, never edited by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

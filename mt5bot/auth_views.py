@@ -10,7 +10,7 @@ for the rest of the hour rather than paced. A successful login costs nothing.
 from django.contrib.auth import views as auth_views
 from django_ratelimit.core import get_usage
 
-from mt5bot import notify
+from notifications import notify
 from signals.permissions import client_key
 
 LOGIN_FAILURES = ("5/m", "20/h")

@@ -56,7 +56,7 @@ def check_workers(app_configs, **kwargs):
 
 @register()
 def check_notifications(app_configs, **kwargs):
-    from mt5bot.models import Event
+    from notifications.models import Event
 
     unknown = sorted(set(settings.NOTIFY_EVENTS) - set(Event.values))
     if unknown:

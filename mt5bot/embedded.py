@@ -22,8 +22,8 @@ import logging
 
 from asgiref.sync import SyncToAsync, sync_to_async
 
-from accounts.supervisor import Worker
-from history import wake
+from accounts.bridge import wake
+from accounts.bridge.supervisor import Worker
 
 log = logging.getLogger("mt5bot.supervisor")
 

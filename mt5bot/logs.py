@@ -16,7 +16,7 @@ ROTATE_RETRY = 60.0
 
 
 def redact(text):
-    from signals import tokens  # not at import: logging is set up first
+    from mt5bot import tokens  # not at import: logging is set up first
 
     return tokens.blank(WEBHOOK_PATH.sub("/webhook/***", text))
 

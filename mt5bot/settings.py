@@ -17,7 +17,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 ENV_FILE = envfile.location()
 # Names the process's own environment sets, before .env adds to it: those win
-# over the file, also when it changes later (signals/tokens.py).
+# over the file, also when it changes later (mt5bot/tokens.py).
 ENVIRONMENT_NAMES = frozenset(os.environ)
 # The version of .env these settings hold (a later rotation shows as a change).
 ENV_FILE_MTIME = None
@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "signals",
     "history",
     "mapping",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -250,7 +251,7 @@ EMAIL_RECIPIENTS = env.list(
     "EMAIL_RECIPIENTS", default=env.list("RECIPIENTS", default=[])
 )
 
-# --- Notifications (mt5bot/notify) --------------------------------------------
+# --- Notifications (notifications/) -----------------------------------------
 # Port 465 servers want SSL from the first byte instead of STARTTLS.
 EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 # Seconds per SMTP socket operation before a send fails (on the sender thread).

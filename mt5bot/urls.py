@@ -1,8 +1,12 @@
+"""Every URL of the site, each app's own pages included from its urls.py;
+the websocket's route is in history/urls.py, mounted by mt5bot/asgi.py."""
+
 from django.contrib import admin
 from django.urls import include, path
 
-from history import ea_api
-from signals.health import health, webhook_health
+from accounts.bridge import ea_api
+from mt5bot import auth_views
+from mt5bot.health import health, webhook_health
 from signals.views import WebhookView
 
 urlpatterns = [
@@ -14,7 +18,10 @@ urlpatterns = [
     path("api/ea/<str:login>/heartbeat", ea_api.HeartbeatView.as_view()),
     path("api/", include("mt5bot.api.urls")),
     path("admin/", admin.site.urls),
-    path("", include("history.urls")),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("history/", include("history.urls")),
+    path("", include("accounts.urls")),
 ]
 
 handler404 = "mt5bot.api.base.not_found"

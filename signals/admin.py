@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from history.admin import ReadOnlyAdmin, pretty
 from history.models import Command
+from mt5bot.admin import ReadOnlyAdmin, pretty
 from signals.models import Signal
 
 

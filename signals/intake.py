@@ -12,12 +12,14 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from accounts.bridge import wake
 from accounts.models import Account, volume_for
-from history import live, wake
+from history import live
 from history.models import Command, Status
 from mapping.resolver import Unresolvable, resolve
-from mt5bot import notify
-from signals import fastsql, tokens
+from mt5bot import tokens
+from notifications import notify
+from signals import fastsql
 from signals.alerts import OPENING, parse_alert
 from signals.errors import PayloadError
 from signals.models import Outcome, Signal

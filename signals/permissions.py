@@ -9,7 +9,7 @@ from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
 from rest_framework.throttling import BaseThrottle
 
-from signals import tokens
+from mt5bot import tokens
 from signals.network import client_ip, ip_allowed
 
 

@@ -4,7 +4,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mt5bot import notify
+from notifications import notify
 from signals import intake
 from signals.errors import PayloadError
 from signals.network import client_ip

@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.keeper import TerminalKeeper, terminal_status
+from accounts.bridge.keeper import TerminalKeeper, terminal_status
 from accounts.models import Account
 from ea import protocol
 

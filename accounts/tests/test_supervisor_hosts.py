@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.keeper import TerminalKeeper
+from accounts.bridge import delivery
+from accounts.bridge.keeper import TerminalKeeper
+from accounts.bridge.supervisor import Worker
 from accounts.models import Account
-from accounts.supervisor import Worker
-from history import delivery
 from history.models import Command
 from signals.tests.webhook import post
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.bridge import delivery
 from ea import protocol
-from history import delivery
 from history.models import Command
 from signals.tests.webhook import order, post
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from history import live, pages
+from history import live, pages, rows
 from history.models import Command
 from history.tests import cast
 from history.tests.cast import alert, executed, order
@@ -41,7 +41,7 @@ def test_it_shows_each_alert_with_its_orders_newest_first(page, history):
 
 
 def test_the_rows_carry_what_a_page_renders(history):
-    row = pages.rows_for([history["filled"].pk])[0]
+    row = rows.rows_for([history["filled"].pk])[0]
     main = row["commands"][0]
     assert (main["symbol"], main["original_symbol"], main["symbol_match"]) == (
         "XAUUSD.m",
@@ -170,14 +170,14 @@ def test_the_export_is_the_filtered_history_one_line_per_order(page, history):
 
 
 def test_catch_up_finds_new_alerts_and_orders_that_moved(history):
-    cursor = timezone.now() + pages.CATCH_UP_SLACK
-    assert pages.changed_since(cursor) == []
+    cursor = timezone.now() + rows.CATCH_UP_SLACK
+    assert rows.changed_since(cursor) == []
     Command.objects.filter(signal=history["waiting"]).update(
         status="executed", finished_at=cursor + timedelta(seconds=1)
     )
     later = alert(["1123456"])
     Signal.objects.filter(pk=later.pk).update(received_at=cursor + timedelta(seconds=2))
-    assert [s.pk for s in pages.changed_since(cursor)] == [
+    assert [s.pk for s in rows.changed_since(cursor)] == [
         later.pk,
         history["waiting"].pk,
     ]

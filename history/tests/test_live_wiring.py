@@ -6,10 +6,11 @@ from contextlib import contextmanager
 
 import pytest
 
-from accounts.keeper import TerminalKeeper
+from accounts.bridge import delivery
+from accounts.bridge.keeper import TerminalKeeper
 from accounts.models import Account
 from ea import protocol
-from history import delivery, live
+from history import live
 from history.models import Command
 from history.tests.test_delivery import folder, queued, result_for
 from signals.models import Signal

@@ -6,7 +6,7 @@ import logging
 import pytest
 from django.conf import settings
 
-from history import delivery
+from accounts.bridge import delivery
 from history.models import Command
 from signals.tests.webhook import order, post
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from history import wake
+from accounts.bridge import wake
 from mt5bot.tests.services import reachable_redis
 
 

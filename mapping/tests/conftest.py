@@ -1,7 +1,8 @@
 import pytest
 from django.utils import timezone
 
-from mapping import catalog, symbols
+from accounts.bridge import symbols
+from mapping import catalog
 from mapping.tests.brokers import BROKERS
 
 

@@ -4,11 +4,11 @@ changes, and asks terminals for one when SYMBOL_FETCH_ENABLED says so."""
 import pytest
 from django.db import DatabaseError
 
-from accounts.keeper import TerminalKeeper
+from accounts.bridge import symbols
+from accounts.bridge.keeper import TerminalKeeper
 from accounts.models import Account
 from ea import protocol
 from ea.paper.symbols import SYMBOLS as PAPER
-from mapping import symbols
 from mapping.models import SymbolList
 from mapping.resolver import resolve
 

@@ -4,8 +4,8 @@ from rest_framework import exceptions, status
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 
+from mt5bot import tokens
 from mt5bot.api.throttling import UserRate
-from signals import tokens
 
 
 class SecretFreeJSONRenderer(JSONRenderer):

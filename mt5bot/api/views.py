@@ -24,7 +24,7 @@ from mt5bot.api.serializers import (
     ResolvedSerializer,
     SignalSerializer,
 )
-from signals.health import health
+from mt5bot.health import health
 from signals.models import Signal
 
 

@@ -37,7 +37,7 @@ def test_webhook_requests_share_one_thread_and_others_do_not(monkeypatch):
         seen.append(threading.get_ident())
         return True
 
-    monkeypatch.setattr("signals.health.database_ok", database_ok)
+    monkeypatch.setattr("mt5bot.health.database_ok", database_ok)
     application = LaneASGIHandler()
     paths = ["/webhook/health", "/webhook/health", "/health", "/health"]
 

@@ -10,9 +10,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from mt5bot import envfile
+from mt5bot import envfile, tokens
 from mt5bot.tests.test_serve import ROOT, free_port, request, server_env, wait_until_up
-from signals import tokens
 
 OLD = "old-token-abcdefghijklmnopqrstuvwxyz"
 BODY = json.dumps(

@@ -11,8 +11,8 @@ import time
 import pytest
 from django.core.management import call_command
 
+from accounts.bridge import delivery
 from ea import protocol
-from history import delivery
 from history.models import Command
 from mt5bot.tests.test_serve import ROOT, server_env
 from signals.tests.webhook import order, post

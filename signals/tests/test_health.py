@@ -17,7 +17,7 @@ def test_webhook_health_answers_without_a_token(client):
 
 @pytest.mark.django_db
 def test_health_is_503_when_the_database_fails(client, monkeypatch):
-    monkeypatch.setattr("signals.health.database_ok", lambda: False)
+    monkeypatch.setattr("mt5bot.health.database_ok", lambda: False)
     assert client.get("/health").status_code == 503
 
 

@@ -6,8 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from mt5bot import envfile
-from signals import tokens
+from mt5bot import envfile, tokens
 
 
 class Command(BaseCommand):

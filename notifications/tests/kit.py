@@ -8,7 +8,7 @@ import socket
 import threading
 import time
 
-from mt5bot.notify import outbox
+from notifications import outbox
 
 RECIPIENT = "trader@example.com"
 

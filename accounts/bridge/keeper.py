@@ -19,11 +19,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts import terminals
+from accounts.bridge import symbols as broker_symbols
 from accounts.models import Account, Desired, Kind, TerminalStatus, Transport
 from ea import protocol
 from history import live
-from mapping import symbols as broker_symbols
-from mt5bot import notify
+from notifications import notify
 
 log = logging.getLogger("mt5bot.supervisor")
 

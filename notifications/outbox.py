@@ -31,8 +31,8 @@ from django.core.cache import cache
 from django.db import DatabaseError, close_old_connections, connections
 
 from mt5bot.logs import redact
-from mt5bot.models import Notification
-from mt5bot.notify.throttle import Throttle
+from notifications.models import Notification
+from notifications.throttle import Throttle
 
 log = logging.getLogger("mt5bot.notify")
 

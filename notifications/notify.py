@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from mt5bot.models import Event
-from mt5bot.notify import channels, outbox
+from notifications import channels, outbox
+from notifications.models import Event
 
 log = logging.getLogger("mt5bot.notify")
 

@@ -18,11 +18,11 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
-from accounts.keeper import TerminalKeeper
+from accounts.bridge import delivery, wake
+from accounts.bridge.keeper import TerminalKeeper
 from accounts.models import Account, Supervisor, Transport
-from history import delivery, wake
 from history.models import Command
-from mt5bot import notify
+from notifications import notify
 
 log = logging.getLogger("mt5bot.supervisor")
 
@@ -174,7 +174,7 @@ class Worker:
     def refresh_accounts(self):
         """This host's accounts (`--host`; another host's supervisor minds
         the rest), and of those, the ones whose commands travel as files
-        (the others fetch theirs over HTTP, see history/ea_api.py)."""
+        (the others fetch theirs over HTTP, see accounts/bridge/ea_api.py)."""
         accounts = Account.objects.filter(host=self.host).order_by()
         rows = list(accounts.values_list("login", "transport"))
         self.all_logins = [login for login, _ in rows]

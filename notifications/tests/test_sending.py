@@ -11,9 +11,9 @@ from django.core.management.base import SystemCheckError
 
 from history.models import Status
 from history.tests.cast import alert, order
-from mt5bot.models import Delivery, Notification
-from mt5bot.notify import channels
-from mt5bot.tests.notify.kit import Blackhole, drain, wait_for
+from notifications import channels
+from notifications.models import Delivery, Notification
+from notifications.tests.kit import Blackhole, drain, wait_for
 from signals.tests.webhook import post
 
 pytestmark = pytest.mark.django_db(transaction=True)

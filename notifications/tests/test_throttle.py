@@ -1,7 +1,7 @@
 """The throttle alone, on a clock the tests turn by hand."""
 
-from mt5bot.notify import Alert
-from mt5bot.notify.throttle import Throttle
+from notifications.notify import Alert
+from notifications.throttle import Throttle
 
 WINDOW = 60.0
 
@@ -71,7 +71,7 @@ def test_two_processes_send_one_first_alert_and_each_sums_up_its_own(settings):
     through Redis: the alert goes out once; the other counts it as a repeat."""
     from django.core.cache import cache
 
-    from mt5bot.notify.outbox import first_anywhere
+    from notifications.outbox import first_anywhere
 
     cache.clear()
     here, there = Throttle(WINDOW), Throttle(WINDOW)

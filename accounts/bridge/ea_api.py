@@ -13,10 +13,11 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.bridge import delivery
 from accounts.models import Account
 from accounts.validators import is_valid_login
 from ea import protocol
-from history import delivery, live
+from history import live
 from history.models import Command
 
 

@@ -5,13 +5,13 @@ sender threads; what never notifies; and every send recorded."""
 import pytest
 from django.core import mail
 
-from accounts.keeper import TerminalKeeper
+from accounts.bridge.keeper import TerminalKeeper
+from accounts.bridge.supervisor import Worker
 from accounts.models import Account
-from accounts.supervisor import Worker
 from ea import protocol
 from history.tests.cast import alert, order
-from mt5bot.models import Delivery, Notification
-from mt5bot.tests.notify.kit import RECIPIENT, drain
+from notifications.models import Delivery, Notification
+from notifications.tests.kit import RECIPIENT, drain
 from signals.tests.webhook import order as webhook_order
 from signals.tests.webhook import post
 
@@ -161,8 +161,7 @@ def test_a_tunnelled_stranger_is_reported_by_the_address_the_tunnel_saw(
 
 
 def test_nothing_is_queued_without_a_channel(settings, client, cast):
-    from mt5bot import notify
-    from mt5bot.notify import outbox
+    from notifications import notify, outbox
 
     settings.EMAIL_ENABLED = False
     settings.NOTIFY_URLS = []

@@ -25,7 +25,7 @@ class Delivery(models.TextChoices):
 class Notification(models.Model):
     """One message to one channel, and whether it went.
 
-    Written only by the sender threads (`mt5bot.notify.outbox`): created
+    Written only by the sender threads (`notifications.outbox`): created
     `sending` before the channel is called and finished after, so a send cut
     short by a crash stays visible as `sending` instead of vanishing.
     """

@@ -3,7 +3,7 @@ import signal
 
 from django.core.management.base import BaseCommand
 
-from accounts.supervisor import Worker
+from accounts.bridge.supervisor import Worker
 
 log = logging.getLogger("mt5bot.supervisor")
 

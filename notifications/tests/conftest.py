@@ -8,8 +8,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 
-from mt5bot.notify import outbox
-from mt5bot.tests.notify.kit import RECIPIENT, Receiver
+from notifications import outbox
+from notifications.tests.kit import RECIPIENT, Receiver
 
 
 @pytest.fixture(scope="module", autouse=True)
