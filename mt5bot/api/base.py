@@ -1,6 +1,8 @@
+from django.db import models
 from django.http import JsonResponse
 from django.views.defaults import page_not_found
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 
@@ -56,3 +58,52 @@ def not_found(request, exception):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Not found."}, status=404)
     return page_not_found(request, exception)
+
+
+# --- what every app's serializers and lists share -------------------------------
+
+
+class Number(serializers.DecimalField):
+    """A decimal column as a JSON number (0.1, not "0.1000000000")."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("coerce_to_string", False)
+        super().__init__(*args, **kwargs)
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DecimalField: Number,
+    }
+
+
+class Page(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class Filter(serializers.Serializer):
+    """Build with `data=request.query_params`; `filter(queryset)` validates."""
+
+    def filter(self, queryset):
+        self.is_valid(raise_exception=True)
+        for name, value in self.validated_data.items():
+            queryset = getattr(self, f"filter_{name}")(queryset, value)
+        return queryset
+
+
+class TimeFilter(Filter):
+    since = serializers.DateTimeField(
+        required=False, help_text="Received at or after this time (ISO 8601)."
+    )
+    until = serializers.DateTimeField(
+        required=False, help_text="Received before this time (ISO 8601)."
+    )
+
+    def filter_since(self, queryset, value):
+        return queryset.filter(received_at__gte=value)
+
+    def filter_until(self, queryset, value):
+        return queryset.filter(received_at__lt=value)

@@ -1,14 +1,18 @@
 from django.urls import include, path
 from rest_framework import routers
 
+from accounts.api import AccountViewSet
+from history.api import CommandViewSet
+from mapping.api import MappingViewSet
 from mt5bot.api import docs, views
+from signals.api import SignalViewSet
 
 router = routers.DefaultRouter()
 router.APIRootView = views.Root
-router.register("accounts", views.AccountViewSet, basename="account")
-router.register("signals", views.SignalViewSet, basename="signal")
-router.register("commands", views.CommandViewSet, basename="command")
-router.register("mappings", views.MappingViewSet, basename="mapping")
+router.register("accounts", AccountViewSet, basename="account")
+router.register("signals", SignalViewSet, basename="signal")
+router.register("commands", CommandViewSet, basename="command")
+router.register("mappings", MappingViewSet, basename="mapping")
 
 # The schema describes this API only, not the EA's endpoints under api/ea/
 # nor the webhook (each has its own key and its own document).

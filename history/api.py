@@ -1,0 +1,68 @@
+"""The REST API of commands (/api/commands/): what each account was asked to
+do, what its terminal received and what the broker answered."""
+
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+
+from accounts.validators import validate_login
+from history.models import Command, Status
+from mt5bot.api.base import ApiMixin, ModelSerializer, Page, TimeFilter
+
+
+class CommandSerializer(ModelSerializer):
+    """A command, its lifecycle and the broker's answer; `protocol` is the
+    exact JSON the terminal received (ea/PROTOCOL.md section 3)."""
+
+    protocol = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Command
+        exclude = ["account"]
+
+    def get_protocol(self, command) -> dict:
+        return command.as_protocol()
+
+
+class CommandFilter(TimeFilter):
+    account = serializers.CharField(
+        required=False,
+        validators=[validate_login],
+        help_text="The account number (also finds commands of removed accounts).",
+    )
+    status = serializers.ChoiceField(Status.choices, required=False)
+    symbol = serializers.CharField(
+        required=False,
+        max_length=64,
+        help_text="The broker's symbol or the alert's, without regard to case.",
+    )
+    signal = serializers.IntegerField(required=False, min_value=1)
+
+    def filter_account(self, queryset, value):
+        return queryset.filter(account_login=value)
+
+    def filter_status(self, queryset, value):
+        return queryset.filter(status=value)
+
+    def filter_symbol(self, queryset, value):
+        return queryset.filter(
+            Q(symbol__iexact=value) | Q(original_symbol__iexact=value)
+        )
+
+    def filter_signal(self, queryset, value):
+        return queryset.filter(signal_id=value)
+
+
+@extend_schema_view(list=extend_schema(parameters=[CommandFilter]))
+class CommandViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    """Every command, newest first: what an account was asked to do, what the
+    terminal received (`protocol`) and what the broker answered."""
+
+    serializer_class = CommandSerializer
+    pagination_class = Page
+
+    def get_queryset(self):
+        if self.action != "list":
+            return Command.objects.all()
+        query = CommandFilter(data=self.request.query_params)
+        return query.filter(Command.objects.all())
