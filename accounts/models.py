@@ -1,3 +1,4 @@
+import functools
 import hashlib
 import hmac
 import secrets
@@ -10,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.validators import LOGIN_PATTERN, parse_symbol_list, validate_login
+from ea import protocol
 
 DEFAULT_MAGIC = 20250929
 
@@ -42,9 +44,20 @@ class TerminalStatus(models.TextChoices):
     OFFLINE = "offline"
 
 
-class AccountQuerySet(models.QuerySet):
-    def by_login(self, logins):
-        return {account.login: account for account in self.filter(login__in=logins)}
+def files_dir(login):
+    """<MT5_INSTANCES_DIR>/<login>/MQL5/Files, the folder the bridge writes
+    commands into and reads results, heartbeats and symbol lists from; raises
+    ProtocolError for a login that would lead outside the root. The one place
+    the running bridge names a terminal's folder (`Account.files_dir`); the
+    install checks of accounts.instances build on the same rule."""
+    return _files_dir(str(settings.MT5_INSTANCES_DIR), login)
+
+
+@functools.lru_cache(maxsize=4096)
+def _files_dir(root, login):
+    # Resolving the path (and so checking it stays inside the root) costs a
+    # few system calls; the supervisor asks for the same folders every pass.
+    return protocol.files_dir(root, login)
 
 
 class Account(models.Model):
@@ -138,8 +151,6 @@ class Account(models.Model):
     ea_key_previous_hash = models.CharField(max_length=64, blank=True)
     ea_key_previous_until = models.DateTimeField(null=True, blank=True)
 
-    objects = AccountQuerySet.as_manager()
-
     class Meta:
         ordering = ["login"]
         constraints = [
@@ -161,6 +172,9 @@ class Account(models.Model):
     def instance_dir(self):
         validate_login(self.login)
         return settings.MT5_INSTANCES_DIR / self.login
+
+    def files_dir(self):
+        return files_dir(self.login)
 
     def set_ea_key(self, grace=timedelta(0)):
         """Make a new EA key, store its hash, return the key (shown once).

@@ -7,7 +7,6 @@ a state the next start-up can read, and nothing here ever sends a command a
 second time when it cannot prove the first copy was never taken.
 """
 
-import functools
 import logging
 import os
 import uuid
@@ -17,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import files_dir
 from ea import protocol
 from history import live
 from history.models import Command, Status
@@ -25,17 +25,6 @@ log = logging.getLogger("mt5bot.delivery")
 
 WITHDRAWN_PREFIX = "webhook_withdrawn_"
 BAD_RESULT_PREFIX = "webhook_badresult_"
-
-
-def folder_for(login):
-    return _files_dir(str(settings.MT5_INSTANCES_DIR), login)
-
-
-@functools.lru_cache(maxsize=4096)
-def _files_dir(root, login):
-    # Resolving the path (and so checking it stays inside the root) costs a
-    # few system calls; the loop asks for the same folders on every pass.
-    return protocol.files_dir(root, login)
 
 
 def deliver(command, now=None):
@@ -81,7 +70,7 @@ def write(command):
     """Put the command file in place; on failure the command fails (nothing
     was sent, so that outcome is certain)."""
     try:
-        place(folder_for(command.account_login), command)
+        place(files_dir(command.account_login), command)
     except (OSError, protocol.ProtocolError) as exc:
         log.exception("could not write %s", command.file_name)
         command.finish(
@@ -122,7 +111,7 @@ def expire_queued(command, now):
 def ingest(login):
     """Record every result file in one account's folder, in one transaction,
     and remove the files once it committed; return how many."""
-    folder = folder_for(login)
+    folder = files_dir(login)
     results = {}
     for name in protocol.listing(folder, protocol.RESULT_PREFIX):
         data = read_result(folder / name)
@@ -209,7 +198,7 @@ def settle_unanswered(logins=None, now=None):
 
 
 def settle(command, now, past_deadline):
-    folder = folder_for(command.account_login)
+    folder = files_dir(command.account_login)
     name = command.file_name
     withdrawn = folder / (WITHDRAWN_PREFIX + name[len(protocol.COMMAND_PREFIX) :])
     try:
@@ -246,7 +235,7 @@ def reconcile_claimed(logins=None):
     if logins is not None:
         claimed = claimed.filter(account_login__in=logins)
     for command in claimed:
-        folder = folder_for(command.account_login)
+        folder = files_dir(command.account_login)
         if not seen_by_terminal(folder, command) and not write(command):
             continue
         command.mark_delivered()

@@ -20,7 +20,14 @@ from django.utils import timezone
 
 from accounts import terminals
 from accounts.bridge import symbols as broker_symbols
-from accounts.models import Account, Desired, Kind, TerminalStatus, Transport
+from accounts.models import (
+    Account,
+    Desired,
+    Kind,
+    TerminalStatus,
+    Transport,
+    files_dir,
+)
 from ea import protocol
 from history import live
 from notifications import notify
@@ -259,9 +266,7 @@ class TerminalKeeper:
 
     def read_heartbeat(self, login):
         """(data, age in seconds by the file's mtime) or (None, None)."""
-        path = (
-            protocol.files_dir(settings.MT5_INSTANCES_DIR, login) / protocol.HEARTBEAT
-        )
+        path = files_dir(login) / protocol.HEARTBEAT
         try:
             mtime = path.stat().st_mtime
         except OSError:
@@ -279,7 +284,7 @@ class TerminalKeeper:
         """Store the terminal's symbol list when its file changes (a stat per
         pass; parsed only then), and ask for one when fetching is on and the
         account has none or wants a fresh one."""
-        folder = protocol.files_dir(settings.MT5_INSTANCES_DIR, account.login)
+        folder = account.files_dir()
         path = folder / protocol.SYMBOLS
         try:
             stat = path.stat()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.bridge import delivery
 from accounts.bridge.keeper import TerminalKeeper
 from accounts.bridge.supervisor import Worker
-from accounts.models import Account
+from accounts.models import Account, files_dir
 from history.models import Command
 from signals.tests.webhook import post
 
@@ -45,10 +45,10 @@ def test_each_supervisor_delivers_its_hosts_commands_only(client, hosts):
     here.deliver_batch()
     statuses = dict(Command.objects.values_list("account_login", "status"))
     assert statuses == {"1123456": "delivered", "7891011": "queued"}
-    assert not delivery.folder_for("7891011").exists()
+    assert not files_dir("7891011").exists()
     there.deliver_batch()
     assert set(Command.objects.values_list("status", flat=True)) == {"delivered"}
-    assert (delivery.folder_for("7891011") / commands["7891011"].file_name).exists()
+    assert (files_dir("7891011") / commands["7891011"].file_name).exists()
 
 
 def test_only_the_owner_settles_an_unanswered_command(client, hosts):
@@ -71,7 +71,7 @@ def test_crash_recovery_finishes_only_its_own_claims(client, hosts):
         assert command.claim()
     here.refresh_accounts()
     assert delivery.reconcile_claimed(here.all_logins) == 1
-    assert not delivery.folder_for("7891011").exists()
+    assert not files_dir("7891011").exists()
     there.refresh_accounts()
     assert delivery.reconcile_claimed(there.all_logins) == 1
 

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.bridge import delivery
+from accounts.models import files_dir
 from ea import protocol
 from history.models import Command
 from signals.tests.webhook import order, post
@@ -29,7 +30,7 @@ def queued(client, **fields):
 
 
 def folder(login="1123456"):
-    return delivery.folder_for(login)
+    return files_dir(login)
 
 
 def make(path):
@@ -243,8 +244,8 @@ def test_it_never_rewrites_a_command_the_terminal_already_executed(client, cast)
 def test_it_refuses_an_account_number_that_would_leave_the_instance_root(instances):
     for login in ["../x", "1/2", "..", "0", "", "\uff11\uff12\uff13"]:
         with pytest.raises(protocol.ProtocolError):
-            delivery.folder_for(login)
-    assert delivery.folder_for("42") == (instances / "42" / "MQL5" / "Files").resolve()
+            files_dir(login)
+    assert files_dir("42") == (instances / "42" / "MQL5" / "Files").resolve()
 
 
 def test_a_command_file_names_its_order_and_never_collides(client, cast):

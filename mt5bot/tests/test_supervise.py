@@ -11,7 +11,7 @@ import time
 import pytest
 from django.core.management import call_command
 
-from accounts.bridge import delivery
+from accounts.models import files_dir
 from ea import protocol
 from history.models import Command
 from mt5bot.tests.test_serve import ROOT, server_env
@@ -31,7 +31,7 @@ def test_once_delivers_then_records_the_result(client, cast):
     call_command("supervise", "--once")
     command.refresh_from_db()
     assert command.status == "delivered"
-    folder = delivery.folder_for("1123456")
+    folder = files_dir("1123456")
     assert protocol.listing(folder, protocol.COMMAND_PREFIX) == [command.file_name]
     protocol.write_atomic(
         folder,
