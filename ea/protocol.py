@@ -206,7 +206,7 @@ def loads_flat(raw):
         except UnicodeDecodeError:
             raise ProtocolError("not UTF-8") from None
     try:
-        data = json.loads(raw, object_pairs_hook=_no_duplicates, parse_constant=_nan)
+        data = json.loads(raw, **STRICT)
     except ValueError as exc:
         raise ProtocolError(f"invalid JSON: {exc}") from None
     if not isinstance(data, dict):
@@ -217,7 +217,9 @@ def loads_flat(raw):
     return data
 
 
-def _no_duplicates(pairs):
+def refuse_duplicate_keys(pairs):
+    """json's object_pairs_hook: a key given twice is an error, never a guess
+    at which of the values was meant."""
     data = {}
     for key, value in pairs:
         if key in data:
@@ -226,8 +228,13 @@ def _no_duplicates(pairs):
     return data
 
 
-def _nan(name):
+def refuse_constant(name):
+    """json's parse_constant: NaN and Infinity are not numbers a trade takes."""
     raise ValueError(f"{name} is not a number")
+
+
+# The strict reading shared by the terminal files and the webhook's JSON.
+STRICT = {"parse_constant": refuse_constant, "object_pairs_hook": refuse_duplicate_keys}
 
 
 def read_flat(path):

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.bridge import wake
 from accounts.models import Account, volume_for
+from ea import protocol
 from history import live
 from history.models import Command, Status
 from mapping.resolver import Unresolvable, resolve
@@ -25,23 +26,18 @@ from signals.errors import PayloadError
 from signals.models import Outcome, Signal
 from signals.parsing import parse_body
 
-COMMAND_FIELDS = [
+# What a Command takes from the alert as it is; the volume and the symbol are
+# the account's own, settled by prepare().
+COMMAND_FIELDS = (
     "action",
     "order_type",
-    "price",
-    "stop_loss",
-    "take_profit",
-    "sl_points",
-    "tp_points",
-    "sl_pips",
-    "tp_pips",
-    "risk_percent",
+    *(name for name in protocol.NUMBER_FIELDS if name != "volume"),
     "ticket",
     "comment",
     "side",
     "close_first",
     "include_manual",
-]
+)
 # What prepare() reads of an account. Anything else still loads on first use,
 # at one query each time, so keep this in step with prepare().
 ACCOUNT_FIELDS = (

@@ -8,6 +8,7 @@ import json
 import re
 from urllib.parse import parse_qsl
 
+from ea import protocol
 from signals.errors import PayloadError
 from signals.pineconnector import looks_like_pineconnector, parse_pineconnector
 
@@ -53,7 +54,7 @@ def parse_body(body, content_type=""):
 
 def parse_json(text):
     try:
-        data = json.loads(text, **STRICT)
+        data = json.loads(text, **protocol.STRICT)
     except ValueError as exc:
         data = parse_json_with_comments(text, exc)
     except RecursionError:
@@ -95,23 +96,7 @@ def parse_json_with_comments(text, original_error):
     stripped = LINE_COMMENT.sub("", text)
     if stripped != text:
         try:
-            return json.loads(stripped, **STRICT)
+            return json.loads(stripped, **protocol.STRICT)
         except ValueError:
             pass
     raise PayloadError("invalid_json", f"Invalid JSON: {original_error}") from None
-
-
-def refuse_constant(name):
-    raise ValueError(f"{name} is not a number")
-
-
-def refuse_duplicate_keys(pairs):
-    data = {}
-    for key, value in pairs:
-        if key in data:
-            raise ValueError(f"key {key!r} appears twice")
-        data[key] = value
-    return data
-
-
-STRICT = {"parse_constant": refuse_constant, "object_pairs_hook": refuse_duplicate_keys}
