@@ -14,7 +14,6 @@ import time
 from collections import deque
 from datetime import timedelta
 
-import psutil
 from django.conf import settings
 from django.utils import timezone
 
@@ -83,32 +82,6 @@ def running(account):
     """The account's recorded terminal if it still runs, else None."""
     ref = terminals.current(account)
     return ref if terminals.find(ref) is not None else None
-
-
-def ask_to_exit(ref):
-    process = terminals.find(ref)
-    if process is not None:
-        terminals.ask_to_exit(process)
-
-
-def kill(ref):
-    process = terminals.find(ref)
-    if process is not None:
-        process.kill()
-
-
-def wait(ref, timeout):
-    """True once the process is gone, False if it still runs after `timeout`."""
-    process = terminals.find(ref)
-    if process is None:
-        return True
-    try:
-        process.wait(timeout)
-    except psutil.TimeoutExpired:
-        return False
-    except psutil.NoSuchProcess:
-        pass
-    return True
 
 
 def posted_heartbeat(account):
@@ -184,7 +157,7 @@ class TerminalKeeper:
         if login in self.stopping:
             return
         log.info("stopping the terminal of %s (pid %s)", login, ref.pid)
-        ask_to_exit(ref)
+        terminals.terminate(ref)
         self.stopping[login] = (ref, time.monotonic() + STOP_TIMEOUT)
 
     def finish_stopping(self, login):
@@ -195,7 +168,7 @@ class TerminalKeeper:
             del self.stopping[login]
         elif time.monotonic() >= kill_at:
             log.warning("terminal of %s ignored terminate; killing it", login)
-            kill(ref)
+            terminals.kill(ref)
 
     def maybe_launch(self, account):
         login = account.login
@@ -303,12 +276,12 @@ class TerminalKeeper:
         """At shutdown: terminate every terminal we know, wait, kill the rest."""
         refs = [r for a in self.accounts().exclude(pid=None) if (r := running(a))]
         for ref in refs:
-            ask_to_exit(ref)
+            terminals.terminate(ref)
         deadline = time.monotonic() + STOP_TIMEOUT
         for ref in refs:
-            if not wait(ref, max(0.1, deadline - time.monotonic())):
-                kill(ref)
-                wait(ref, 5.0)
+            if not terminals.wait(ref, max(0.1, deadline - time.monotonic())):
+                terminals.kill(ref)
+                terminals.wait(ref, terminals.KILL_WAIT)
         stopped = self.accounts().filter(pid__isnull=False)
         logins = list(stopped.values_list("login", flat=True))
         stopped.update(
