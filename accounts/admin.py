@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
 from accounts import operations
-from accounts.models import Account
+from accounts.models import SETTINGS_FIELDS, Account
 from accounts.models import TerminalStatus as Status
 
 BADGE_COLOURS = {
@@ -16,15 +16,6 @@ BADGE_COLOURS = {
     Status.STARTING: "#1565c0",
     Status.STOPPED: "#616161",
 }
-SETTINGS = [
-    "nickname",
-    "enabled",
-    "trading_paused",
-    "volume_multiplier",
-    "max_volume",
-    "allowed_symbols",
-    "magic",
-]
 # The supervisor's and the terminal's: changed through the actions, never typed.
 TERMINAL = [
     "desired",
@@ -56,7 +47,7 @@ class NewAccountForm(forms.ModelForm):
 
     class Meta:
         model = Account
-        fields = ["login", "kind", "margin_mode", "transport", *SETTINGS]
+        fields = ["login", "kind", "margin_mode", "transport", *SETTINGS_FIELDS]
 
     def clean(self):
         cleaned = super().clean()
@@ -88,7 +79,7 @@ class AccountAdmin(admin.ModelAdmin):
     actions = ["start_terminals", "stop_terminals", "restart_terminals", "remove"]
     readonly_fields = ["login", "kind", "created_at", *TERMINAL]
     fieldsets = [
-        (None, {"fields": ["login", *SETTINGS]}),
+        (None, {"fields": ["login", *SETTINGS_FIELDS]}),
         ("Terminal", {"fields": ["kind", "margin_mode", "transport", *TERMINAL]}),
     ]
 

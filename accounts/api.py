@@ -7,21 +7,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts import operations
-from accounts.models import Account
+from accounts.models import SETTINGS_FIELDS, Account
 from accounts.validators import LOGIN_PATTERN
 from mt5bot.api.base import ApiMixin, Conflict, ModelSerializer, Refused
 
-SETTINGS_FIELDS = [
-    "nickname",
-    "enabled",
-    "trading_paused",
-    "volume_multiplier",
-    "max_volume",
-    "allowed_symbols",
-    "magic",
-    "margin_mode",
-    "transport",
-]
+SETTINGS = [*SETTINGS_FIELDS, "margin_mode", "transport"]
 # Written by the supervisor and the terminal, never through the API.
 TERMINAL_FIELDS = [
     "desired",
@@ -47,7 +37,7 @@ class AccountSerializer(ModelSerializer):
             "login",
             "kind",
             "host",
-            *SETTINGS_FIELDS,
+            *SETTINGS,
             "created_at",
             *TERMINAL_FIELDS,
             "has_ea_key",

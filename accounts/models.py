@@ -14,6 +14,17 @@ from accounts.validators import LOGIN_PATTERN, parse_symbol_list, validate_login
 from ea import protocol
 
 DEFAULT_MAGIC = 20250929
+# What the trader sets on an account, in the order the admin and the API show
+# it; the terminal's own fields are written by the supervisor.
+SETTINGS_FIELDS = (
+    "nickname",
+    "enabled",
+    "trading_paused",
+    "volume_multiplier",
+    "max_volume",
+    "allowed_symbols",
+    "magic",
+)
 
 
 class Kind(models.TextChoices):
