@@ -38,19 +38,12 @@ class CommandFilter(TimeFilter):
     )
     signal = serializers.IntegerField(required=False, min_value=1)
 
-    def filter_account(self, queryset, value):
-        return queryset.filter(account_login=value)
-
-    def filter_status(self, queryset, value):
-        return queryset.filter(status=value)
+    lookups = {**TimeFilter.lookups, "account": "account_login", "signal": "signal_id"}
 
     def filter_symbol(self, queryset, value):
         return queryset.filter(
             Q(symbol__iexact=value) | Q(original_symbol__iexact=value)
         )
-
-    def filter_signal(self, queryset, value):
-        return queryset.filter(signal_id=value)
 
 
 @extend_schema_view(list=extend_schema(parameters=[CommandFilter]))

@@ -28,12 +28,6 @@ class SignalFilter(TimeFilter):
         required=False, help_text="json, pineconnector, form, ..."
     )
 
-    def filter_outcome(self, queryset, value):
-        return queryset.filter(outcome=value)
-
-    def filter_format(self, queryset, value):
-        return queryset.filter(format=value)
-
 
 @extend_schema_view(list=extend_schema(parameters=[SignalFilter]))
 class SignalViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):

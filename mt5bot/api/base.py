@@ -85,12 +85,22 @@ class Page(PageNumberPagination):
 
 
 class Filter(serializers.Serializer):
-    """Build with `data=request.query_params`; `filter(queryset)` validates."""
+    """Build with `data=request.query_params`; `filter(queryset)` validates.
+
+    A parameter filters on the field `lookups` names for it (its own name by
+    default), or through a method `filter_<name>(queryset, value)`."""
+
+    lookups = {}
 
     def filter(self, queryset):
         self.is_valid(raise_exception=True)
         for name, value in self.validated_data.items():
-            queryset = getattr(self, f"filter_{name}")(queryset, value)
+            method = getattr(self, f"filter_{name}", None)
+            if method is None:
+                lookup = self.lookups.get(name, name)
+                queryset = queryset.filter(**{lookup: value})
+            else:
+                queryset = method(queryset, value)
         return queryset
 
 
@@ -101,9 +111,4 @@ class TimeFilter(Filter):
     until = serializers.DateTimeField(
         required=False, help_text="Received before this time (ISO 8601)."
     )
-
-    def filter_since(self, queryset, value):
-        return queryset.filter(received_at__gte=value)
-
-    def filter_until(self, queryset, value):
-        return queryset.filter(received_at__lt=value)
+    lookups = {"since": "received_at__gte", "until": "received_at__lt"}
