@@ -38,7 +38,11 @@ from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
+sys.path.insert(0, str(ROOT))
+
+from bench import kit  # noqa: E402
+from bench.kit import HOST, free_port  # noqa: E402
+
 SINGLE = "4000001"
 FANOUT = [str(5000001 + i) for i in range(50)]
 
@@ -51,12 +55,6 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def free_port(kind=socket.SOCK_STREAM):
-    with socket.socket(socket.AF_INET, kind) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
 class Server:
     def __init__(self, tmp, separate=False):
         self.tmp = tmp
@@ -64,24 +62,8 @@ class Server:
         self.supervisor = None
         self.token = secrets.token_urlsafe(24)
         self.port = free_port()
-        self.env = {
-            k: v
-            for k, v in os.environ.items()
-            if k not in ("DATABASE_URL", "REDIS_URL")
-        }
-        self.env.update(
-            DJANGO_SETTINGS_MODULE="mt5bot.settings",
-            SECRET_KEY=secrets.token_urlsafe(40),
-            WEBHOOK_TOKEN=self.token,
-            MT5BOT_ENV_FILE=os.devnull,
-            DATA_DIR=str(tmp),
-            LOG_DIR=str(tmp / "logs"),
-            STATIC_ROOT=str(tmp / "static"),
-            MT5_INSTANCES_DIR=str(tmp / "instances"),
-            SUPERVISOR_WAKE_PORT=str(free_port(socket.SOCK_DGRAM)),
-            RATE_LIMIT_WEBHOOK="100000 per minute",
-            WEBHOOK_DEDUPE_WINDOW="0",
-            LOG_LEVEL="WARNING",
+        self.env = kit.server_env(
+            tmp, self.token, SUPERVISOR_WAKE_PORT=free_port(socket.SOCK_DGRAM)
         )
         self.process = None
 

@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 
 import bridge
-from bridge import HOST, ROOT
+from bridge import HOST, ROOT, kit
 
 sys.path.insert(0, str(ROOT))
 LOGIN = "4000001"
@@ -115,12 +115,7 @@ class Server(bridge.Server):
         return rows[0][0] if rows else None
 
     def wait_for(self, condition, what, timeout=60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if condition():
-                return
-            time.sleep(0.05)
-        raise SystemExit(f"timed out waiting for {what}")
+        kit.wait_for(condition, what, timeout)
 
 
 def get(port, path, cookie=None):

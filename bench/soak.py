@@ -42,7 +42,11 @@ import psycopg
 import psycopg.rows
 
 ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
+sys.path.insert(0, str(ROOT))
+
+from bench import kit  # noqa: E402
+from bench.kit import HOST, free_port  # noqa: E402
+
 FINAL = {"executed", "rejected", "failed", "expired", "unknown"}
 TRADED = {10008, 10009, 10010}
 ATTEMPTS = 6
@@ -61,12 +65,6 @@ def parse_args(argv=None):
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/12")
     return parser.parse_args(argv)
-
-
-def free_port(kind=socket.SOCK_STREAM):
-    with socket.socket(socket.AF_INET, kind) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def post(port, path, body, timeout=30):
@@ -109,22 +107,12 @@ class Soak:
         self.logins = [str(4000001 + i) for i in range(args.accounts)]
         self.token = secrets.token_urlsafe(24)
         self.port = free_port()
-        self.env = {k: v for k, v in os.environ.items() if k != "MT5BOT_ENV_FILE"}
-        self.env.update(
-            DJANGO_SETTINGS_MODULE="mt5bot.settings",
-            SECRET_KEY=secrets.token_urlsafe(40),
-            WEBHOOK_TOKEN=self.token,
-            MT5BOT_ENV_FILE=os.devnull,
+        self.env = kit.server_env(
+            folder,
+            self.token,
             DATABASE_URL=database.url,
             REDIS_URL=args.redis_url,
-            DATA_DIR=str(folder),
-            LOG_DIR=str(folder / "logs"),
-            STATIC_ROOT=str(folder / "static"),
-            MT5_INSTANCES_DIR=str(folder / "instances"),
-            SUPERVISOR_WAKE_PORT=str(free_port(socket.SOCK_DGRAM)),
-            RATE_LIMIT_WEBHOOK="100000000 per minute",
-            WEBHOOK_DEDUPE_WINDOW="0",
-            LOG_LEVEL="WARNING",
+            SUPERVISOR_WAKE_PORT=free_port(socket.SOCK_DGRAM),
         )
         self.log = (folder / "processes.log").open("w")
         self.web = None
@@ -211,12 +199,7 @@ class Soak:
         self.log.close()
 
     def wait_for(self, condition, what, timeout):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if condition():
-                return
-            time.sleep(0.2)
-        raise SystemExit(f"timed out waiting for {what}")
+        kit.wait_for(condition, what, timeout, every=0.2)
 
     # --- load --------------------------------------------------------------------
 

@@ -24,7 +24,6 @@ import contextlib
 import json
 import math
 import multiprocessing
-import os
 import queue
 import secrets
 import signal
@@ -42,7 +41,11 @@ from blackhole import Blackhole, notification_counts
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-HOST = "127.0.0.1"
+sys.path.insert(0, str(ROOT))
+
+from bench import kit  # noqa: E402
+from bench.kit import HOST, free_port  # noqa: E402
+
 WARMUP = 100
 TIMEOUT = 30.0
 ACCOUNTS = ["1123456", "7891011"]
@@ -80,33 +83,8 @@ def parse_args(argv=None):
     return args
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
 def server_env(tmp, token, redis=None):
-    env = dict(os.environ)
-    for name in ("DATABASE_URL", "REDIS_URL"):  # always a fresh SQLite database
-        env.pop(name, None)
-    env.update(
-        DJANGO_SETTINGS_MODULE="mt5bot.settings",
-        SECRET_KEY=secrets.token_urlsafe(40),
-        WEBHOOK_TOKEN=token,
-        DATA_DIR=str(tmp),
-        MT5_INSTANCES_DIR=str(tmp / "instances"),
-        LOG_DIR=str(tmp / "logs"),
-        STATIC_ROOT=str(tmp / "static"),
-        MT5BOT_ENV_FILE=os.devnull,
-        RATE_LIMIT_WEBHOOK="100000000 per minute",
-        WEBHOOK_DEDUPE_WINDOW="0",
-        DEBUG="false",
-        LOG_LEVEL="WARNING",
-    )
-    if redis:
-        env["REDIS_URL"] = redis
-    return env
+    return kit.server_env(tmp, token, DEBUG="false", REDIS_URL=redis)
 
 
 def manage(env, *args):
