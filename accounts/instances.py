@@ -15,7 +15,6 @@ import os
 import shutil
 import stat
 import sys
-import uuid
 from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
 
@@ -335,20 +334,6 @@ def install_ea(ea_dir, experts_dir):
     return tuple(names)
 
 
-def write_text(path, text):
-    """Write through a temporary file and a rename: a terminal started meanwhile
-    reads the old file or the new one, never half of one."""
-    path = Path(path)
-    temp = path.with_name(f"{protocol.TEMP_PREFIX}{uuid.uuid4().hex}.part")
-    temp.write_bytes(text.encode("utf-8"))
-    try:
-        os.replace(temp, path)
-    except OSError:
-        temp.unlink(missing_ok=True)
-        raise
-    return path
-
-
 # --- creating and deleting ------------------------------------------------------
 
 
@@ -368,8 +353,9 @@ def create_instance(account, *, root=None, main_path=None, progress=None, ea_dir
     skipped = ()
     if not reused:
         skipped = copy_installation(layout.source, layout.dest, progress, root=root)
-    write_text(layout.ini, config_ini(login=account.login))
-    write_text(layout.bat, launch_bat(layout.terminal_exe, layout.ini))
+    protocol.write_atomic(layout.dest, layout.ini.name, config_ini(login=account.login))
+    bat = launch_bat(layout.terminal_exe, layout.ini)
+    protocol.write_atomic(layout.dest, layout.bat.name, bat)
     ea_files = install_ea(ea_dir or Path(settings.BASE_DIR) / "ea", layout.experts)
     files = files_dir(root, account.login)
     files.mkdir(parents=True, exist_ok=True)

@@ -154,23 +154,32 @@ def dumps(data):
     return json.dumps(data, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
 
 
-def write_atomic(folder, name, data, fsync=False):
-    """Write `data` as JSON to folder/name so no reader ever sees part of it.
+def write_atomic(folder, name, data, fsync=False, mode=None):
+    """Write `data` to folder/name so no reader ever sees part of it: a dict
+    as one line of JSON, text as UTF-8. The one writer of files another
+    process reads (commands, requests, a terminal's ini, `.env`).
 
     The bytes go to a temporary file with a unique name in the same folder,
     which is closed and then renamed onto `name` (the way Django's file session
     backend saves). On Windows, a rename fails with PermissionError while
     another program (an antivirus, an indexer) holds either file, so it is
-    retried briefly; the last error is raised, never swallowed.
+    retried briefly; the last error is raised, never swallowed. `mode` is set
+    on the file before it takes the name (`.env` is the owner's only).
     """
     folder = Path(folder)
-    payload = (dumps(data) if isinstance(data, dict) else data).encode("ascii")
+    payload = (dumps(data) if isinstance(data, dict) else data).encode("utf-8")
     temp = folder / f"{TEMP_PREFIX}{uuid.uuid4().hex}{TEMP_SUFFIX}"
-    with open(temp, "xb") as handle:
-        handle.write(payload)
-        if fsync:
-            handle.flush()
-            os.fsync(handle.fileno())
+    try:
+        with open(temp, "xb") as handle:
+            handle.write(payload)
+            if fsync:
+                handle.flush()
+                os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(temp, mode)
+    except BaseException:
+        _discard(temp)
+        raise
     target = folder / name
     for attempt in range(REPLACE_ATTEMPTS):
         try:

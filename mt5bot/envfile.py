@@ -10,8 +10,9 @@ without `SECRET_KEY`. It is the one place that writes `.env`.
 import os
 import re
 import secrets
-import tempfile
 from pathlib import Path
+
+from ea import protocol
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SECRETS = ("SECRET_KEY", "WEBHOOK_TOKEN")
@@ -102,14 +103,4 @@ def write_atomic(path, text):
     """Temp file beside it, flushed, renamed over: a crash never leaves half
     a .env, and the settings never read one. Owner-only: it holds secrets."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".env-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temp, 0o600)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    protocol.write_atomic(path.parent, path.name, text, fsync=True, mode=0o600)
