@@ -62,8 +62,11 @@ class CommandQuerySet(models.QuerySet):
         """Take these queued commands for delivery in one statement; return
         the ids this call took (a competing supervisor may hold the others).
 
-        `delivered_at` stays empty until the file is in place, so a crash in
-        between is visible at the next start-up (see `claimed_unwritten`).
+        Inside the delivery's transaction the claim commits together with
+        `delivered_at`, once the file is in place. On its own (the EA's HTTP
+        fetch) it commits first: a crash before `mark_delivered` leaves a
+        claimed command without `delivered_at`, which the next start-up
+        finishes (see `claimed_unwritten`).
         """
         if not ids:
             return []
@@ -113,8 +116,11 @@ def to_float(value):
 
 
 def number(value):
-    """A price or volume for people: 0.01, not 0.0100000000."""
-    return "" if value is None else format(Decimal(str(value)).normalize(), "f")
+    """A price or volume for people: 0.01, not 0.0100000000; "" for none."""
+    if value is None:
+        return ""
+    text = format(Decimal(str(value)).normalize(), "f")
+    return "0" if text == "-0" else text
 
 
 class Command(models.Model):
@@ -201,10 +207,6 @@ class Command(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.symbol} on {self.account_login} ({self.status})"
-
-    @property
-    def is_final(self):
-        return self.status in FINAL_STATUSES
 
     @property
     def file_name(self):

@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts import terminals
 from accounts.models import Account, Desired, Kind
 from history import live
-from history.models import FINAL_STATUSES, Command
+from history.models import FINAL_STATUSES, Command, number
 from signals.models import Signal
 
 RECENT = 20
@@ -68,15 +68,6 @@ def changed_since(since, limit=CATCH_UP_LIMIT):
 
 def stamp(moment):
     return moment.isoformat() if moment else None
-
-
-def number(value):
-    """A Decimal as the shortest text that keeps its value ('0.1', not
-    '0.1000000000'); '' for none."""
-    if value is None:
-        return ""
-    text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "") else text
 
 
 def status_changes(command):
