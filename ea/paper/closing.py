@@ -74,7 +74,7 @@ def close_positions(run, positions, volume, empty):
 
 
 def _close_request(item):
-    """mql5.md 5.9: the opposite type, the position's ticket and volume (less
+    """docs/mt5.md §9: the opposite type, the position's ticket and volume (less
     for a partial close): the one request that closes on both account types."""
     position, volume = item
     return {

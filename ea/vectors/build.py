@@ -1,7 +1,8 @@
 """Writes the golden vectors in this folder: `python -m ea.vectors.build`.
 
-The expected outcomes below are written by hand from PROTOCOL.md and mql5.md,
-never produced by running the paper broker: that is what makes them golden.
+The expected outcomes are written by hand from ea/PROTOCOL.md and
+docs/mt5.md, never produced by running the paper broker: that is what makes
+them golden.
 This script only fills in the parts every vector repeats (the full command,
 the symbol specifications, the prices). ea/tests/test_paper_vectors.py checks
 that the JSON files are what this script writes, then replays each of them.

@@ -20,7 +20,7 @@ from ea.vectors.build import (
 )
 from ea.vectors.build import vector as _vector
 
-SIDES = ["PROTOCOL.md 3 (what each action does)", "mql5.md 5.9"]
+SIDES = ["PROTOCOL.md 3 (what each action does)", "docs/mt5.md 9"]
 LOCAL = "PROTOCOL.md 4 (refused before sending)"
 
 
@@ -105,7 +105,7 @@ VECTORS = [
             message="frozen",
             positions=[pos(T, "UKOIL", "buy", 0.1, 81.0, sl=81.995)],
         ),
-        refs=["mql5.md 5.8", "MQL5 reference: Trade Server Return Codes (10029)"],
+        refs=["docs/mt5.md 8", "MQL5 reference: Trade Server Return Codes (10029)"],
     ),
     vector(
         "close_symbol_leaves_manual",
@@ -282,7 +282,7 @@ VECTORS = [
             "(not sent)",
             positions=[OURS_BUY],
         ),
-        refs=[LOCAL, "mql5.md 5.8"],
+        refs=[LOCAL, "docs/mt5.md 8"],
     ),
     vector(
         "modify_unknown_ticket",

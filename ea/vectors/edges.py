@@ -127,7 +127,7 @@ CLOSING_LIMITS = [
             "(not sent)",
             positions=[closing.OURS_BUY],
         ),
-        refs=[LOCAL, "mql5.md 5.7"],
+        refs=[LOCAL, "docs/mt5.md 7"],
     ),
     closing.vector(
         "modify_symbol_one_inside_level",
@@ -145,6 +145,6 @@ CLOSING_LIMITS = [
             "Bid 190, inside the stops level of 30 points for GBPJPY (not sent)",
             positions=[GBPJPY_INSIDE, pos(T + 1, "GBPJPY", "buy", 0.1, 189.9, 189.85)],
         ),
-        refs=[LOCAL, "mql5.md 5.8", "PROTOCOL.md 4"],
+        refs=[LOCAL, "docs/mt5.md 8", "PROTOCOL.md 4"],
     ),
 ]  # fmt: skip

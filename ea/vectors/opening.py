@@ -20,10 +20,10 @@ from ea.vectors.build import (
 )
 
 PROTOCOL = "PROTOCOL.md 3"
-STOPS = "mql5.md 5.8"
-VOLUME = "mql5.md 5.7"
-FILLING = "mql5.md 5.4"
-RETCODES = "mql5.md 5.6"
+STOPS = "docs/mt5.md 8"
+VOLUME = "docs/mt5.md 7"
+FILLING = "docs/mt5.md 4"
+RETCODES = "docs/mt5.md 6"
 LOCAL = "PROTOCOL.md 4 (refused before sending)"
 
 

@@ -150,7 +150,7 @@ VECTORS = [
     vector(
         "hedging_opposite_opens_new",
         "Hedging: a SELL next to a long opens a second, opposite position.",
-        ["mql5.md 5.9"],
+        ["docs/mt5.md 9"],
         state([EURUSD_BUY]),
         cmd("hedging_opposite_opens_new", "SELL", "EURUSD", volume=0.1),
         expect(
@@ -163,7 +163,7 @@ VECTORS = [
         "close_first_reversal",
         "BUY with close_first short: our short closes at Ask (+49.00) first, the "
         "manual short stays, then the buy opens (its order is the next ticket).",
-        [PROTOCOL, "mql5.md 5.9"],
+        [PROTOCOL, "docs/mt5.md 9"],
         state(
             [
                 pos(T, "EURUSD", "sell", 0.1, 1.095),
