@@ -16,7 +16,7 @@ default the local one). --blackhole-smtp points the server's email at a
 listener that accepts and never answers, with notifications of every trade
 on (it keeps the supervisor, whose results trigger them): compare its p99
 with a run of --supervisor alone; the issue allows 10 %.
-Context: ../shared/reference/performance.md
+Context: docs/performance.md
 """
 
 import argparse

@@ -106,7 +106,7 @@ void MoveAside(string progress, string rest, string reason)
   }
 
 // TimeGMT() has whole seconds, so the true time is up to a second later:
-// a command counts as expired when it may already be (PROTOCOL.md 3.5).
+// a command counts as expired when it may already be (PROTOCOL.md 3, step 5).
 bool Expired(const Command &c)
   {
    return (double)TimeGMT() + 1.0 > c.expires_at;

@@ -51,7 +51,7 @@ void SelectPositions(const Command &c, string symbol, int side, ulong &tickets[]
   }
 
 //+------------------------------------------------------------------+
-//| mql5.md 5.9: the opposite deal for the position's volume (less   |
+//| docs/mt5.md 9: the opposite deal for the position's volume (less |
 //| for a partial close). On hedging it names the position, or it    |
 //| would open a new opposite one; on netting the opposite deal is   |
 //| what reduces or closes the symbol's one position.                |

@@ -49,7 +49,7 @@ void SortNames(string &names[])
 
 //+------------------------------------------------------------------+
 //| Files named <prefix>*.json, sorted. FileFindFirst also matches   |
-//| 8.3 short names (mql5.md 5.2), so each name is checked again.    |
+//| 8.3 short names (docs/mt5.md 2), so each name is checked again.  |
 //+------------------------------------------------------------------+
 int ListFiles(string prefix, string &names[])
   {
@@ -104,7 +104,7 @@ int TextToBytes(string text, uchar &bytes[])
   }
 
 // Rename with retries: on Windows a rename fails while another program
-// holds either file (mql5.md 5.3).
+// holds either file (docs/mt5.md 3).
 bool MoveFile(string from, string to, int flags)
   {
    for(int attempt = 0; attempt < MOVE_ATTEMPTS; attempt++)
@@ -153,7 +153,8 @@ bool WriteTextAtomic(string name, string text)
   }
 
 //+------------------------------------------------------------------+
-//| webhook_executed.txt: ids whose execution began (PROTOCOL.md 3.6)|
+//| webhook_executed.txt: ids whose execution began, each written    |
+//| before anything is sent (PROTOCOL.md 3, step 6).                 |
 //+------------------------------------------------------------------+
 void RememberId(string id)
   {

@@ -1,5 +1,5 @@
 //+------------------------------------------------------------------+
-//| MT5Bot_Json.mqh: the flat JSON subset of PROTOCOL.md section 6.   |
+//| MT5Bot_Json.mqh: the flat JSON subset of PROTOCOL.md section 6.  |
 //|                                                                  |
 //| The reader works on the file's bytes, so it decides "not UTF-8"  |
 //| itself instead of trusting a code page. It parses full JSON      |

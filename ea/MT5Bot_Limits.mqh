@@ -7,11 +7,11 @@
 //| 10015, 10016) is not sent: the result is rejected with retcode 0 |
 //| (PROTOCOL.md 4) and a message naming the value and the limit.    |
 //| The server's own answer is still handled: the quote can move     |
-//| between this check and the server's (mql5.md 5.8).               |
+//| between this check and the server's (docs/mt5.md 8).             |
 //| Each function returns the reason, or "" when it may be sent.     |
 //+------------------------------------------------------------------+
 
-// mql5.md 5.7: below the minimum is refused, never raised to it; above the
+// docs/mt5.md 7: below the minimum is refused, never raised to it; above the
 // maximum is refused, never clamped. `volume` is `asked` on the step.
 string VolumeRefusal(string symbol, double asked, double volume)
   {
@@ -33,7 +33,7 @@ string VolumeRefusal(string symbol, double asked, double volume)
   }
 
 //+------------------------------------------------------------------+
-//| mql5.md 5.8: `value` must lie on the `direction` side of         |
+//| docs/mt5.md 8: `value` must lie on the `direction` side of       |
 //| `reference` (+1 above, -1 below), at least the stops level away; |
 //| a stop at the reference itself is refused too, as the server     |
 //| refuses it.                                                      |

@@ -64,7 +64,7 @@ ENUM_ORDER_TYPE PendingType(bool buy, string order_type)
 //+------------------------------------------------------------------+
 //| The request for BUY/SELL, or false with the reason it cannot be  |
 //| built or may not be sent (MT5Bot_Limits.mqh). Pending orders     |
-//| take RETURN (mql5.md 5.4).                                       |
+//| take RETURN (docs/mt5.md 4).                                     |
 //+------------------------------------------------------------------+
 bool OpenRequest(const Command &c, MqlTradeRequest &request, string &error)
   {

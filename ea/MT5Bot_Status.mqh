@@ -5,7 +5,7 @@
 long g_heartbeat_seq;
 
 // terminal, program and account all allow automated trading; "" when
-// they do, else which one does not (mql5.md 5.6).
+// they do, else which one does not (docs/mt5.md 6).
 string TradeBlocker()
   {
    if(TerminalInfoInteger(TERMINAL_TRADE_ALLOWED) == 0)

@@ -1,6 +1,6 @@
 //+------------------------------------------------------------------+
 //| MT5Bot_Trade.mqh: what every action needs: the symbol's rules    |
-//| (mql5.md 5.4-5.8), sending one request, and turning answers into |
+//| (docs/mt5.md 4-8), sending one request, and turning answers into |
 //| a result, as ea/paper/sending.py does.                           |
 //+------------------------------------------------------------------+
 #define VOLUME_EPSILON 1e-9
@@ -47,7 +47,7 @@ int Decimals(double step)
    return 10;
   }
 
-// mql5.md 5.7: floor to the step with an epsilon, so 0.3 stays 0.3 although
+// docs/mt5.md 7: floor to the step with an epsilon, so 0.3 stays 0.3 although
 // 0.3 / 0.01 is 29.999999999999996; what falls below the minimum is refused
 // before sending (VolumeRefusal), nothing is raised to it.
 double NormalizeVolume(string symbol, double volume)
@@ -73,7 +73,7 @@ bool SamePrice(string symbol, double a, double b)
    return MathAbs(a - b) < SymbolInfoDouble(symbol, SYMBOL_POINT) / 10;
   }
 
-// mql5.md 5.4: FOK if the symbol allows it, else IOC, else RETURN.
+// docs/mt5.md 4: FOK if the symbol allows it, else IOC, else RETURN.
 ENUM_ORDER_TYPE_FILLING MarketFilling(string symbol)
   {
    long modes = SymbolInfoInteger(symbol, SYMBOL_FILLING_MODE);

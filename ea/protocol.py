@@ -28,6 +28,18 @@ SYMBOLS = "webhook_symbols.json"
 SYMBOLS_REQUEST = "webhook_symbols_request.json"
 EXECUTED = "webhook_executed.txt"
 
+# How a command gives its stops: absolute prices, or distances in points or
+# pips from the fill (or order, or open) price.
+STOP_FIELDS = (
+    "stop_loss",
+    "take_profit",
+    "sl_points",
+    "tp_points",
+    "sl_pips",
+    "tp_pips",
+)
+# The command fields that are numbers or null (lots, prices, distances).
+NUMBER_FIELDS = ("volume", "price", *STOP_FIELDS, "risk_percent")
 COMMAND_FIELDS = (
     "protocol",
     "id",
@@ -39,32 +51,12 @@ COMMAND_FIELDS = (
     "order_type",
     "symbol",
     "original_symbol",
-    "volume",
-    "price",
-    "stop_loss",
-    "take_profit",
-    "sl_points",
-    "tp_points",
-    "sl_pips",
-    "tp_pips",
-    "risk_percent",
+    *NUMBER_FIELDS,
     "ticket",
     "close_first",
     "include_manual",
     "magic",
     "comment",
-)
-# The command fields that are numbers or null (lots, prices, distances).
-NUMBER_FIELDS = (
-    "volume",
-    "price",
-    "stop_loss",
-    "take_profit",
-    "sl_points",
-    "tp_points",
-    "sl_pips",
-    "tp_pips",
-    "risk_percent",
 )
 ACTIONS = (
     "BUY",

@@ -7,7 +7,7 @@ loop and that thread for every middleware hook, the request signals and the
 view: about 20 hops per request here. On the webhook that costs a thread start,
 a fresh database connection with its PRAGMAs, on SQLite a WAL checkpoint when
 that connection closes, and most of the request's time (see
-`../shared/reference/performance.md`).
+`docs/performance.md` §3).
 
 Webhook requests instead run whole, request signals included, through
 Django's synchronous handler in one hop onto one thread that lives as long as

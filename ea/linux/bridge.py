@@ -47,8 +47,27 @@ SPEC_VALUES = {
     "SYMBOL_CURRENCY_MARGIN": "currency_margin",
     "SYMBOL_PATH": "path",
 }
+# The broker's key for each property of a position, an order and a deal.
+ITEM_KEYS = {
+    "POSITION_TICKET": "ticket",
+    "POSITION_MAGIC": "magic",
+    "POSITION_VOLUME": "volume",
+    "POSITION_PRICE_OPEN": "price_open",
+    "POSITION_SL": "sl",
+    "POSITION_TP": "tp",
+    "POSITION_SYMBOL": "symbol",
+    "ORDER_TICKET": "ticket",
+    "ORDER_MAGIC": "magic",
+    "ORDER_VOLUME_CURRENT": "volume",
+    "ORDER_PRICE_OPEN": "price",
+    "ORDER_SL": "sl",
+    "ORDER_TP": "tp",
+    "ORDER_SYMBOL": "symbol",
+    "DEAL_POSITION_ID": "position",
+}
 STRINGS = {"SYMBOL_DESCRIPTION", "SYMBOL_PATH", "SYMBOL_CURRENCY_BASE",
-           "SYMBOL_CURRENCY_PROFIT", "SYMBOL_CURRENCY_MARGIN"}  # fmt: skip
+           "SYMBOL_CURRENCY_PROFIT", "SYMBOL_CURRENCY_MARGIN", "POSITION_SYMBOL",
+           "ORDER_SYMBOL"}  # fmt: skip
 
 
 class FakeTerminal:
@@ -135,65 +154,37 @@ class FakeTerminal:
             return [0, 0, 0, 0]
         return [1, *self.market.quote(name), int(self.now)]
 
-    # --- positions, orders, deals -------------------------------------------------
+    # --- positions, orders, deals ---------------------------------------------
+    # PositionGet*, OrderGet* and HistoryDealGet* ask alike: by index for a
+    # ticket, by ticket whether it exists and for a property.
 
-    def op_positions_total(self):
-        return [len(self.broker.positions)]
+    def _items(self, kind):
+        broker = self.broker
+        return {"position": broker.positions, "order": broker.orders,
+                "deal": broker.deals}[kind]  # fmt: skip
 
-    def op_position_ticket(self, index):
-        positions = self.broker.positions
-        return [positions[int(index)]["ticket"] if 0 <= index < len(positions) else 0]
+    def _item(self, kind, ticket):
+        return next((i for i in self._items(kind) if i["ticket"] == int(ticket)), None)
 
-    def op_position_exists(self, ticket):
-        return [int(self.broker.position(int(ticket)) is not None)]
+    def op_total(self, kind):
+        return [len(self._items(kind))]
 
-    def op_position(self, ticket, prop):
-        position = self.broker.position(int(ticket)) or {}
-        values = {
-            "POSITION_TICKET": position.get("ticket", 0),
-            "POSITION_TYPE": 0 if position.get("type") == "buy" else 1,
-            "POSITION_MAGIC": position.get("magic", 0),
-            "POSITION_VOLUME": position.get("volume", 0),
-            "POSITION_PRICE_OPEN": position.get("price_open", 0),
-            "POSITION_SL": position.get("sl") or 0,
-            "POSITION_TP": position.get("tp") or 0,
-            "POSITION_SYMBOL": position.get("symbol", ""),
-        }
-        return [values[prop]]
+    def op_ticket(self, kind, index):
+        items = self._items(kind)
+        return [items[int(index)]["ticket"] if 0 <= index < len(items) else 0]
 
-    def op_orders_total(self):
-        return [len(self.broker.orders)]
+    def op_exists(self, kind, ticket):
+        return [int(self._item(kind, ticket) is not None)]
 
-    def op_order_ticket(self, index):
-        orders = self.broker.orders
-        return [orders[int(index)]["ticket"] if 0 <= index < len(orders) else 0]
-
-    def op_order_exists(self, ticket):
-        return [int(self.broker.order(int(ticket)) is not None)]
-
-    def op_order(self, ticket, prop):
-        order = self.broker.order(int(ticket)) or {}
-        values = {
-            "ORDER_TICKET": order.get("ticket", 0),
-            "ORDER_TYPE": ORDER_TYPES.index(order["type"]) if order else 0,
-            "ORDER_MAGIC": order.get("magic", 0),
-            "ORDER_VOLUME_CURRENT": order.get("volume", 0),
-            "ORDER_PRICE_OPEN": order.get("price", 0),
-            "ORDER_SL": order.get("sl") or 0,
-            "ORDER_TP": order.get("tp") or 0,
-            "ORDER_SYMBOL": order.get("symbol", ""),
-        }
-        return [values[prop]]
-
-    def _deal(self, ticket):
-        return next((d for d in self.broker.deals if d["ticket"] == int(ticket)), None)
-
-    def op_deal_exists(self, ticket):
-        return [int(self._deal(ticket) is not None)]
-
-    def op_deal(self, ticket, prop):
-        deal = self._deal(ticket) or {}
-        return [{"DEAL_POSITION_ID": deal.get("position", 0)}[prop]]
+    def op_property(self, kind, ticket, prop):
+        item = self._item(kind, ticket) or {}
+        if prop in ("POSITION_TYPE", "ORDER_TYPE"):
+            # POSITION_TYPE_BUY and _SELL are 0 and 1, as ORDER_TYPE_BUY and _SELL.
+            return [ORDER_TYPES.index(item["type"]) if item else 0]
+        value = item.get(ITEM_KEYS[prop])
+        if value is None:  # MQL5 answers 0 or "" for no such item, 0 for no stop
+            return ["" if prop in STRINGS else 0]
+        return [value]
 
     # --- trading -------------------------------------------------------------------
 

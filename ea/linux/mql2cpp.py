@@ -3,7 +3,7 @@ C++17 translation unit against mql5.hpp, keeping every line where it was.
 
 Each file's text keeps its line count and is announced with a `#line`
 directive, so a g++ diagnostic names the .mq5/.mqh file and line a developer
-opens. The rewrites (mql5.md, "Verifying MQL5 source on Linux"):
+opens. The rewrites (docs/mt5.md §13):
 
 - `#property` is commented out; `input`/`sinput` become read-only constants;
 - `T a[];` and `T &a[]` become `MqlArray<T>`;

@@ -2,7 +2,7 @@
 // this to run natively on Linux (ea/linux/native.py builds and drives it).
 //
 // - Files are real files in $MQL5_FILES, with MQL5's semantics where the EA
-//   depends on them (mql5.md 5.2): FileFindFirst matches with a wildcard and
+//   depends on them (docs/mt5.md 2): FileFindFirst matches with a wildcard and
 //   returns names in directory order, not sorted; FileMove refuses to
 //   replace an existing file without FILE_REWRITE; FileFlush reaches the
 //   disk.

@@ -1,5 +1,5 @@
 // The fake runtime's files: real files in $MQL5_FILES, with MQL5's semantics
-// where the EA depends on them (mql5.md 5.2): FileFindFirst matches with a
+// where the EA depends on them (docs/mt5.md 2): FileFindFirst matches with a
 // wildcard and returns names in directory order, not sorted; FileMove refuses
 // to replace an existing file without FILE_REWRITE; FileFlush reaches the disk.
 #include <dirent.h>

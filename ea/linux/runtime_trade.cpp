@@ -14,8 +14,45 @@ using runtime::Value;
 
 namespace {
 
-ulong g_selected_position = 0;
-ulong g_selected_order = 0;
+// Positions, orders and deals are asked of the bridge alike (bridge.py):
+// a kind, then an index or a ticket. Positions and orders also keep the
+// ticket the last Select or GetTicket chose, which their Get* read.
+struct Selection {
+  const char *kind;
+  ulong ticket;
+};
+
+Selection g_position = {"position", 0};
+Selection g_order = {"order", 0};
+
+int total(const Selection &selection) {
+  return static_cast<int>(ask_long(Args() << "total" << selection.kind));
+}
+
+ulong select_at(Selection &selection, int index) {
+  selection.ticket = static_cast<ulong>(ask_long(Args() << "ticket" << selection.kind << index));
+  return selection.ticket;
+}
+
+bool exists(const char *kind, ulong ticket) {
+  return ask_long(Args() << "exists" << kind << static_cast<double>(ticket)) != 0;
+}
+
+bool select_ticket(Selection &selection, ulong ticket) {
+  bool found = exists(selection.kind, ticket);
+  selection.ticket = found ? ticket : 0;
+  return found;
+}
+
+template <typename Property>
+Args property(const char *kind, ulong ticket, Property property_id) {
+  return Args() << "property" << kind << static_cast<double>(ticket) << mql5_name(property_id);
+}
+
+template <typename Property>
+Args selected(const Selection &selection, Property property_id) {
+  return property(selection.kind, selection.ticket, property_id);
+}
 
 }  // namespace
 
@@ -98,47 +135,31 @@ bool OrderSend(const MqlTradeRequest &request, MqlTradeResult &result) {
          result.retcode == TRADE_RETCODE_DONE_PARTIAL;
 }
 
-int PositionsTotal() { return static_cast<int>(ask_long(Args() << "positions_total")); }
-ulong PositionGetTicket(int index) {
-  g_selected_position = static_cast<ulong>(ask_long(Args() << "position_ticket" << index));
-  return g_selected_position;
-}
-bool PositionSelectByTicket(ulong ticket) {
-  bool found = ask_long(Args() << "position_exists" << static_cast<double>(ticket)) != 0;
-  g_selected_position = found ? ticket : 0;
-  return found;
-}
+int PositionsTotal() { return total(g_position); }
+ulong PositionGetTicket(int index) { return select_at(g_position, index); }
+bool PositionSelectByTicket(ulong ticket) { return select_ticket(g_position, ticket); }
 long PositionGetInteger(ENUM_POSITION_PROPERTY_INTEGER property_id) {
-  return ask_long(Args() << "position" << static_cast<double>(g_selected_position) << mql5_name(property_id));
+  return ask_long(selected(g_position, property_id));
 }
 double PositionGetDouble(ENUM_POSITION_PROPERTY_DOUBLE property_id) {
-  return ask_number(Args() << "position" << static_cast<double>(g_selected_position) << mql5_name(property_id));
+  return ask_number(selected(g_position, property_id));
 }
 string PositionGetString(ENUM_POSITION_PROPERTY_STRING property_id) {
-  return ask_string(Args() << "position" << static_cast<double>(g_selected_position) << mql5_name(property_id));
+  return ask_string(selected(g_position, property_id));
 }
-int OrdersTotal() { return static_cast<int>(ask_long(Args() << "orders_total")); }
-ulong OrderGetTicket(int index) {
-  g_selected_order = static_cast<ulong>(ask_long(Args() << "order_ticket" << index));
-  return g_selected_order;
-}
-bool OrderSelect(ulong ticket) {
-  bool found = ask_long(Args() << "order_exists" << static_cast<double>(ticket)) != 0;
-  g_selected_order = found ? ticket : 0;
-  return found;
-}
+int OrdersTotal() { return total(g_order); }
+ulong OrderGetTicket(int index) { return select_at(g_order, index); }
+bool OrderSelect(ulong ticket) { return select_ticket(g_order, ticket); }
 long OrderGetInteger(ENUM_ORDER_PROPERTY_INTEGER property_id) {
-  return ask_long(Args() << "order" << static_cast<double>(g_selected_order) << mql5_name(property_id));
+  return ask_long(selected(g_order, property_id));
 }
 double OrderGetDouble(ENUM_ORDER_PROPERTY_DOUBLE property_id) {
-  return ask_number(Args() << "order" << static_cast<double>(g_selected_order) << mql5_name(property_id));
+  return ask_number(selected(g_order, property_id));
 }
 string OrderGetString(ENUM_ORDER_PROPERTY_STRING property_id) {
-  return ask_string(Args() << "order" << static_cast<double>(g_selected_order) << mql5_name(property_id));
+  return ask_string(selected(g_order, property_id));
 }
-bool HistoryDealSelect(ulong ticket) {
-  return ask_long(Args() << "deal_exists" << static_cast<double>(ticket)) != 0;
-}
+bool HistoryDealSelect(ulong ticket) { return exists("deal", ticket); }
 long HistoryDealGetInteger(ulong ticket_number, ENUM_DEAL_PROPERTY_INTEGER property_id) {
-  return ask_long(Args() << "deal" << static_cast<double>(ticket_number) << mql5_name(property_id));
+  return ask_long(property("deal", ticket_number, property_id));
 }

@@ -3,7 +3,7 @@
 `send` takes a request shaped like MqlTradeRequest and answers like
 MqlTradeResult. Hedging keeps many positions per symbol and closes by ticket;
 netting keeps one per symbol, which an opposite deal reduces, closes or
-reverses (mql5.md section 5.9). Tickets: a request makes an order; a market
+reverses (docs/mt5.md §9). Tickets: a request makes an order; a market
 order makes a deal; a position takes the ticket of the order that opened it.
 """
 

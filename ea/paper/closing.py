@@ -4,6 +4,7 @@
 an explicit ticket is taken whoever opened it (PROTOCOL.md section 3).
 """
 
+from ea import protocol
 from ea.paper.limits import order_refusal, position_stops_refusal, volume_refusal
 from ea.paper.sending import Unsent, nothing_to_do, refused, run_batch, stop_levels
 
@@ -74,7 +75,7 @@ def close_positions(run, positions, volume, empty):
 
 
 def _close_request(item):
-    """mql5.md 5.9: the opposite type, the position's ticket and volume (less
+    """docs/mt5.md §9: the opposite type, the position's ticket and volume (less
     for a partial close): the one request that closes on both account types."""
     position, volume = item
     return {
@@ -122,16 +123,8 @@ def modify(run):
 
 
 def _new_stops_given(command):
-    keys = (
-        "stop_loss",
-        "take_profit",
-        "sl_points",
-        "tp_points",
-        "sl_pips",
-        "tp_pips",
-        "price",
-    )
-    return any(command[k] is not None for k in keys)
+    # A pending order's new price is a change worth sending on its own.
+    return any(command[k] is not None for k in (*protocol.STOP_FIELDS, "price"))
 
 
 def _modify_request(broker, command, item):

@@ -98,38 +98,31 @@ def _check_choices(command):
 
 
 def _number(data, name, required=False):
-    value = data.get(name)
-    if value is None and not required:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{name} must be a number, not {value!r}")
-    if not math.isfinite(value):
+    value = _typed(data, name, "a number", int | float, None, required)
+    if value is not None and not math.isfinite(value):
         raise ValueError(f"{name} must be finite")
     return value
 
 
 def _integer(data, name):
-    value = data.get(name)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{name} must be an integer, not {value!r}")
-    return value
+    return _typed(data, name, "an integer", int, None)
 
 
 def _string(data, name, required=False):
-    value = data.get(name)
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str):
-        raise ValueError(f"{name} must be a string, not {value!r}")
-    return value
+    return _typed(data, name, "a string", str, "", required)
 
 
 def _flag(data, name):
+    return _typed(data, name, "true or false", bool, False)
+
+
+def _typed(data, name, kind, types, default, required=False):
+    """`data[name]` if it is one of `types`; `default` when absent or null,
+    unless `required`. Never a cast: 1.0 is not an integer."""
     value = data.get(name)
-    if value is None:
-        return False
-    if not isinstance(value, bool):
-        raise ValueError(f"{name} must be true or false, not {value!r}")
+    if value is None and not required:
+        return default
+    # JSON's true is a Python int as well; only a flag may be one.
+    if not isinstance(value, types) or (isinstance(value, bool) and types is not bool):
+        raise ValueError(f"{name} must be {kind}, not {value!r}")
     return value

@@ -1,4 +1,4 @@
-"""What the terminal refuses before sending (mql5.md 5.7 and 5.8).
+"""What the terminal refuses before sending (docs/mt5.md §7 and §8).
 
 The terminal knows the symbol's volume limits, its stops level and the
 current quote, so a request the trade server would refuse for them (10014

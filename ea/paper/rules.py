@@ -1,6 +1,6 @@
 """The checks a trade server makes before it accepts a request.
 
-Each function raises Refusal with the retcode MT5 returns (mql5.md section 5.6
+Each function raises Refusal with the retcode MT5 returns (docs/mt5.md §6
 and the MQL5 reference, "Trade Server Return Codes") or returns quietly. They
 read the symbol and the current quote only; the account's state is broker.py's.
 """
@@ -43,7 +43,7 @@ def side_of(order_type):
 
 
 def check_volume(spec, volume, most=None):
-    """mql5.md 5.7: at least the minimum, at most the maximum (or, closing,
+    """docs/mt5.md §7: at least the minimum, at most the maximum (or, closing,
     the position's volume), and a whole number of steps."""
     if not isinstance(volume, int | float) or isinstance(volume, bool):
         raise Refusal(INVALID_VOLUME, "invalid volume: not a number")
@@ -65,7 +65,7 @@ def check_volume(spec, volume, most=None):
 
 
 def check_filling(spec, filling, pending):
-    """mql5.md 5.4: market deals take FOK or IOC as the symbol's mask allows;
+    """docs/mt5.md §4: market deals take FOK or IOC as the symbol's mask allows;
     RETURN for pending orders, and for market orders on exchange execution
     only. A wrong choice is 10030."""
     if filling not in FILLINGS:
@@ -110,7 +110,7 @@ def check_on_tick(spec, value, retcode, what):
 
 
 def check_stops(spec, side, reference, sl, tp):
-    """mql5.md 5.8: SL/TP at least the stops level away from the price they
+    """docs/mt5.md §8: SL/TP at least the stops level away from the price they
     trigger on (Bid for buys, Ask for sells; the order price for pending
     orders), on the right side. Otherwise 10016."""
     sign = 1 if side == "buy" else -1
@@ -135,7 +135,7 @@ def _stops_message(spec, what, value, reference):
 
 def pending_distance(order_type, price, bid, ask):
     """How far a pending order sits from its activation price, positive on the
-    side where it may be placed (mql5.md 5.8)."""
+    side where it may be placed (docs/mt5.md §8)."""
     return {
         "buy_limit": ask - price,
         "buy_stop": price - ask,
@@ -159,7 +159,7 @@ def check_pending_price(spec, order_type, price, bid, ask):
 
 
 def check_position_freeze(spec, position, bid, ask):
-    """mql5.md 5.8: a position whose SL or TP is within the freeze level of
+    """docs/mt5.md §8: a position whose SL or TP is within the freeze level of
     the market may be neither modified nor closed."""
     if spec.freeze_level <= 0:
         return

@@ -33,7 +33,7 @@ class Run:
 
 
 def market_filling(spec):
-    """mql5.md 5.4: FOK if the symbol allows it, else IOC, else RETURN."""
+    """docs/mt5.md §4: FOK if the symbol allows it, else IOC, else RETURN."""
     if spec.filling_modes & FILLING_FOK:
         return "fok"
     return "ioc" if spec.filling_modes & FILLING_IOC else "return"

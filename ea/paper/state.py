@@ -1,6 +1,6 @@
 """What the paper terminal keeps on disk, and in which order it writes it.
 
-- webhook_executed.txt: ids the terminal began to execute (PROTOCOL.md 3.6).
+- webhook_executed.txt: ids the terminal began to execute (PROTOCOL.md 3, step 6).
 - paper_state.json: the broker (account, positions, orders, tickets, the price
   feed), replaced atomically after every command that sent a request.
 - paper_journal.jsonl: one line per trade request sent, with its answer.

@@ -3,7 +3,7 @@
 The mix is deliberate: FOK-only, IOC-only and FOK+IOC filling masks, stops and
 freeze levels above zero, a tick size that is not the point (US500), volume
 steps of 0.01 and 0.1, a close-only and a disabled symbol. Every rule of
-mql5.md section 5.4-5.8 therefore has a symbol on which it matters; the
+docs/mt5.md §4-§8 therefore has a symbol on which it matters; the
 RETURN-only case (no FOK or IOC flag, exchange execution) is a golden
 vector's own symbol.
 """
@@ -39,7 +39,7 @@ class Spec:
     filling_modes: int = FILLING_FOK | FILLING_IOC
     trade_mode: str = "full"
     # SYMBOL_TRADE_EXEMODE as far as filling goes, "market" or "exchange":
-    # RETURN is allowed for market orders only on exchange (mql5.md 5.4).
+    # RETURN is allowed for market orders only on exchange (docs/mt5.md §4).
     execution: str = "market"
     volatility: float = 0.00002  # relative sigma of one feed step
     band: float = 0.004  # the walk stays within base_price x (1 +- band)
@@ -58,7 +58,7 @@ class Spec:
         return round(ticks * self.tick_size, self.digits)
 
     def normalize_volume(self, volume):
-        """mql5.md 5.7: floor to the step with an epsilon, so 0.3 stays 0.3
+        """docs/mt5.md §7: floor to the step with an epsilon, so 0.3 stays 0.3
         although 0.3 / 0.01 is 29.999999999999996 in binary floating point."""
         steps = math.floor(volume / self.volume_step + 1e-9)
         return round(steps * self.volume_step, decimals(self.volume_step))

@@ -13,22 +13,13 @@ from ea.paper.broker import Broker
 from ea.paper.market import Market
 from ea.paper.state import ExecutedIds, Journal, Store
 from ea.paper.terminal import Terminal
+from ea.vectors import parts
 
-LOGIN = "1123456"
-MAGIC = 20250001
-NOW = 1764000000.0
-QUOTES = {
-    "EURUSD": (1.09000, 1.09010),
-    "GBPUSD": (1.27000, 1.27014),
-    "USDJPY": (150.000, 150.014),
-    "GBPJPY": (190.000, 190.030),
-    "XAUUSD": (2425.00, 2425.25),
-    "US30": (39000.00, 39002.00),
-    "US500": (5200.00, 5200.50),
-    "UKOIL": (82.000, 82.040),
-    "USDRUB": (90.000, 92.000),
-    "EURRUB": (98.000, 100.500),
-}
+# The golden vectors' account and quotes, so a test and a vector about the
+# same case start alike; time as a float, as time.time() gives it.
+LOGIN, MAGIC = parts.LOGIN, parts.MAGIC
+NOW = float(parts.NOW)
+QUOTES = {**parts.PRICES, "US500": (5200.00, 5200.50)}
 
 
 class Clock:
@@ -53,16 +44,9 @@ _seq = itertools.count(1)
 
 
 def command(action="BUY", symbol="EURUSD", **fields):
-    """A command as the server writes it: every protocol field present."""
-    data = dict.fromkeys(protocol.COMMAND_FIELDS)
-    data.update(
-        protocol=1, id=uuid.uuid4().hex, seq=next(_seq), account=LOGIN,
-        timestamp=NOW - 1, expires_at=NOW + 30, action=action, order_type="market",
-        symbol=symbol, original_symbol=symbol, close_first="", include_manual=False,
-        magic=MAGIC, comment="",
-    )  # fmt: skip
-    data.update(fields)
-    return data
+    """A command as the server writes it, with a fresh id and the next seq."""
+    fields = {"id": uuid.uuid4().hex, "seq": next(_seq), **fields}
+    return parts.full_command(action, symbol, NOW, **fields)
 
 
 def drop(folder, data):

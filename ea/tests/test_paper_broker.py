@@ -1,4 +1,4 @@
-"""The simulated trade server: every rule of mql5.md 5.4-5.9, both account types."""
+"""The simulated trade server: every rule of docs/mt5.md §4-§9, both account types."""
 
 import dataclasses
 

@@ -15,8 +15,9 @@ import psutil
 import pytest
 
 from ea import protocol
+from ea.vectors import parts
 
-from .conftest import LOGIN, MAGIC
+from .conftest import LOGIN
 
 REPO = Path(__file__).resolve().parents[2]
 TIMEOUT = 15.0
@@ -58,14 +59,10 @@ def read(path):
 
 def send(folder, action, symbol="", **fields):
     """Write a command the way the server does; returns (name, command)."""
-    data = dict.fromkeys(protocol.COMMAND_FIELDS)
-    data.update(
-        protocol=1, id=uuid.uuid4().hex, seq=next(SEQ),
-        account=LOGIN, timestamp=time.time(), expires_at=time.time() + 60,
-        action=action, order_type="market", symbol=symbol, original_symbol=symbol,
-        close_first="", include_manual=False, magic=MAGIC, comment="e2e",
-    )  # fmt: skip
-    data.update(fields)
+    now = time.time()  # a real process reads the wall clock
+    fields = {"id": uuid.uuid4().hex, "seq": next(SEQ), "timestamp": now,
+              "expires_at": now + 60, "comment": "e2e", **fields}  # fmt: skip
+    data = parts.full_command(action, symbol, now, **fields)
     name = protocol.command_name(data["seq"], data["id"])
     protocol.write_atomic(folder, name, data)
     return name, data

@@ -4,12 +4,15 @@ Profits are worked out by hand: closing 0.1 lot EURUSD bought at 1.08500 at
 Bid 1.09000 makes (1.09000 - 1.08500) x 0.1 x 100000 = 50.00 USD.
 """
 
-from ea.vectors.build import (
+from ea.vectors.parts import (
     DEAL,
+    LOCAL,
     NEXT,
     OTHER_EA,
+    OURS_BUY,
+    STOPS,
     T,
-    cmd,
+    closing_vector,
     deal,
     done,
     expect,
@@ -18,21 +21,8 @@ from ea.vectors.build import (
     refused,
     state,
 )
-from ea.vectors.build import vector as _vector
-
-SIDES = ["PROTOCOL.md 3 (what each action does)", "mql5.md 5.9"]
-LOCAL = "PROTOCOL.md 4 (refused before sending)"
-
-
-def vector(name, description, start, cmd_args, expected, refs=SIDES):
-    action, symbol, fields = cmd_args
-    return _vector(
-        name, description, refs, start, cmd(name, action, symbol, **fields), expected
-    )
-
 
 MANUAL = {"magic": 0}
-OURS_BUY = pos(T, "EURUSD", "buy", 0.1, 1.085)
 MANUAL_BUY = pos(T + 1, "EURUSD", "buy", 0.2, 1.086, **MANUAL)
 OURS_SELL = pos(T + 1, "EURUSD", "sell", 0.1, 1.095)
 ORDERS = [
@@ -55,7 +45,7 @@ def sells(*volumes, **extra):
 
 
 VECTORS = [
-    vector(
+    closing_vector(
         "close_ticket_full",
         "CLOSE by ticket: the opposite deal for the whole volume, position=ticket.",
         state([OURS_BUY]),
@@ -67,7 +57,7 @@ VECTORS = [
             balance=10050.0,
         ),
     ),
-    vector(
+    closing_vector(
         "close_ticket_partial",
         "CLOSE with volume closes that part; the rest stays open.",
         state([pos(T, "EURUSD", "buy", 0.3, 1.085)]),
@@ -79,21 +69,21 @@ VECTORS = [
             balance=10050.0,
         ),
     ),
-    vector(
+    closing_vector(
         "close_ticket_manual",
         "An explicit ticket is closed even without our magic.",
         state([pos(T, "EURUSD", "buy", 0.1, 1.085, **MANUAL)]),
         ("CLOSE", "", {"ticket": T}),
         expect(done(T, 1.09, 0.1, closed=1), sells(0.1), positions=[], balance=10050.0),
     ),
-    vector(
+    closing_vector(
         "close_unknown_ticket",
         "No such position: refused before sending (retcode 0).",
         state([OURS_BUY]),
         ("CLOSE", "", {"ticket": 99999999}),
         expect(refused(0), [], message="not found", positions=[OURS_BUY]),
     ),
-    vector(
+    closing_vector(
         "close_ticket_frozen",
         "UKOIL's freeze level is 10 points; the SL is 5 points from Bid: "
         "the position cannot be closed now, 10029 FROZEN.",
@@ -105,9 +95,9 @@ VECTORS = [
             message="frozen",
             positions=[pos(T, "UKOIL", "buy", 0.1, 81.0, sl=81.995)],
         ),
-        refs=["mql5.md 5.8", "MQL5 reference: Trade Server Return Codes (10029)"],
+        refs=[STOPS, "MQL5 reference: Trade Server Return Codes (10029)"],
     ),
-    vector(
+    closing_vector(
         "close_symbol_leaves_manual",
         "CLOSE_SYMBOL closes ours on the symbol only.",
         state([OURS_BUY, MANUAL_BUY, pos(T + 2, "GBPUSD", "sell", 0.1, 1.275)]),
@@ -119,7 +109,7 @@ VECTORS = [
             balance=10050.0,
         ),
     ),
-    vector(
+    closing_vector(
         "close_symbol_partial_volume",
         "volume 0.15 over two positions, oldest first: 0.1 + 0.05 (+50.00 and +25.00).",
         state([OURS_BUY, pos(T + 1, "EURUSD", "buy", 0.2, 1.085)]),
@@ -131,7 +121,7 @@ VECTORS = [
             balance=10075.0,
         ),
     ),
-    vector(
+    closing_vector(
         "close_long_only",
         "CLOSE_LONG closes our longs; our short and the manual long stay.",
         state([OURS_BUY, OURS_SELL, pos(T + 2, "EURUSD", "buy", 0.1, 1.085, **MANUAL)]),
@@ -143,7 +133,7 @@ VECTORS = [
             balance=10050.0,
         ),
     ),
-    vector(
+    closing_vector(
         "close_short_only",
         "CLOSE_SHORT closes our short at Ask 1.09010: (1.095 - 1.0901) x "
         "10000 = +49.00.",
@@ -156,7 +146,7 @@ VECTORS = [
             balance=10049.0,
         ),
     ),
-    vector(
+    closing_vector(
         "close_all_ours_only",
         "CLOSE_ALL without include_manual: ours on every symbol (XAUUSD "
         "with IOC), not the manual one nor another EA's (magic 777). +50.00 +5.00.",
@@ -172,7 +162,7 @@ VECTORS = [
             balance=10055.0,
         ),
     ),
-    vector(
+    closing_vector(
         "close_all_include_manual",
         "include_manual: every position. +50.00 +80.00 +5.00 +48.60.",
         state(MIXED),
@@ -188,7 +178,7 @@ VECTORS = [
             balance=10183.6,
         ),
     ),
-    vector(
+    closing_vector(
         "close_symbol_nothing_ours",
         "Only a manual position: nothing to do is executed, closed 0, "
         "retcode 0 (nothing sent).",
@@ -201,14 +191,14 @@ VECTORS = [
             positions=[MANUAL_BUY],
         ),
     ),
-    vector(
+    closing_vector(
         "close_symbol_unknown_symbol",
         "Unknown symbol: refused without sending.",
         state([OURS_BUY]),
         ("CLOSE_SYMBOL", "XYZ", {}),
         expect(refused(0), [], message="unknown symbol", positions=[OURS_BUY]),
     ),
-    vector(
+    closing_vector(
         "closeonly_symbol_allows_closing",
         "USDRUB is close-only, closing is allowed: 10000 RUB "
         "profit at 1/92.000 (Ask, the inverse pair) = 108.70 USD.",
@@ -221,7 +211,7 @@ VECTORS = [
             balance=10108.7,
         ),
     ),
-    vector(
+    closing_vector(
         "modify_ticket_prices",
         "MODIFY a position by ticket with absolute SL/TP.",
         state([OURS_BUY]),
@@ -232,7 +222,7 @@ VECTORS = [
             positions=[pos(T, "EURUSD", "buy", 0.1, 1.085, 1.08, 1.1)],
         ),
     ),
-    vector(
+    closing_vector(
         "modify_symbol_points_ours_only",
         "MODIFY by symbol: our positions, SL 300 points from each "
         "open price on its own side; the TP not named keeps its value; manual "
@@ -258,7 +248,7 @@ VECTORS = [
             ],
         ),
     ),
-    vector(
+    closing_vector(
         "modify_pending_order",
         "MODIFY a pending order's price and SL by ticket.",
         state([], [ORDERS[0]]),
@@ -269,7 +259,7 @@ VECTORS = [
             orders=[order(T, "EURUSD", "buy_limit", 0.1, 1.084, sl=1.08)],
         ),
     ),
-    vector(
+    closing_vector(
         "modify_invalid_stops",
         "A long's new SL above Bid: refused before sending (the server's "
         "answer would be 10016), unchanged.",
@@ -282,16 +272,16 @@ VECTORS = [
             "(not sent)",
             positions=[OURS_BUY],
         ),
-        refs=[LOCAL, "mql5.md 5.8"],
+        refs=[LOCAL, STOPS],
     ),
-    vector(
+    closing_vector(
         "modify_unknown_ticket",
         "No such position or order: refused before sending.",
         state([OURS_BUY]),
         ("MODIFY", "", {"ticket": 99999999, "stop_loss": 1.08}),
         expect(refused(0), [], message="not found", positions=[OURS_BUY]),
     ),
-    vector(
+    closing_vector(
         "cancel_ticket_manual",
         "CANCEL by ticket deletes that order, ours or not.",
         state([], ORDERS[:2]),
@@ -302,7 +292,7 @@ VECTORS = [
             orders=[ORDERS[0]],
         ),
     ),
-    vector(
+    closing_vector(
         "cancel_symbol_ours_only",
         "CANCEL by symbol: our orders on it only.",
         state([], ORDERS),
@@ -313,7 +303,7 @@ VECTORS = [
             orders=ORDERS[1:],
         ),
     ),
-    vector(
+    closing_vector(
         "cancel_all_ours",
         "CANCEL without ticket or symbol: every order of ours.",
         state([], ORDERS),
@@ -327,7 +317,7 @@ VECTORS = [
             orders=[ORDERS[1]],
         ),
     ),
-    vector(
+    closing_vector(
         "cancel_nothing_ours",
         "Only a manual order: executed, cancelled 0, nothing sent.",
         state([], [ORDERS[1]]),
@@ -339,7 +329,7 @@ VECTORS = [
             orders=[ORDERS[1]],
         ),
     ),
-    vector(
+    closing_vector(
         "netting_reduce",
         "Netting: a SELL smaller than the long reduces it (+50.00).",
         state([NET_LONG], **NETTING),
@@ -351,14 +341,14 @@ VECTORS = [
             balance=10050.0,
         ),
     ),
-    vector(
+    closing_vector(
         "netting_close_by_opposite",
         "Netting: a SELL of the long's volume closes it (+150.00).",
         state([NET_LONG], **NETTING),
         ("SELL", "EURUSD", {"volume": 0.3}),
         expect(done(T, 1.09, 0.3), sells(0.3), positions=[], balance=10150.0),
     ),
-    vector(
+    closing_vector(
         "netting_reverse",
         "Netting: SELL 0.5 against a 0.3 long closes it (+150.00) and leaves "
         "a 0.2 short under the new order's ticket.",
@@ -371,7 +361,7 @@ VECTORS = [
             balance=10150.0,
         ),
     ),
-    vector(
+    closing_vector(
         "netting_increase",
         "Netting: a BUY on a long adds to it at the volume-weighted price "
         "(1.085 x 0.3 + 1.0901 x 0.1) / 0.4 = 1.086275.",
@@ -384,7 +374,7 @@ VECTORS = [
             balance=10000.0,
         ),
     ),
-    vector(
+    closing_vector(
         "netting_close_ticket",
         "Netting: CLOSE is an opposite deal of the position's volume.",
         state([NET_LONG], **NETTING),
@@ -396,7 +386,7 @@ VECTORS = [
             balance=10150.0,
         ),
     ),
-    vector(
+    closing_vector(
         "netting_close_symbol_manual",
         "Netting: the symbol's one position is manual: untouched.",
         state([pos(T, "EURUSD", "buy", 0.3, 1.085, **MANUAL)], **NETTING),

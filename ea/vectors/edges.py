@@ -2,10 +2,16 @@
 earlier files keep their names: RETURN-only symbols, and the limits the
 terminals check themselves before sending (PROTOCOL.md 4)."""
 
-from ea.vectors import closing
-from ea.vectors.build import (
+from ea.vectors.parts import (
+    FILLING,
+    LOCAL,
     NEXT,
+    OURS_BUY,
+    RETCODES,
+    STOPS,
+    VOLUME,
     T,
+    closing_vector,
     cmd,
     deal,
     done,
@@ -15,7 +21,6 @@ from ea.vectors.build import (
     state,
     vector,
 )
-from ea.vectors.opening import FILLING, LOCAL, RETCODES, STOPS, VOLUME
 
 # A share with neither the FOK nor the IOC flag, which only these vectors
 # trade: the paper broker's own list has no such symbol.
@@ -114,22 +119,22 @@ GBPJPY_INSIDE = pos(T, "GBPJPY", "buy", 0.1, 190.04)
 GBPJPY_CLEAR = pos(T + 1, "GBPJPY", "buy", 0.1, 189.9)
 
 CLOSING_LIMITS = [
-    closing.vector(
+    closing_vector(
         "close_ticket_volume_below_min",
         "CLOSE of 0.005 lots floors to 0.00, below the 0.01 minimum: nothing "
         "sent, the position stays whole.",
-        state([closing.OURS_BUY]),
+        state([OURS_BUY]),
         ("CLOSE", "", {"ticket": T, "volume": 0.005}),
         expect(
             {**refused(0), "closed": 0},
             [],
             message="#50000001: volume 0.005 is below the minimum 0.01 for EURUSD "
             "(not sent)",
-            positions=[closing.OURS_BUY],
+            positions=[OURS_BUY],
         ),
-        refs=[LOCAL, "mql5.md 5.7"],
+        refs=[LOCAL, VOLUME],
     ),
-    closing.vector(
+    closing_vector(
         "modify_symbol_one_inside_level",
         "MODIFY GBPJPY sl_points 50 over two longs: the one opened at 190.040 "
         "would get its SL at 189.990, 10 points under Bid (level 30), and is "
@@ -145,6 +150,6 @@ CLOSING_LIMITS = [
             "Bid 190, inside the stops level of 30 points for GBPJPY (not sent)",
             positions=[GBPJPY_INSIDE, pos(T + 1, "GBPJPY", "buy", 0.1, 189.9, 189.85)],
         ),
-        refs=[LOCAL, "mql5.md 5.8", "PROTOCOL.md 4"],
+        refs=[LOCAL, STOPS, "PROTOCOL.md 4"],
     ),
 ]  # fmt: skip

@@ -1,14 +1,17 @@
 """Golden vectors: BUY/SELL and the refusals of opening.
 
-Prices (build.PRICES): EURUSD 1.09000/1.09010, GBPJPY 190.000/190.030 (stops
+Prices (parts.PRICES): EURUSD 1.09000/1.09010, GBPJPY 190.000/190.030 (stops
 level 30), XAUUSD 2425.00/2425.25 (IOC only), US30 39000.00/39002.00.
 """
 
-from ea.vectors.build import (
+from ea.vectors.parts import (
     DEAL,
+    FILLING,
+    LOCAL,
     MAGIC,
     NEXT,
-    T,
+    PROTOCOL,
+    STOPS,
     cmd,
     deal,
     done,
@@ -18,17 +21,6 @@ from ea.vectors.build import (
     state,
     vector,
 )
-
-PROTOCOL = "PROTOCOL.md 3"
-STOPS = "mql5.md 5.8"
-VOLUME = "mql5.md 5.7"
-FILLING = "mql5.md 5.4"
-RETCODES = "mql5.md 5.6"
-LOCAL = "PROTOCOL.md 4 (refused before sending)"
-
-
-EURUSD_BUY = pos(T, "EURUSD", "buy", 0.1, 1.085)
-
 
 VECTORS = [
     vector(

@@ -2,8 +2,14 @@
 symbol's and the account's state; and opening against an existing position
 (hedging, reversal). build.py writes them right after opening.py's."""
 
-from ea.vectors.build import (
+from ea.vectors.parts import (
+    LOCAL,
+    NETTING_HEDGING,
     NEXT,
+    OURS_BUY,
+    PROTOCOL,
+    RETCODES,
+    VOLUME,
     T,
     cmd,
     deal,
@@ -13,13 +19,6 @@ from ea.vectors.build import (
     refused,
     state,
     vector,
-)
-from ea.vectors.opening import (
-    EURUSD_BUY,
-    LOCAL,
-    PROTOCOL,
-    RETCODES,
-    VOLUME,
 )
 
 VECTORS = [
@@ -150,20 +149,20 @@ VECTORS = [
     vector(
         "hedging_opposite_opens_new",
         "Hedging: a SELL next to a long opens a second, opposite position.",
-        ["mql5.md 5.9"],
-        state([EURUSD_BUY]),
+        [NETTING_HEDGING],
+        state([OURS_BUY]),
         cmd("hedging_opposite_opens_new", "SELL", "EURUSD", volume=0.1),
         expect(
             done(NEXT, 1.09, 0.1),
             [{"retcode": 10009}],
-            positions=[EURUSD_BUY, pos(NEXT, "EURUSD", "sell", 0.1, 1.09)],
+            positions=[OURS_BUY, pos(NEXT, "EURUSD", "sell", 0.1, 1.09)],
         ),
     ),
     vector(
         "close_first_reversal",
         "BUY with close_first short: our short closes at Ask (+49.00) first, the "
         "manual short stays, then the buy opens (its order is the next ticket).",
-        [PROTOCOL, "mql5.md 5.9"],
+        [PROTOCOL, NETTING_HEDGING],
         state(
             [
                 pos(T, "EURUSD", "sell", 0.1, 1.095),

@@ -5,11 +5,12 @@ account, malformed files, the executed-id memory.
 import json
 
 from ea import protocol
-from ea.vectors.build import (
+from ea.vectors.parts import (
     DEAL,
     LOGIN,
     NEXT,
     NOW,
+    PROTOCOL,
     cmd,
     command,
     command_id,
@@ -20,8 +21,6 @@ from ea.vectors.build import (
     state,
     vector,
 )
-
-PROTOCOL = "PROTOCOL.md 3"
 
 
 def _raw(name, text):
