@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 import sqlite3
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -43,6 +44,8 @@ ENV_FILE = "env"
 # Rebuilt by migrate (content types, permissions) or worthless once restored
 # (sessions); natural keys let the rest point at the rebuilt rows.
 NOT_DUMPED = ["contenttypes", "auth.permission", "sessions"]
+# Models that moved to another app: a JSON backup made before names the old.
+MOVED = {"mt5bot.notification": "notifications.notification"}
 # dumpdata's json, with timestamps to the microsecond (mt5bot.exactjson).
 EXACT_JSON = "mt5bot-exact-json"
 ANY_ADDRESS = ("", "0.0.0.0", "::")  # noqa: S104 (compared with, never bound)
@@ -237,11 +240,45 @@ def restore(path):
 
 def load_json(file):
     call_command("migrate", interactive=False, verbosity=0)
-    with transaction.atomic():
-        # flush empties every table and lets migrate's signal rebuild the
-        # content types and permissions the dump refers to by natural key.
-        call_command("flush", interactive=False, verbosity=0)
-        call_command("loaddata", str(file), verbosity=0)
+    with tempfile.TemporaryDirectory() as scratch:
+        file = relabelled(file, Path(scratch))
+        with transaction.atomic():
+            # flush empties every table and lets migrate's signal rebuild the
+            # content types and permissions the dump refers to by natural key.
+            call_command("flush", interactive=False, verbosity=0)
+            call_command("loaddata", str(file), verbosity=0)
+
+
+def relabelled(file, scratch):
+    """`file`, or a copy in `scratch` whose rows of a model that has moved to
+    another app since the backup (MOVED) carry its label of today, as do the
+    permissions that name it: loaddata knows only today's labels."""
+    rows = json.loads(Path(file).read_text(encoding="utf-8"))
+    text = json.dumps([relabel(row) for row in rows])
+    if text == json.dumps(rows):
+        return file
+    copy = scratch / Path(file).name
+    copy.write_text(text, encoding="utf-8")
+    return copy
+
+
+def relabel(row):
+    row = {**row, "model": MOVED.get(row.get("model"), row.get("model"))}
+    fields = dict(row.get("fields") or {})
+    for name in ("permissions", "user_permissions"):
+        if isinstance(fields.get(name), list):
+            fields[name] = [relabel_key(key) for key in fields[name]]
+    return {**row, "fields": fields} if "fields" in row else row
+
+
+def relabel_key(key):
+    """A permission's natural key, [codename, app label, model]."""
+    if isinstance(key, list) and len(key) == 3:
+        app, _, model = MOVED.get(f"{key[1]}.{key[2]}", f"{key[1]}.{key[2]}").partition(
+            "."
+        )
+        return [key[0], app, model]
+    return key
 
 
 def restore_env(saved):

@@ -6,7 +6,7 @@ one at a time between webhook requests. On SQLite that is the point: every
 write of the process then goes through one connection on one thread, so the
 webhook never waits on SQLite's busy handler because the supervisor is
 writing. The wait between passes happens on the event loop, woken the moment
-a webhook commits (`history.wake`).
+a webhook commits (`accounts.bridge.wake`).
 
 The alternative, `supervise` in a process of its own (what `serve --workers
 N` runs), has a core of its own, but its writes meet the webhook's across

@@ -229,3 +229,39 @@ class Healthy(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+def test_a_json_backup_from_before_a_model_moved_names_it_as_today(tmp_path):
+    old = [
+        {"model": "mt5bot.notification", "pk": 1, "fields": {"kind": "startup"}},
+        {
+            "model": "auth.group",
+            "fields": {
+                "name": "readers",
+                "permissions": [["view_notification", "mt5bot", "notification"]],
+            },
+        },
+        {"model": "accounts.account", "pk": 2, "fields": {"login": "1123456"}},
+    ]
+    (tmp_path / "database.json").write_text(json.dumps(old))
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    copy = backups.relabelled(tmp_path / "database.json", scratch)
+    rows = json.loads(copy.read_text())
+    assert [row["model"] for row in rows] == [
+        "notifications.notification",
+        "auth.group",
+        "accounts.account",
+    ]
+    assert rows[1]["fields"]["permissions"] == [
+        ["view_notification", "notifications", "notification"]
+    ]
+    assert rows[2] == old[2]
+
+
+def test_a_json_backup_of_today_is_loaded_as_it_is(tmp_path):
+    rows = [{"model": "accounts.account", "pk": 2, "fields": {"login": "1123456"}}]
+    (tmp_path / "database.json").write_text(json.dumps(rows))
+    assert backups.relabelled(tmp_path / "database.json", tmp_path) == (
+        tmp_path / "database.json"
+    )
