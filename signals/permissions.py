@@ -1,8 +1,6 @@
 """The checks that decide whether a webhook request may run at all, in order:
 token, source address, rate."""
 
-import re
-
 from django.conf import settings
 from django_ratelimit.core import is_ratelimited
 from rest_framework import exceptions
@@ -10,6 +8,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.throttling import BaseThrottle
 
 from mt5bot import tokens
+from mt5bot.rates import parse_rate
 from signals.network import client_ip, ip_allowed
 
 
@@ -43,20 +42,6 @@ class SourceAllowed(BasePermission):
                 f"Source address {request.client_ip} is not in WEBHOOK_ALLOWED_IPS."
             )
         return True
-
-
-RATE = re.compile(r"^\s*(\d+)\s*(?:/|per)\s*(\d*)\s*([a-z]+?)s?\s*$", re.IGNORECASE)
-UNITS = {"s": "s", "sec": "s", "second": "s", "m": "m", "min": "m", "minute": "m"}
-UNITS |= {"h": "h", "hour": "h", "d": "d", "day": "d"}
-
-
-def parse_rate(text):
-    """The seed's "10 per minute" (or "10/m", "10/5m") -> django-ratelimit's "10/m"."""
-    match = RATE.match(text or "")
-    unit = UNITS.get(match.group(3).lower()) if match else None
-    if unit is None:
-        raise ValueError(f"Cannot read the rate {text!r}: write it as '10 per minute'.")
-    return f"{match.group(1)}/{match.group(2)}{unit}"
 
 
 def client_key(group, request):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from signals.permissions import parse_rate
+from mt5bot.rates import parse_rate
 
 SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 

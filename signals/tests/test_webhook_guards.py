@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings
 
 from history.models import Command
+from mt5bot.rates import parse_rate
 from signals.models import Signal
-from signals.permissions import parse_rate
 from signals.tests.webhook import order, post
 
 pytestmark = pytest.mark.django_db
