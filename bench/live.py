@@ -230,8 +230,7 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 from django.utils import timezone
-from history.models import Command
-from signals.models import Signal
+from history.models import Command, Signal
 rows, now = {rows}, timezone.now()
 logins = ["{login}", "4000002", "4000003"]
 signals = Signal.objects.bulk_create(

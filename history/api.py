@@ -1,12 +1,14 @@
-"""The REST API of commands (/api/commands/): what each account was asked to
-do, what its terminal received and what the broker answered."""
+"""The REST API of history: alerts (/api/signals/), every webhook request
+that passed the token check with the commands it made, and commands
+(/api/commands/), what each account was asked to do, what its terminal
+received and what the broker answered."""
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from accounts.validators import validate_login
-from history.models import Command, Status
+from history.models import Command, Outcome, Signal, Status
 from mt5bot.api.base import ApiMixin, ModelSerializer, Page, TimeFilter
 
 
@@ -59,3 +61,37 @@ class CommandViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
             return Command.objects.all()
         query = CommandFilter(data=self.request.query_params)
         return query.filter(Command.objects.all())
+
+
+class SignalSerializer(ModelSerializer):
+    """A webhook request as stored (the token already blanked out of
+    `raw_body`), what it was parsed into, and the commands it made."""
+
+    commands = CommandSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Signal
+        fields = "__all__"
+
+
+class SignalFilter(TimeFilter):
+    outcome = serializers.ChoiceField(Outcome.choices, required=False)
+    format = serializers.CharField(
+        required=False, help_text="json, pineconnector, form, ..."
+    )
+
+
+@extend_schema_view(list=extend_schema(parameters=[SignalFilter]))
+class SignalViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    """Every webhook request that passed the token check, newest first, with
+    the commands it made."""
+
+    serializer_class = SignalSerializer
+    pagination_class = Page
+
+    def get_queryset(self):
+        commands = Prefetch("commands", queryset=Command.objects.order_by("id"))
+        signals = Signal.objects.prefetch_related(commands)
+        if self.action != "list":
+            return signals
+        return SignalFilter(data=self.request.query_params).filter(signals)

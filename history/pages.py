@@ -21,9 +21,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.validators import validate_login
 from history import live
-from history.models import FINAL_STATUSES, Command, Status, number
+from history.models import FINAL_STATUSES, Command, Outcome, Signal, Status, number
 from history.rows import signal_row, stamp, with_commands
-from signals.models import Outcome, Signal
 
 PAGE_SIZE = 50
 PENDING = [s for s in Status.values if s not in FINAL_STATUSES]

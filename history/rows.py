@@ -19,8 +19,7 @@ from django.utils import timezone
 from accounts import terminals
 from accounts.models import Account, Desired, Kind
 from history import live
-from history.models import FINAL_STATUSES, Command, number
-from signals.models import Signal
+from history.models import FINAL_STATUSES, Command, Signal, number
 
 RECENT = 20
 # A page that reconnects asks for what changed since its cursor; timestamps

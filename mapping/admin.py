@@ -4,8 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from accounts.models import Account
-from mapping.models import SymbolList, SymbolMapping
+from accounts.models import Account, SymbolList
+from mapping.models import SymbolMapping
 from mapping.resolver import explain
 
 

@@ -31,9 +31,9 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.db.models.signals import post_delete, post_save
 
-from accounts.models import Account
+from accounts.models import Account, SymbolList
 from mapping.matching import BrokerIndex, Unresolvable, match
-from mapping.models import SymbolList, SymbolMapping
+from mapping.models import SymbolMapping
 
 CHECK_EVERY = 2.0
 MEMO_SIZE = 4096  # symbols remembered per account; alerts send a handful

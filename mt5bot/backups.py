@@ -45,7 +45,11 @@ ENV_FILE = "env"
 # (sessions); natural keys let the rest point at the rebuilt rows.
 NOT_DUMPED = ["contenttypes", "auth.permission", "sessions"]
 # Models that moved to another app: a JSON backup made before names the old.
-MOVED = {"mt5bot.notification": "notifications.notification"}
+MOVED = {
+    "mt5bot.notification": "notifications.notification",
+    "mapping.symbollist": "accounts.symbollist",
+    "signals.signal": "history.signal",
+}
 # dumpdata's json, with timestamps to the microsecond (mt5bot.exactjson).
 EXACT_JSON = "mt5bot-exact-json"
 ANY_ADDRESS = ("", "0.0.0.0", "::")  # noqa: S104 (compared with, never bound)

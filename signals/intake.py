@@ -16,14 +16,13 @@ from accounts.bridge import wake
 from accounts.models import Account, volume_for
 from ea import protocol
 from history import live
-from history.models import Command, Status
+from history.models import Command, Outcome, Signal, Status
 from mapping.resolver import Unresolvable, resolve
 from mt5bot import tokens
 from notifications import notify
 from signals import fastsql
 from signals.alerts import OPENING, parse_alert
 from signals.errors import PayloadError
-from signals.models import Outcome, Signal
 from signals.parsing import parse_body
 
 # What a Command takes from the alert as it is; the volume and the symbol are

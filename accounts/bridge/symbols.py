@@ -12,11 +12,15 @@ from datetime import UTC, datetime
 
 from django.utils import timezone
 
+from accounts.models import SymbolList
 from ea import protocol
-from mapping.models import KEPT_FIELDS, SymbolList
 
 log = logging.getLogger("mt5bot.supervisor")
 
+# What a stored list keeps of each symbol (ea/PROTOCOL.md section 5): enough to
+# resolve and to show in the admin. The full specification stays in the
+# terminal; keeping it here would make every cold load parse ~3x the JSON.
+KEPT_FIELDS = ("name", "description", "path", "trade_mode")
 MAX_LIST_BYTES = 16 * 1024 * 1024  # ~20,000 symbols with full specifications
 WANTS_EVERY = 5.0
 MAX_NAME = 64  # Command.symbol's length: a longer name could never be traded

@@ -16,8 +16,7 @@ from accounts.management.commands import accounts as command
 from accounts.models import Account, Supervisor
 from accounts.tests import stand_in as helpers
 from accounts.tests.test_instances import make_installation
-from history.models import Command
-from signals.models import Signal
+from history.models import Command, Signal
 
 pytestmark = pytest.mark.django_db
 terminal_dirs = helpers.terminal_dirs

@@ -8,8 +8,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Account, Supervisor
-from history.models import Command, Status
-from signals.models import Outcome, Signal
+from history.models import Command, Outcome, Signal, Status
 
 PASSWORD = "a-long-test-password-123"
 

@@ -8,14 +8,13 @@ import pytest
 from django.conf import settings
 from django.utils.html import escape
 
-from history.models import Command
-from signals.models import Signal
+from history.models import Command, Signal
 from signals.tests.webhook import order, post
 
 pytestmark = pytest.mark.django_db
 
 COMMANDS = "/admin/history/command/"
-SIGNALS = "/admin/signals/signal/"
+SIGNALS = "/admin/history/signal/"
 
 
 @pytest.fixture

@@ -9,10 +9,9 @@ import pytest
 from django.utils import timezone
 
 from history import live, pages, rows
-from history.models import Command
+from history.models import Command, Signal
 from history.tests import cast
 from history.tests.cast import alert, executed, order
-from signals.models import Signal
 
 pytestmark = pytest.mark.django_db
 history = cast.history

@@ -11,9 +11,8 @@ from accounts.bridge.keeper import TerminalKeeper
 from accounts.models import Account
 from ea import protocol
 from history import live
-from history.models import Command
+from history.models import Command, Signal
 from history.tests.test_delivery import folder, queued, result_for
-from signals.models import Signal
 from signals.tests.webhook import order, post
 
 pytestmark = pytest.mark.django_db

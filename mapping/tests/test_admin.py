@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from mapping.models import SymbolList, SymbolMapping
+from accounts.models import SymbolList
+from mapping.models import SymbolMapping
 from mapping.resolver import resolve
 
 pytestmark = pytest.mark.django_db
@@ -65,12 +66,12 @@ def test_the_refresh_action_marks_the_lists(staff, cast, listed):
     listed(cast["main"], "plain")
     row = SymbolList.objects.get()
     staff.post(
-        "/admin/mapping/symbollist/",
+        "/admin/accounts/symbollist/",
         {"action": "request_refresh", "_selected_action": [row.pk]},
     )
     row.refresh_from_db()
     assert row.refresh_requested_at is not None
-    assert staff.get(f"/admin/mapping/symbollist/{row.pk}/change/").status_code == 200
+    assert staff.get(f"/admin/accounts/symbollist/{row.pk}/change/").status_code == 200
 
 
 def test_an_alias_differing_only_in_case_is_a_form_error(staff, cast):

@@ -6,10 +6,9 @@ from django.db import DatabaseError
 
 from accounts.bridge import symbols
 from accounts.bridge.keeper import TerminalKeeper
-from accounts.models import Account
+from accounts.models import Account, SymbolList
 from ea import protocol
 from ea.paper.symbols import SYMBOLS as PAPER
-from mapping.models import SymbolList
 from mapping.resolver import resolve
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from mapping.models import SymbolList, SymbolMapping
+from accounts.models import SymbolList
+from mapping.models import SymbolMapping
 from mapping.resolver import resolve
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from accounts.models import Account
+from accounts.models import Account, SymbolList
 from mapping import catalog
-from mapping.models import SymbolList, SymbolMapping
+from mapping.models import SymbolMapping
 from mapping.resolver import Unresolvable, explain, resolve
 from mapping.tests.brokers import BROKERS
 

@@ -2,10 +2,9 @@ from django.urls import include, path
 from rest_framework import routers
 
 from accounts.api import AccountViewSet
-from history.api import CommandViewSet
+from history.api import CommandViewSet, SignalViewSet
 from mapping.api import MappingViewSet
 from mt5bot.api import docs, views
-from signals.api import SignalViewSet
 
 router = routers.DefaultRouter()
 router.APIRootView = views.Root

@@ -6,8 +6,8 @@ from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
 from accounts.models import Supervisor
+from history.models import Signal
 from mapping import catalog
-from signals.models import Signal
 from signals.tests.webhook import order, post
 
 

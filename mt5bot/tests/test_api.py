@@ -13,10 +13,9 @@ from rest_framework.test import APIClient
 
 from accounts.models import Account, Supervisor
 from accounts.tests import stand_in as helpers
-from history.models import Command
+from history.models import Command, Signal
 from mapping.models import SymbolMapping
 from mt5bot.tests.endpoints import ENDPOINTS
-from signals.models import Signal
 from signals.tests.webhook import order, post
 
 pytestmark = pytest.mark.django_db

@@ -52,9 +52,8 @@ SNAPSHOT = """
 import json
 from django.contrib.auth.models import User
 from accounts.models import Account
-from history.models import Command
+from history.models import Command, Signal
 from mapping.models import SymbolMapping
-from signals.models import Signal
 print(json.dumps({
     "accounts": list(Account.objects.order_by("login").values()),
     "mappings": list(SymbolMapping.objects.order_by("alias").values()),

@@ -17,9 +17,8 @@ from django.db.models.signals import pre_save
 from django.test.utils import isolate_apps
 
 from accounts.models import Account
-from history.models import Command
+from history.models import Command, Signal
 from signals import fastsql
-from signals.models import Signal
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from signals.models import Signal
+from history.models import Signal
 from signals.tests.webhook import post
 
 pytestmark = pytest.mark.django_db

@@ -17,8 +17,7 @@ from hypothesis import HealthCheck, event, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from history.models import Command
-from signals.models import Signal
+from history.models import Command, Signal
 
 LOGIN = re.compile(r"[1-9][0-9]{0,19}")
 

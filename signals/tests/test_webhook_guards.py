@@ -6,9 +6,8 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 
-from history.models import Command
+from history.models import Command, Signal
 from mt5bot.rates import parse_rate
-from signals.models import Signal
 from signals.tests.webhook import order, post
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,7 @@ import json
 import pytest
 from django.conf import settings
 
-from history.models import Command
-from signals.models import Signal
+from history.models import Command, Signal
 from signals.tests.webhook import order, post
 
 pytestmark = pytest.mark.django_db

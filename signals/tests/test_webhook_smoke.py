@@ -2,8 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from history.models import Command
-from signals.models import Signal
+from history.models import Command, Signal
 from signals.tests.webhook import post
 
 

@@ -16,9 +16,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.models import Account
+from accounts.models import Account, SymbolList
 from ea import protocol
-from mapping.models import SymbolList, SymbolMapping, clean_alias
+from mapping.models import SymbolMapping, clean_alias
 from mapping.resolver import explain
 
 SEED_FILE = "custom_mappings.json"
