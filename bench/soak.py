@@ -33,18 +33,15 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-
-import psycopg
-import psycopg.rows
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import kit  # noqa: E402
+from bench import postgres as kit_postgres  # noqa: E402
 from bench.kit import HOST, free_port  # noqa: E402
 
 FINAL = {"executed", "rejected", "failed", "expired", "unknown"}
@@ -77,28 +74,6 @@ def post(port, path, body, timeout=30):
         return response.status, response.read()
     finally:
         connection.close()
-
-
-class Database:
-    """A fresh PostgreSQL database for the run, dropped afterwards."""
-
-    def __init__(self, url):
-        self.server = url.rsplit("/", 1)[0]
-        self.name = f"mt5bot_soak_{uuid.uuid4().hex[:10]}"
-        self.url = f"{self.server}/{self.name}"
-
-    def __enter__(self):
-        with psycopg.connect(f"{self.server}/postgres", autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{self.name}"')
-        return self
-
-    def __exit__(self, *exc_info):
-        with psycopg.connect(f"{self.server}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-
-    def rows(self, sql, args=()):
-        with psycopg.connect(self.url, row_factory=psycopg.rows.dict_row) as db:
-            return db.execute(sql, args).fetchall()
 
 
 class Soak:
@@ -394,7 +369,7 @@ def report(soak, problems, statuses, commands, answers):
 def soak(args):
     with (
         tempfile.TemporaryDirectory(prefix="mt5bot-soak-", dir=scratch()) as tmp,
-        Database(args.database_url) as database,
+        kit_postgres.Database(args.database_url) as database,
     ):
         run = Soak(args, Path(tmp), database)
         try:
