@@ -68,13 +68,7 @@ class Server:
         self.process = None
 
     def manage(self, *args):
-        subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            check=True,
-            capture_output=True,
-        )
+        kit.manage(self.env, *args)
 
     def start(self):
         serve = [sys.executable, "manage.py", "serve", "--port", str(self.port)]

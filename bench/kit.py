@@ -4,6 +4,8 @@ install, and waiting on a condition."""
 import os
 import secrets
 import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -49,3 +51,14 @@ def wait_for(condition, what, timeout=60, every=0.05):
             return
         time.sleep(every)
     raise SystemExit(f"timed out waiting for {what}")
+
+
+def manage(env, *args):
+    """`manage.py <args>` of the install `env` describes; raises on failure."""
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )

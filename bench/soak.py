@@ -97,13 +97,7 @@ class Soak:
     # --- processes ---------------------------------------------------------------
 
     def manage(self, *args):
-        subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            check=True,
-            capture_output=True,
-        )
+        kit.manage(self.env, *args)
 
     def spawn(self, *args):
         return subprocess.Popen(

@@ -6,20 +6,13 @@ from django.utils.html import format_html
 from history.models import Command, Signal
 from mt5bot.admin import ReadOnlyAdmin, pretty
 
+# A command in one line, in the list of commands and under its alert.
+COMMAND_LINE = ["account_login", "action", "symbol", "volume", "status", "status_code"]
+
 
 @admin.register(Command)
 class CommandAdmin(ReadOnlyAdmin):
-    list_display = [
-        "received_at",
-        "account_login",
-        "action",
-        "symbol",
-        "volume",
-        "status",
-        "status_code",
-        "retcode",
-        "signal_link",
-    ]
+    list_display = ["received_at", *COMMAND_LINE, "retcode", "signal_link"]
     list_filter = ["status", "action", "order_type", "received_at", "symbol_match"]
     search_fields = ["=account_login", "symbol", "original_symbol", "=uid"]
     # Nothing in the list reads the signal row (signal_link uses signal_id);
@@ -86,16 +79,7 @@ class CommandAdmin(ReadOnlyAdmin):
 
 class CommandInline(admin.TabularInline):
     model = Command
-    fields = [
-        "account_login",
-        "action",
-        "symbol",
-        "volume",
-        "status",
-        "status_code",
-        "status_reason",
-    ]
-    readonly_fields = fields
+    fields = readonly_fields = [*COMMAND_LINE, "status_reason"]
     extra = 0
     can_delete = False
     show_change_link = True

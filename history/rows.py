@@ -132,17 +132,17 @@ def signal_row(signal):
     }
 
 
-def signal_rows(signals, request=None):
-    """Rows for these signals (loaded with `with_commands`), each with the
-    HTML fragment the pages insert."""
-    rows = []
-    for signal in signals:
-        row = signal_row(signal)
-        row["html"] = render_to_string(
-            "history/_signal.html", {"row": row}, request=request
-        )
-        rows.append(row)
+def with_html(rows, template, request=None):
+    """Each row with the HTML fragment a page inserts, rendered from it."""
+    for row in rows:
+        row["html"] = render_to_string(template, {"row": row}, request=request)
     return rows
+
+
+def signal_rows(signals, request=None):
+    """Rows for these signals (loaded with `with_commands`), with their HTML."""
+    rows = [signal_row(signal) for signal in signals]
+    return with_html(rows, "history/_signal.html", request)
 
 
 def rows_for(signal_ids):
@@ -202,13 +202,8 @@ def account_rows(logins=None, request=None):
     accounts = Account.objects.all()
     if logins is not None:
         accounts = accounts.filter(login__in=logins)
-    rows = []
-    for account in accounts:
-        row = account_row(account)
-        row["html"] = render_to_string(
-            "accounts/_account.html", {"row": row}, request=request
-        )
-        rows.append(row)
+    rows = [account_row(account) for account in accounts]
+    with_html(rows, "accounts/_account.html", request)
     found = {row["login"] for row in rows}
     missing = sorted(set(logins or ()) - found)
     return rows + [{"login": login, "deleted": True} for login in missing]
