@@ -1,0 +1,131 @@
+"""`manage.py accounts list` and `eakey`, and how `add` picks a transport."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.management.commands import accounts as command
+from accounts.models import Account, Supervisor
+from accounts.tests import stand_in as helpers
+from accounts.tests.test_accounts_command import run
+
+pytestmark = pytest.mark.django_db
+terminal_dirs = helpers.terminal_dirs
+
+
+@pytest.fixture
+def supervisor():
+    return Supervisor.objects.create(pid=4242)
+
+
+# --- list -------------------------------------------------------------------------
+
+
+def test_it_lists_no_accounts_and_says_so(terminal_dirs):
+    out, _ = run("list")
+    assert out.splitlines() == [
+        "No accounts yet: `manage.py accounts add <login>`.",
+        "Supervisor: none is running.",
+    ]
+
+
+def test_it_lists_accounts_with_their_heartbeat(terminal_dirs, supervisor):
+    Account.objects.create(
+        login="1123456",
+        nickname="main",
+        status="online",
+        heartbeat={"balance": 10000, "equity": 9876.5, "currency": "USD"},
+        heartbeat_at=timezone.now() - timedelta(seconds=75),
+    )
+    Account.objects.create(login="7891011", kind="paper", margin_mode="netting")
+    lines = run("list")[0].splitlines()
+    assert lines[0].split() == [
+        "LOGIN",
+        "NICKNAME",
+        "KIND",
+        "MARGIN",
+        "DESIRED",
+        "STATUS",
+        "PID",
+        "HEARTBEAT",
+        "BALANCE",
+        "EQUITY",
+        "HOST",
+    ]
+    assert lines[1].split() == [
+        "1123456",
+        "main",
+        "paper",
+        "hedging",
+        "running",
+        "online",
+        "-",
+        "1m",
+        "10,000.00",
+        "USD",
+        "9,876.50",
+        "USD",
+        "-",
+    ]
+    assert lines[2].split()[:4] == ["7891011", "-", "paper", "netting"]
+    assert lines[3] == "Supervisor: supervisor 4242 on this host is alive."
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(0, "0s"), (59.9, "59s"), (60, "1m"), (7200, "2h"), (90000, "1d")],
+)
+def test_it_writes_ages_short(seconds, text):
+    assert command.format_age(seconds) == text
+
+
+def test_it_shows_no_figures_it_does_not_have():
+    assert command.heartbeat_figures(None) == ("-", "-")
+    assert command.heartbeat_figures({"balance": True, "equity": "x"}) == ("-", "-")
+
+
+@pytest.mark.django_db
+def test_eakey_prints_a_key_that_opens_only_that_account(settings, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from accounts.models import Account
+
+    settings.MT5_INSTANCES_DIR = tmp_path
+    Account.objects.create(login="1123456", transport="http")
+    out = StringIO()
+    call_command("accounts", "eakey", "1123456", stdout=out)
+    key = out.getvalue().split()[-1]
+    account = Account.objects.get()
+    assert account.ea_key_matches(key) and not account.ea_key_matches(key + "x")
+    call_command("accounts", "eakey", "1123456", stdout=StringIO())
+    account.refresh_from_db()
+    assert not account.ea_key_matches(key), "a new key replaces the old one"
+
+
+@pytest.mark.django_db
+def test_add_takes_its_transport_from_trading_method(settings, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from accounts.models import Account
+
+    settings.MT5_INSTANCES_DIR = tmp_path
+    settings.TRADING_METHOD = "http"
+    call_command("accounts", "add", "1123456", "--no-start", stdout=StringIO())
+    call_command(
+        "accounts",
+        "add",
+        "7891011",
+        "--no-start",
+        "--transport",
+        "file",
+        stdout=StringIO(),
+    )
+    assert dict(Account.objects.values_list("login", "transport")) == {
+        "1123456": "http",
+        "7891011": "file",
+    }
