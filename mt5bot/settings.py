@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "channels",
     "mt5bot",
     "accounts",
@@ -299,6 +300,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Accounts, signals, commands, symbol mappings and health.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/docs/: Swagger UI from our own static files, and no badge from the
+    # public validator (it would send the schema's URL out).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None},
 }
 
 # --- Logging -----------------------------------------------------------------
