@@ -336,9 +336,6 @@ LOGGING = {
             "maxBytes": LOG_MAX_BYTES,
             "backupCount": LOG_BACKUP_COUNT,
             "encoding": "utf-8",
-            # Opened at the first line: a command that logs nothing never
-            # holds the file (on Windows, an open file cannot be rotated).
-            "delay": True,
             "formatter": "file",
             "filters": ["redact"],
         },
