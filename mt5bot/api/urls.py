@@ -23,6 +23,6 @@ documented = [
 urlpatterns = [
     path("health/", views.HealthView.as_view(), name="api-health"),
     path("schema/", docs.SchemaView.as_view(patterns=documented), name="api-schema"),
-    path("docs/", docs.DocsView.as_view(patterns=documented), name="api-docs"),
+    path("docs/", docs.DocsView.as_view(), name="api-docs"),
     path("", include(router.urls)),
 ]

@@ -20,4 +20,5 @@ ENDPOINTS = [
     ("get", "/api/health/"),
     ("get", "/api/schema/"),
     ("get", "/api/docs/"),
+    ("get", "/api/docs/?script="),
 ]

@@ -1,14 +1,16 @@
 """A separate process writing to one SQLite file, for test_sqlite_lock.py.
 
-    python sqlite_peer.py ENGINE DB_PATH TIMEOUT MODE [HOLD_SECONDS]
+    python sqlite_peer.py ENGINE DB_PATH TIMEOUT MODE
 
-MODE: `hold` opens a write transaction, says "holding", sleeps, commits;
-`transaction` / `autocommit` write one row that way and print the seconds
-they waited, or "locked" when SQLite refused.
+MODE `hold` opens a write transaction, says "holding", and commits when a line
+arrives on stdin ("committed"). `transaction` / `autocommit` write one row that
+way and say "wrote", or "locked" when SQLite refused. Before that they say
+"blocked" if they found the write lock held (our backend's debug line), so a
+test knows the writer is waiting without guessing how long that takes.
 """
 
+import logging
 import sys
-import time
 
 import django
 from django.conf import settings
@@ -27,18 +29,28 @@ django.setup()
 
 from django.db import OperationalError, connection, transaction  # noqa: E402
 
+
+class SayBlocked(logging.Handler):
+    def emit(self, record):
+        print("blocked", flush=True)
+
+
+lock_log = logging.getLogger("mt5bot.sqlite.base")
+lock_log.addHandler(SayBlocked())
+lock_log.setLevel(logging.DEBUG)
+
 if mode == "hold":  # the first peer sets the file up
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("CREATE TABLE t (who TEXT)")
 
-started = time.monotonic()
 try:
     if mode == "hold":
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("INSERT INTO t VALUES ('holder')")
             print("holding", flush=True)
-            time.sleep(float(sys.argv[5]))
+            sys.stdin.readline()
+        print("committed", flush=True)
     elif mode == "transaction":
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("INSERT INTO t VALUES ('waiter')")
@@ -48,4 +60,5 @@ try:
 except OperationalError as exc:
     print("locked" if "locked" in str(exc) else f"error {exc}", flush=True)
 else:
-    print(f"{time.monotonic() - started:.3f}", flush=True)
+    if mode != "hold":
+        print("wrote", flush=True)

@@ -2,12 +2,19 @@
 rotated by size even when several processes write it."""
 
 import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 
 from mt5bot.logs import RedactSecrets, RotatingFile
 from mt5bot.tests.test_serve import TOKEN, request, run_server
+
+ROOT = Path(__file__).resolve().parents[2]
+WRITER = Path(__file__).with_name("log_writer.py")
 
 
 @pytest.fixture
@@ -63,37 +70,34 @@ def test_a_token_in_a_traceback_is_masked(tmp_path):
 
 
 def test_two_processes_rotate_once_and_keep_every_line(tmp_path):
-    path = tmp_path / "logs" / "trading_bot.log"
-    first, second = file_handler(path), file_handler(path)
-    a, b = isolated_logger(first, "a"), isolated_logger(second, "b")
-    b.info("b opens the file")
-    for n in range(12):
-        a.info("a line %02d ...............", n)
-    # `a` rotated; `b` still holds the renamed file and must follow, not
-    # rotate again over `a`'s rotation.
-    b.info("b after a's rotation")
-    first.close()
-    second.close()
-    lines = "".join(p.read_text() for p in sorted(path.parent.iterdir()))
-    assert lines.count("a line") == 12
-    assert "b opens the file" in lines
-    assert "b after a's rotation" in path.read_text()
-
-
-def test_a_rotation_windows_refuses_is_retried_later(tmp_path, monkeypatch):
-    path = tmp_path / "trading_bot.log"
-    handler = file_handler(path)
-    logger = isolated_logger(handler, "win")
-
-    def held_by_another_process(source, dest):
-        raise PermissionError(32, "used by another process")
-
-    monkeypatch.setattr(handler, "rotate", held_by_another_process)
-    for n in range(12):
-        logger.info("line %02d ...................", n)
-    handler.close()
-    assert path.read_text().count("line") == 12
-    assert handler.retry_at > 0
+    """Two real processes write at once; whichever order their lines and
+    rotations take, none is lost and no file is rotated before it is full
+    (a second rotation by the other process would leave a short one)."""
+    path, lines, max_bytes = tmp_path / "logs" / "trading_bot.log", 5000, 2000
+    writers = [
+        subprocess.Popen(
+            [sys.executable, str(WRITER), str(path), name, str(lines), str(max_bytes)],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("a", "b")
+    ]
+    assert [writer.stdout.readline() for writer in writers] == ["ready\n"] * 2
+    for writer in writers:
+        writer.stdin.write("go\n")
+        writer.stdin.flush()
+    assert [writer.wait(timeout=300) for writer in writers] == [0, 0]
+    files = sorted(path.parent.glob("trading_bot.log*"))
+    text = [line for file in files for line in file.read_text().splitlines()]
+    for name in ("a", "b"):
+        expected = [f"{name} line {n:05d}" for n in range(lines)]
+        assert sorted(line for line in text if line.startswith(name)) == expected
+    rotated = [file for file in files if file != path]
+    assert len(rotated) >= 20
+    assert [f.name for f in rotated if f.stat().st_size < max_bytes] == []
 
 
 @pytest.mark.e2e
@@ -109,7 +113,7 @@ def test_the_server_logs_to_its_file_without_the_token(server):
 
 
 def file_handler(path, max_bytes=200):
-    handler = RotatingFile(path, maxBytes=max_bytes, backupCount=9, delay=True)
+    handler = RotatingFile(path, maxBytes=max_bytes, backupCount=9)
     handler.addFilter(RedactSecrets())
     handler.setFormatter(logging.Formatter("%(name)s %(message)s"))
     return handler

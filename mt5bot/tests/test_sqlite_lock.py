@@ -1,79 +1,125 @@
-"""The write lock shared by the processes of one install (mt5bot.sqlite)."""
+"""The write lock shared by the processes of one install (mt5bot.sqlite).
+
+The peer processes tell what they are doing over their stdout, and the holder
+commits only when told on its stdin: each step waits for the event it needs,
+never for a guessed time, so a loaded machine makes the tests slower, not red.
+"""
 
 import os
+import queue
 import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 from django.db.utils import ConnectionHandler
+from filelock import FileLock, Timeout
 
 from mt5bot.sqlite.base import LOCK_SUFFIX, writes
-
-fcntl = pytest.importorskip("fcntl", reason="the lock is POSIX only")
 
 ROOT = Path(__file__).resolve().parents[2]
 PEER = Path(__file__).with_name("sqlite_peer.py")
 OURS = "mt5bot.sqlite"
 DJANGOS = "django.db.backends.sqlite3"
-HOLD = 0.8
+# Only how long a broken peer may keep a failing test waiting.
+DEADLINE = 120
 
 
-def peer(engine, db, mode, timeout=0.0, hold=HOLD):
-    return subprocess.Popen(
-        [sys.executable, str(PEER), engine, str(db), str(timeout), mode, str(hold)],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+class Peer:
+    """sqlite_peer.py in its own process; its stdout lines read as they come."""
+
+    def __init__(self, engine, db, mode, timeout=0.0):
+        self.errors = db.with_name(f"{mode}-{os.urandom(4).hex()}.err")
+        with self.errors.open("w") as errors:
+            self.process = subprocess.Popen(
+                [sys.executable, str(PEER), engine, str(db), str(timeout), mode],
+                cwd=ROOT,
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                text=True,
+            )
+        self.lines = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.lines.put(line.strip())
+        self.lines.put(None)
+
+    def says(self):
+        line = self.lines.get(timeout=DEADLINE)
+        assert line is not None, self.errors.read_text()
+        return line
+
+    def commit(self):
+        self.process.stdin.write("commit\n")
+        self.process.stdin.flush()
+        assert self.says() == "committed"
 
 
-def holding(db, engine=OURS):
-    holder = peer(engine, db, "hold")
-    assert holder.stdout.readline().strip() == "holding", holder.stderr.read()
+@pytest.fixture
+def peer(tmp_path):
+    """Start peers on tmp_path/db.sqlite3; none outlives the test."""
+    started = []
+
+    def start(engine, mode, timeout=0.0):
+        started.append(Peer(engine, tmp_path / "db.sqlite3", mode, timeout))
+        return started[-1]
+
+    yield start
+    for one in started:
+        one.process.kill()
+        one.process.wait()
+
+
+def holding(peer):
+    holder = peer(OURS, "hold")
+    assert holder.says() == "holding"
     return holder
 
 
-def answer(process):
-    out, err = process.communicate(timeout=30)
-    assert process.returncode == 0, err
-    return out.strip()
+def rows(tmp_path):
+    db = sqlite3.connect(tmp_path / "db.sqlite3")
+    try:
+        return db.execute("SELECT who FROM t ORDER BY rowid").fetchall()
+    finally:
+        db.close()
 
 
 @pytest.mark.parametrize("mode", ["transaction", "autocommit"])
-def test_a_writer_in_another_process_waits_its_turn(tmp_path, mode):
+def test_a_writer_in_another_process_waits_its_turn(peer, tmp_path, mode):
     """SQLite's busy timeout is 0 here: without the lock the second writer
     would fail at once (the control below)."""
-    db = tmp_path / "db.sqlite3"
-    holder = holding(db)
-    waited = answer(peer(OURS, db, mode))
-    assert float(answer(holder)) >= HOLD
-    assert waited != "locked"
-    assert float(waited) >= HOLD / 2
-    rows = sqlite3.connect(db).execute("SELECT who FROM t ORDER BY rowid").fetchall()
-    assert rows == [("holder",), ("waiter",)]
+    holder = holding(peer)
+    waiter = peer(OURS, mode)
+    assert waiter.says() == "blocked"
+    holder.commit()
+    assert waiter.says() == "wrote"
+    assert rows(tmp_path) == [("holder",), ("waiter",)]
 
 
-def test_without_the_lock_the_same_writer_is_refused(tmp_path):
-    db = tmp_path / "db.sqlite3"
-    holder = holding(db)
-    assert answer(peer(DJANGOS, db, "transaction")) == "locked"
-    assert float(answer(holder)) >= HOLD
+def test_without_the_lock_the_same_writer_is_refused(peer, tmp_path):
+    holder = holding(peer)
+    assert peer(DJANGOS, "transaction").says() == "locked"
+    holder.commit()
+    assert rows(tmp_path) == [("holder",)]
 
 
-def test_a_holder_killed_mid_transaction_frees_the_lock(tmp_path):
-    db = tmp_path / "db.sqlite3"
-    holder = holding(db)
-    waiter = peer(OURS, db, "transaction", timeout=5.0)
-    os.kill(holder.pid, signal.SIGKILL)
-    holder.wait()
-    assert float(answer(waiter)) < HOLD
-    rows = sqlite3.connect(db).execute("SELECT who FROM t").fetchall()
-    assert rows == [("waiter",)]
+def test_a_holder_killed_mid_transaction_frees_the_lock(peer, tmp_path):
+    holder = holding(peer)
+    # The busy timeout covers the instant between the dead holder's lock file
+    # closing and SQLite's own locks on the database closing.
+    waiter = peer(OURS, "transaction", timeout=30.0)
+    assert waiter.says() == "blocked"
+    os.kill(holder.process.pid, getattr(signal, "SIGKILL", signal.SIGTERM))
+    holder.process.wait()
+    assert waiter.says() == "wrote"
+    assert rows(tmp_path) == [("waiter",)]
 
 
 @pytest.fixture
@@ -97,14 +143,17 @@ def connection(tmp_path, django_db_blocker):
     django_db_blocker.restore()
 
 
+def lock_file(connection):
+    return FileLock(f"{connection.settings_dict['NAME']}{LOCK_SUFFIX}")
+
+
 def lock_is_free(connection):
-    fd = os.open(f"{connection.settings_dict['NAME']}{LOCK_SUFFIX}", os.O_RDWR)
+    probe = lock_file(connection)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
+        probe.acquire(blocking=False)
+    except Timeout:
         return False
-    finally:
-        os.close(fd)
+    probe.release()
     return True
 
 
@@ -146,14 +195,9 @@ def test_released_when_an_autocommit_write_fails(connection):
 
 
 def test_reads_never_take_it(connection):
-    other = os.open(f"{connection.settings_dict['NAME']}{LOCK_SUFFIX}", os.O_RDWR)
-    fcntl.flock(other, fcntl.LOCK_EX)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT COUNT(*) FROM t")
-            assert cursor.fetchone() == (0,)
-    finally:
-        os.close(other)
+    with lock_file(connection), connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM t")
+        assert cursor.fetchone() == (0,)
 
 
 def test_an_in_memory_database_has_no_lock(django_db_blocker):
