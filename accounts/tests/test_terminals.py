@@ -109,6 +109,9 @@ def test_it_launches_a_paper_terminal_and_records_its_identity(paper_terminal):
     )
     assert terminals.alive(account)
     process = psutil.Process(ref.pid)
+    # Popen returns once exec closed our pipe, a moment before the kernel
+    # fills in the new program's arguments: until then cmdline() is empty.
+    wait_until(process.cmdline)
     assert process.cmdline()[-6:] == [
         "--files",
         str(instances.files_dir(settings.MT5_INSTANCES_DIR, "1123456")),
