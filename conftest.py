@@ -13,6 +13,17 @@ hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """The slow tests first (after pytest-django's ordering, which would
+    undo it). run.py hands whole modules to two xdist workers in this order
+    (a module's tests share its fixtures, made once: a server and a browser,
+    a migrated database file, the EA built natively): a long module handed
+    out last would keep one worker busy while the other has nothing left."""
+    slow = ("e2e", "slow")
+    items.sort(key=lambda item: not any(item.get_closest_marker(m) for m in slow))
+
+
 @pytest.fixture(autouse=True)
 def _fresh_rate_counters():
     cache.clear()
