@@ -13,6 +13,7 @@ from mt5bot.tests.services import reachable_redis
 pytestmark = pages.pytestmark
 browser = pages.browser
 LOGIN = "3000021"
+QUIET_MS = 6000
 # Every change of the live indicator from now on (a reconnect goes offline).
 WATCH_STATE = """() => {
   window.__states = [];
@@ -67,6 +68,9 @@ def test_every_page_sees_every_alert_executed(browser, server):
         pages.wait_live(page)
         pages.mark(page)
         page.evaluate(WATCH_STATE)
+    # Quiet for longer than a consumer's blocking pop on Redis (5 s): the
+    # pages keep their sockets through it, as an idle dashboard must.
+    traders[-1].wait_for_timeout(QUIET_MS)
     signals = [
         server.alert(account_number=LOGIN, symbol="EURUSD", action=side, volume=0.01)[
             "signal"
