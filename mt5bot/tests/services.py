@@ -1,6 +1,8 @@
 """The real services the multi-process tests talk to."""
 
+import contextlib
 import os
+import uuid
 
 import pytest
 from django.core.cache.backends.redis import RedisCache
@@ -50,6 +52,39 @@ def scratch_postgres():
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+@contextlib.contextmanager
+def scratch_redis():
+    """A Redis database for one test's servers, which use their keys
+    unprefixed (rate counters, the channel layer, presence marks): claimed
+    by a key in database 0 that one run alone can set, emptied, and emptied
+    again afterwards. Yields its URL. Redis has databases 0-15: this takes
+    the highest unclaimed one, away from the low ones installs use and from
+    this run's own REDIS_URL."""
+    import redis
+
+    base = reachable_redis()
+    server, _, own = base.rpartition("/")
+    claims = redis.Redis.from_url(f"{server}/0")
+    token = uuid.uuid4().hex
+    for number in range(15, 0, -1):
+        claim = f"mt5bot-tests:redis-db:{number}"
+        # An hour: a run that was killed gives it back by then.
+        if str(number) != own and claims.set(claim, token, nx=True, ex=3600):
+            break
+    else:
+        pytest.fail("every Redis database is claimed by another test run")
+    database = redis.Redis.from_url(f"{server}/{number}")
+    try:
+        database.flushdb()
+        yield f"{server}/{number}"
+    finally:
+        database.flushdb()
+        if claims.get(claim) == token.encode():
+            claims.delete(claim)
+        database.close()
+        claims.close()
 
 
 class ScopedRedisCache(RedisCache):

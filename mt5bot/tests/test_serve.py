@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from mt5bot.checks import check_workers
-from mt5bot.tests.services import reachable_redis
+from mt5bot.tests.services import scratch_redis
 from mt5bot.workers import Child
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,8 +58,9 @@ def server(tmp_path):
 @pytest.fixture
 def two_workers(tmp_path):
     # Several processes need a shared cache and channel layer: Redis.
-    redis = {"REDIS_URL": reachable_redis(), "RATE_LIMIT_WEBHOOK": "10000 per minute"}
-    yield from run_server(tmp_path, "--workers", "2", env=redis)
+    with scratch_redis() as url:
+        redis = {"REDIS_URL": url, "RATE_LIMIT_WEBHOOK": "10000 per minute"}
+        yield from run_server(tmp_path, "--workers", "2", env=redis)
 
 
 def server_env(tmp_path, **extra):
