@@ -13,6 +13,17 @@ hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """The slow tests first (after pytest-django's ordering, which would
+    undo it). run.py hands whole modules to two xdist workers in this order
+    (a module's tests share its fixtures, made once: a server and a browser,
+    a migrated database file, the EA built natively): a long module handed
+    out last would keep one worker busy while the other has nothing left."""
+    slow = ("e2e", "slow")
+    items.sort(key=lambda item: not any(item.get_closest_marker(m) for m in slow))
+
+
 @pytest.fixture(autouse=True)
 def _fresh_rate_counters():
     cache.clear()
@@ -41,11 +52,31 @@ def _note_secrets(tmp_path_factory):
         yield
 
 
+# What each xdist worker saw (mt5bot/tests/leaks.py `seen`), in the controller.
+WORKERS_SEEN = []
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """An xdist worker finished: keep its part of the secret scan."""
+    report = getattr(node, "workeroutput", {}).get("leaks")
+    if report:
+        WORKERS_SEEN.append(report)
+
+
 def pytest_sessionfinish(session, exitstatus):
     """Fail the session when a log line written during it holds a secret."""
-    if not leaks.WATCHED:  # no test ran (collection only, or none)
+    reports = [leaks.seen(basetemp) for basetemp in leaks.WATCHED]
+    if hasattr(session.config, "workerinput"):
+        # An xdist worker: the controller scans, across all workers, and
+        # only its exit status counts.
+        if reports:
+            session.config.workeroutput["leaks"] = reports[0]
         return
-    found = leaks.session_leaks(*leaks.WATCHED)
+    reports += WORKERS_SEEN
+    if not reports:  # no test ran (collection only, or none)
+        return
+    found = leaks.leaks_in(*reports)
     if found:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         reporter.section("secrets in log lines", sep="=", red=True)

@@ -5,6 +5,7 @@ it works on a fresh Windows or Linux machine with nothing but Python 3.11.
 
     python3 run.py          install into .venv, setup (writes .env), start the server
     python3 run.py test     install the test dependencies into .venv, run pytest
+                            (on two workers; `-n 0` for one process)
 """
 
 import os
@@ -18,6 +19,11 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+# Two pytest-xdist workers: on two cores the suite's waits (servers starting,
+# terminals answering) overlap with the other worker's work. Each takes whole
+# modules, slowest first (conftest.py). `-n 0` or `-p no:xdist` runs the
+# suite in one process, for debugging.
+PARALLEL = ["-n", "2", "--dist", "loadscope", "--no-loadscope-reorder"]
 
 
 def run(*args, check=True):
@@ -44,11 +50,20 @@ def install_chromium():
     run("apt-get", "install", "-y", "-qq", "chromium", check=False)
 
 
+def pytest_args(argv):
+    """`argv` for pytest, on two workers unless it says otherwise."""
+    chosen = any(
+        arg.startswith(("-n", "--numprocesses", "--dist")) or "no:xdist" in arg
+        for arg in argv
+    )
+    return argv if chosen else [*PARALLEL, *argv]
+
+
 def main(argv):
     if argv[:1] == ["test"]:
         install("requirements-dev.txt")
         install_chromium()
-        sys.exit(run(PYTHON, "-m", "pytest", *argv[1:], check=False))
+        sys.exit(run(PYTHON, "-m", "pytest", *pytest_args(argv[1:]), check=False))
     install("requirements.txt")
     # The first start asks for the admin login and alert settings (at a
     # terminal); later starts only check, and setup never changes what is set.

@@ -188,7 +188,11 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # A consumer waits for its messages in blocking pops of 5 s, and
+            # redis-py's default read timeout is 5 s too: the pop's empty
+            # answer came just too late, and every page quiet for 5 s lost
+            # its socket ("Timeout reading from ...") and reconnected.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
         }
     }
 else:

@@ -2,9 +2,11 @@
 sees a partial command file, and commands written in the same millisecond
 never share a name."""
 
+import itertools
 import json
 import os
 import threading
+import time
 import uuid
 
 from ea import protocol
@@ -43,7 +45,9 @@ def test_a_reader_polling_without_delay_never_sees_a_partial_file(tmp_path):
 
 
 def test_the_same_reader_does_see_partial_files_from_a_plain_write(tmp_path):
-    """The control: without the rename, the race above is real here."""
+    """The control: without the rename, the race above is real here. It
+    writes until the reader catches a file half-way: on a loaded machine 200
+    files were sometimes not enough."""
     padding = "x" * 200_000
     partial, stop = [], threading.Event()
 
@@ -59,8 +63,9 @@ def test_the_same_reader_does_see_partial_files_from_a_plain_write(tmp_path):
     reader = threading.Thread(target=read_constantly)
     reader.start()
     try:
-        for n in range(200):
-            with open(tmp_path / f"plain_{n}.json", "w") as handle:
+        deadline = time.monotonic() + 60
+        for n in itertools.count():
+            with open(tmp_path / f"plain_{n % 200}.json", "w") as handle:
                 for chunk in range(0, len(padding), 4096):
                     handle.write(
                         ('{"pad": "' if chunk == 0 else "")
@@ -68,7 +73,7 @@ def test_the_same_reader_does_see_partial_files_from_a_plain_write(tmp_path):
                     )
                     handle.flush()
                 handle.write('"}')
-            if partial:
+            if partial or time.monotonic() > deadline:
                 break
     finally:
         stop.set()

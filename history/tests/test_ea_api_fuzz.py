@@ -16,7 +16,7 @@ from ea import protocol
 from history.models import Command
 from signals.tests.webhook import order, post
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 EXAMPLES = 400
 FUZZ = hsettings(
     max_examples=EXAMPLES,

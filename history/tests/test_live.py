@@ -52,14 +52,20 @@ async def do(work):
     return await sync_to_async(work)()
 
 
+# Seconds a message may take: each wait ends when the message arrives; the
+# communicator's default (1 s) was too short for a snapshot on a loaded
+# machine.
+ARRIVES_WITHIN = 15
+
+
 async def opened(session, query=""):
     communicator = socket(session, query)
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(ARRIVES_WITHIN)
     assert connected
-    return communicator, await communicator.receive_json_from()
+    return communicator, await communicator.receive_json_from(ARRIVES_WITHIN)
 
 
-async def next_of(communicator, kind, timeout=3):
+async def next_of(communicator, kind, timeout=ARRIVES_WITHIN):
     while True:
         message = await communicator.receive_json_from(timeout)
         if message["type"] == kind:
@@ -71,7 +77,7 @@ async def next_of(communicator, kind, timeout=3):
 
 def test_an_anonymous_socket_is_refused(db):
     async def body():
-        connected, code = await socket().connect()
+        connected, code = await socket().connect(ARRIVES_WITHIN)
         assert (connected, code) == (False, UNAUTHORIZED)
 
     scenario(body)
@@ -80,7 +86,7 @@ def test_an_anonymous_socket_is_refused(db):
 def test_a_socket_from_another_site_is_refused(session):
     async def body():
         evil = (b"origin", b"https://evil.example")
-        connected, _ = await socket(session, origin=evil).connect()
+        connected, _ = await socket(session, origin=evil).connect(ARRIVES_WITHIN)
         assert not connected
 
     scenario(body)
@@ -90,7 +96,7 @@ def test_a_logged_out_session_is_refused(client, session):
     client.post("/logout/")
 
     async def body():
-        connected, code = await socket(session).connect()
+        connected, code = await socket(session).connect(ARRIVES_WITHIN)
         assert (connected, code) == (False, UNAUTHORIZED)
 
     scenario(body)
@@ -122,7 +128,7 @@ def test_it_sends_a_snapshot_of_accounts_and_recent_alerts(session, cast):
         assert (row["id"], row["commands"][0]["status"]) == (signal.pk, "executed")
         assert 'id="signal-' in row["html"]
         assert snapshot["cursor"]
-        await communicator.disconnect()
+        await communicator.disconnect(timeout=ARRIVES_WITHIN)
 
     scenario(body)
 
@@ -159,7 +165,7 @@ def test_it_pushes_orders_that_move_and_alerts_that_arrive(session, cast):
         live.signal_changed(new.pk)
         message = await next_of(communicator, "signals")
         assert [r["id"] for r in message["signals"]] == [new.pk]
-        await communicator.disconnect()
+        await communicator.disconnect(timeout=ARRIVES_WITHIN)
 
     scenario(body)
 
@@ -187,7 +193,7 @@ def test_it_pushes_accounts_and_removals(session, cast):
         live.signals_removed([3, 1, 2])
         message = await next_of(communicator, "removed")
         assert message["signals"] == [1, 2, 3]
-        await communicator.disconnect()
+        await communicator.disconnect(timeout=ARRIVES_WITHIN)
 
     scenario(body)
 
@@ -205,7 +211,7 @@ def test_a_flood_goes_out_in_pieces_a_page_can_digest(session, cast):
             assert len(message["signals"]) <= live.CHUNK
             seen += [row["id"] for row in message["signals"]]
         assert sorted(seen) == sorted(s.pk for s in signals)
-        await communicator.disconnect()
+        await communicator.disconnect(timeout=ARRIVES_WITHIN)
 
     scenario(body)
 
@@ -218,7 +224,7 @@ def test_a_page_that_reconnects_gets_every_row_it_missed(session, cast):
 
     async def body():
         communicator, snapshot = await opened(session)
-        await communicator.disconnect()
+        await communicator.disconnect(timeout=ARRIVES_WITHIN)
         return snapshot["cursor"]
 
     cursor = scenario(body)
@@ -232,7 +238,7 @@ def test_a_page_that_reconnects_gets_every_row_it_missed(session, cast):
 
     async def again():
         communicator, snapshot = await opened(session, f"?since={quote(cursor)}")
-        await communicator.disconnect()
+        await communicator.disconnect(timeout=ARRIVES_WITHIN)
         return snapshot
 
     snapshot = scenario(again)
@@ -248,7 +254,7 @@ def test_a_bad_cursor_gets_the_latest_rows(session, cast):
     async def body():
         communicator, snapshot = await opened(session, "?since=yesterday")
         assert [r["id"] for r in snapshot["signals"]] == [signal.pk]
-        await communicator.disconnect()
+        await communicator.disconnect(timeout=ARRIVES_WITHIN)
 
     scenario(body)
 
@@ -281,34 +287,46 @@ def test_a_broadcast_never_raises_into_its_caller(session, cast, monkeypatch, ca
         communicator, _ = await opened(session)
         live.commands_changed([1])
         assert await communicator.receive_nothing(0.3)
-        await communicator.disconnect()
+        await communicator.disconnect(timeout=ARRIVES_WITHIN)
 
     scenario(body)
     assert "live updates not sent" in caplog.text
     assert live.sender.busy_on is None, "the next update goes out again"
 
 
-def test_a_broadcast_from_another_thread_costs_the_caller_microseconds(session, cast):
+def test_a_broadcast_from_another_thread_leaves_the_work_to_the_loop(
+    session, cast, monkeypatch
+):
     signal = alert(["1123456"])
     command = order(signal, "1123456")
-    took = []
+    built_on = []
+    build = live.build
 
-    def supervisor_thread():
-        started = time.perf_counter()
-        live.commands_changed([command.pk])
-        took.append(time.perf_counter() - started)
+    def building(*args, **kwargs):
+        built_on.append(threading.current_thread())
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(live, "build", building)
+    # The supervisor's thread: it calls and goes on. Timing the call said
+    # the same on an idle machine, and failed when another thread held the
+    # GIL for its 5 ms switch interval.
+    supervisor = threading.Thread(
+        target=live.commands_changed, args=([command.pk],), name="supervisor"
+    )
 
     async def body():
         communicator, _ = await opened(session)
-        thread = threading.Thread(target=supervisor_thread)
-        thread.start()
-        thread.join()
+        supervisor.start()
+        # This loop's thread is held here: the call returns without it.
+        supervisor.join(timeout=30)
+        assert not supervisor.is_alive(), "the caller waited for the event loop"
         message = await next_of(communicator, "signals")
         assert message["signals"][0]["id"] == signal.pk
-        await communicator.disconnect()
+        await communicator.disconnect(timeout=ARRIVES_WITHIN)
 
     scenario(body)
-    assert took[0] < 0.005, f"the caller waited {took[0] * 1000:.2f} ms"
+    # The rows were read on the loop's side, never on the caller's thread.
+    assert built_on and supervisor not in built_on
 
 
 def test_recorded_collects_instead_of_sending(db):
@@ -354,15 +372,15 @@ def test_with_redis_a_supervisor_in_another_process_reaches_the_page(
             )
         )
         supervisor.add("commands", [command.pk])
-        message = await next_of(communicator, "signals", timeout=5)
+        message = await next_of(communicator, "signals")
         assert message["signals"][0]["commands"][0]["status"] == "delivered"
         await do(
             lambda: Account.objects.filter(login="1123456").update(status="online")
         )
         supervisor.add("accounts", ["1123456"])
-        message = await next_of(communicator, "accounts", timeout=5)
+        message = await next_of(communicator, "accounts")
         assert message["accounts"][0]["status"] == "online"
-        await communicator.disconnect()
+        await communicator.disconnect(timeout=ARRIVES_WITHIN)
 
     scenario(body)
     assert supervisor.own is not None and supervisor.own.is_running()
@@ -379,9 +397,9 @@ def test_with_redis_the_server_sends_even_with_no_page_of_its_own(
         communicator, _ = await opened(session)
         # Another server process (no consumer of its own) broadcasts.
         sender.add("signals", [signal.pk])
-        message = await next_of(communicator, "signals", timeout=5)
+        message = await next_of(communicator, "signals")
         assert [r["id"] for r in message["signals"]] == [signal.pk]
-        await communicator.disconnect()
+        await communicator.disconnect(timeout=ARRIVES_WITHIN)
 
     scenario(body)
     sender.own.call_soon_threadsafe(sender.own.stop)
@@ -392,7 +410,7 @@ def test_the_cursor_is_server_time(session, cast):
 
     async def body():
         communicator, snapshot = await opened(session)
-        await communicator.disconnect()
+        await communicator.disconnect(timeout=ARRIVES_WITHIN)
         return snapshot["cursor"]
 
     cursor = scenario(body)
@@ -435,7 +453,7 @@ def test_an_open_page_keeps_its_mark_and_it_lapses_after_it_closes(
         communicator, _ = await opened(session)
         await asyncio.sleep(1.6)  # longer than one lifetime: renewed meanwhile
         assert await do(live.someone_listens)
-        await communicator.disconnect()
+        await communicator.disconnect(timeout=ARRIVES_WITHIN)
         await asyncio.sleep(1.6)
         assert not await do(live.someone_listens)
 

@@ -4,11 +4,20 @@ supervisor on any host, including a second one that could not have the port."""
 import select
 import socket
 import time
+import uuid
 
 import pytest
+import redis
 
 from accounts.bridge import wake
 from mt5bot.tests.services import reachable_redis
+
+
+def wait_until(predicate, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
 
 
 def free_udp_port():
@@ -17,11 +26,19 @@ def free_udp_port():
         return sock.getsockname()[1]
 
 
-def woken(sock, timeout=2.0):
+def woken(sock, timeout=10.0):
     ready, _, _ = select.select([sock], [], [], timeout)
     if ready:
         sock.recv(64)
     return bool(ready)
+
+
+def wakeups(sock):
+    """How many datagrams wait on `sock`, taking them."""
+    count = 0
+    while woken(sock, timeout=0):
+        count += 1
+    return count
 
 
 @pytest.fixture
@@ -42,17 +59,20 @@ def test_without_redis_the_port_holder_is_woken_and_a_second_one_polls(fresh):
     first.close()
 
 
-def test_with_redis_every_supervisor_is_woken(fresh):
+def test_with_redis_every_supervisor_is_woken(fresh, monkeypatch):
     fresh.REDIS_URL = reachable_redis()
+    # A channel of this test's own: another run's supervisors publish and
+    # listen on the real one, and the counts below are exact.
+    monkeypatch.setattr(wake, "CHANNEL", f"mt5bot:wake:test-{uuid.uuid4().hex}")
     first = wake.listener(fresh.SUPERVISOR_WAKE_PORT)
     second = wake.listener(fresh.SUPERVISOR_WAKE_PORT)  # another host, say
     assert second.getsockname()[1] != fresh.SUPERVISOR_WAKE_PORT
-    time.sleep(0.3)  # the relays subscribe
+    subscribers = redis.Redis.from_url(fresh.REDIS_URL)
+    wait_until(lambda: subscribers.pubsub_numsub(wake.CHANNEL)[0][1] == 2)
     wake.notify()
     assert woken(first) and woken(second)
-    time.sleep(0.2)
-    while woken(first, timeout=0):  # the UDP datagram and the relayed one
-        pass
+    assert woken(first)  # the UDP datagram and the relayed one
+    assert wakeups(first) == wakeups(second) == 0
     fresh.SUPERVISOR_WAKE_PORT = 0  # Redis alone reaches both
     wake.notify()
     assert woken(first) and woken(second)

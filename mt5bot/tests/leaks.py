@@ -12,7 +12,9 @@ The root conftest.py wires it up for the whole session:
   filter as the real handlers, and keeps the lines that hold a known secret;
 - `pytest_sessionfinish` then reads every log file under the session's
   temporary folder (the servers' output and their LOG_DIR) and the suite's
-  own LOG_DIR, and fails the session when a secret appears.
+  own LOG_DIR, and fails the session when a secret appears. Under xdist each
+  worker sends what it saw (`seen()`) to the controller, which scans every
+  worker's folders for every worker's secrets.
 """
 
 import logging
@@ -141,8 +143,10 @@ def find_leaks(*roots):
     return leaks
 
 
-def session_leaks(basetemp):
-    """Everything the session wrote that holds a secret."""
+def seen(basetemp):
+    """What this process saw: the secrets it noted, its records that held one,
+    and the folders its log files are in. An xdist worker sends it to the
+    controller, which scans all workers' folders for all their secrets."""
     for handler in logging.getLogger().handlers:
         handler.flush()
     note_env_files(basetemp)
@@ -150,4 +154,20 @@ def session_leaks(basetemp):
     if RECORDER not in logging.getLogger().handlers:
         # Someone reconfigured logging: records after that went unseen.
         records.append("the recorder was removed from the root logger")
-    return records + find_leaks(basetemp, settings.LOG_DIR)
+    roots = [str(basetemp), str(settings.LOG_DIR)]
+    return {"secrets": sorted(SECRETS.values), "records": records, "roots": roots}
+
+
+def leaks_in(*reports):
+    """Every leak in `seen()` reports: their records, and each log file under
+    any of their folders that holds a secret any of them noted."""
+    for report in reports:
+        SECRETS.values.update(report["secrets"])
+    records = [line for report in reports for line in report["records"]]
+    roots = dict.fromkeys(root for report in reports for root in report["roots"])
+    return records + find_leaks(*roots)
+
+
+def session_leaks(basetemp):
+    """Everything this process wrote that holds a secret."""
+    return leaks_in(seen(basetemp))

@@ -1,8 +1,11 @@
 """The real services the multi-process tests talk to."""
 
+import contextlib
 import os
+import uuid
 
 import pytest
+from django.core.cache.backends.redis import RedisCache
 
 
 def reachable_redis():
@@ -49,3 +52,50 @@ def scratch_postgres():
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+@contextlib.contextmanager
+def scratch_redis():
+    """A Redis database for one test's servers, which use their keys
+    unprefixed (rate counters, the channel layer, presence marks): claimed
+    by a key in database 0 that one run alone can set, emptied, and emptied
+    again afterwards. Yields its URL. Redis has databases 0-15: this takes
+    the highest unclaimed one, away from the low ones installs use and from
+    this run's own REDIS_URL."""
+    import redis
+
+    base = reachable_redis()
+    server, _, own = base.rpartition("/")
+    claims = redis.Redis.from_url(f"{server}/0")
+    token = uuid.uuid4().hex
+    for number in range(15, 0, -1):
+        claim = f"mt5bot-tests:redis-db:{number}"
+        # An hour: a run that was killed gives it back by then.
+        if str(number) != own and claims.set(claim, token, nx=True, ex=3600):
+            break
+    else:
+        pytest.fail("every Redis database is claimed by another test run")
+    database = redis.Redis.from_url(f"{server}/{number}")
+    try:
+        database.flushdb()
+        yield f"{server}/{number}"
+    finally:
+        database.flushdb()
+        if claims.get(claim) == token.encode():
+            claims.delete(claim)
+        database.close()
+        claims.close()
+
+
+class ScopedRedisCache(RedisCache):
+    """The suite's own cache on a Redis that other test processes share (the
+    other xdist worker, another checkout's run): `clear()` deletes the keys
+    under this process's KEY_PREFIX, where Django's would FLUSHDB everyone's
+    rate counters and presence marks mid-test."""
+
+    def clear(self):
+        client = self._cache.get_client(None, write=True)
+        keys = list(client.scan_iter(match=f"{self.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+        return True

@@ -174,7 +174,9 @@ def test_restore_refuses_while_something_answers_on_the_port(settings, tmp_path)
     settings.BACKUP_DIR, settings.HOST = tmp_path, "127.0.0.1"
     settings.PORT = free_port()
     server = HTTPServer(("127.0.0.1", settings.PORT), Healthy)
-    Thread(target=server.serve_forever, daemon=True).start()
+    # shutdown() waits for the loop's next look at its flag (0.5 s apart by
+    # default).
+    Thread(target=server.serve_forever, args=(0.01,), daemon=True).start()
     try:
         with pytest.raises(CommandError, match="a server answers on 127"):
             call_command("restore")

@@ -127,14 +127,25 @@ class Bridge:
         return json.loads(path.read_text())["broker"]
 
 
-@pytest.fixture
-def bridge(tmp_path):
-    bridge = Bridge(tmp_path)
+@pytest.fixture(scope="module")
+def running_bridge(tmp_path_factory):
+    bridge = Bridge(tmp_path_factory.mktemp("bridge"))
     try:
         bridge.start()
         yield bridge
     finally:
         bridge.stop()
+
+
+@pytest.fixture
+def bridge(running_bridge):
+    """The module's bridge (seven manage.py runs and four processes to
+    start), every account flat again: each test begins as on a fresh one."""
+    running_bridge.alert(accounts=ALL, action="CLOSE_ALL")
+    for login in ALL:
+        broker = running_bridge.broker(login)
+        assert broker["positions"] == broker["orders"] == [], login
+    return running_bridge
 
 
 def executed(rows):

@@ -8,7 +8,7 @@ import os
 import pytest
 
 from bench import soak
-from mt5bot.tests.services import reachable_redis
+from mt5bot.tests.services import scratch_redis
 
 pytestmark = [
     pytest.mark.e2e,
@@ -33,12 +33,13 @@ def postgres_server():
 
 
 def test_a_small_soak_loses_and_doubles_nothing(capsys):
-    redis = reachable_redis().rsplit("/", 1)[0] + "/11"
-    args = [
-        "--webhooks", "400", "--concurrency", "8", "--accounts", "6",
-        "--rate", "60", "--database-url", postgres_server(), "--redis-url", redis,
-    ]  # fmt: skip
-    passed = soak.main(args) == 0
+    database = postgres_server()
+    with scratch_redis() as redis:
+        args = [
+            "--webhooks", "400", "--concurrency", "8", "--accounts", "6",
+            "--rate", "60", "--database-url", database, "--redis-url", redis,
+        ]  # fmt: skip
+        passed = soak.main(args) == 0
     out = capsys.readouterr().out
     print(out)
     assert passed, out

@@ -1,6 +1,7 @@
 """Fixtures of the notification tests: both channels on, pointed at real
 local servers (mt5bot/tests/notify/kit.py)."""
 
+import functools
 import threading
 
 import pytest
@@ -42,7 +43,10 @@ def file_database(django_db_setup, django_db_blocker, tmp_path_factory):
 @pytest.fixture
 def receiver():
     server = Receiver()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the loop's next look at its flag: every 0.5 s by
+    # default, which was half a second at the end of each test.
+    serve = functools.partial(server.serve_forever, poll_interval=0.01)
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     yield server
     server.shutdown()

@@ -255,6 +255,7 @@ def open_intake(settings):
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 @hsettings(
     max_examples=2000,
     deadline=None,
