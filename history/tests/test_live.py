@@ -1,75 +1,24 @@
 """The live updates: the websocket against the real ASGI application, and the
 broadcasts the intake, the delivery loop and the keeper call after a commit."""
 
-import asyncio
 import threading
 import time
-import uuid
-from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
-from asgiref.sync import async_to_sync, sync_to_async
-from channels.layers import get_channel_layer
-from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 
 from accounts.models import Account
 from history import live
 from history.consumers import UNAUTHORIZED
 from history.models import Command
-from history.tests import cast
+from history.tests import cast, sockets
 from history.tests.cast import alert, executed, order
-from mt5bot.asgi import application
-from mt5bot.tests.services import reachable_redis
+from history.tests.sockets import ARRIVES_WITHIN, do, next_of, opened, scenario, socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 trader = cast.trader
-ORIGIN = (b"origin", b"http://127.0.0.1")
-
-
-@pytest.fixture
-def session(client, trader):
-    client.force_login(trader)
-    return client.cookies["sessionid"].value
-
-
-def socket(session=None, query="", origin=ORIGIN):
-    headers = [origin] if origin else []
-    if session:
-        headers.append((b"cookie", f"sessionid={session}".encode()))
-    return WebsocketCommunicator(application, f"/ws/live/{query}", headers=headers)
-
-
-def scenario(coroutine):
-    """Run an async test body; the consumer's database calls come back to
-    this thread, so they see this test's rows."""
-    return async_to_sync(coroutine)()
-
-
-async def do(work):
-    """Database work from an async test body (on this test's thread)."""
-    return await sync_to_async(work)()
-
-
-# Seconds a message may take: each wait ends when the message arrives; the
-# communicator's default (1 s) was too short for a snapshot on a loaded
-# machine.
-ARRIVES_WITHIN = 15
-
-
-async def opened(session, query=""):
-    communicator = socket(session, query)
-    connected, _ = await communicator.connect(ARRIVES_WITHIN)
-    assert connected
-    return communicator, await communicator.receive_json_from(ARRIVES_WITHIN)
-
-
-async def next_of(communicator, kind, timeout=ARRIVES_WITHIN):
-    while True:
-        message = await communicator.receive_json_from(timeout)
-        if message["type"] == kind:
-            return message
+session = sockets.session
 
 
 # --- who may connect ------------------------------------------------------------
@@ -335,126 +284,3 @@ def test_recorded_collects_instead_of_sending(db):
         live.commands_changed([9, 7])
         live.account_changed("1123456")
     assert sent == [("signals", [5]), ("commands", [7, 9]), ("accounts", ["1123456"])]
-
-
-# --- across processes ---------------------------------------------------------------
-
-
-@pytest.fixture
-def redis_layer(settings):
-    settings.CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # A prefix of its own: parallel runs share one Redis.
-            "CONFIG": {
-                "hosts": [reachable_redis()],
-                "prefix": f"t{uuid.uuid4().hex[:8]}",
-            },
-        }
-    }
-    return get_channel_layer()
-
-
-def test_with_redis_a_supervisor_in_another_process_reaches_the_page(
-    session, cast, redis_layer
-):
-    signal = alert(["1123456"])
-    command = order(signal, "1123456")
-    # `manage.py supervise` has its own broadcaster and no event loop: it
-    # sends from a thread of its own, through Redis, to the server's page.
-    supervisor = live.Sender()
-
-    async def body():
-        communicator, _ = await opened(session)
-        await do(
-            lambda: Command.objects.filter(pk=command.pk).update(
-                status="delivered", delivered_at=timezone.now()
-            )
-        )
-        supervisor.add("commands", [command.pk])
-        message = await next_of(communicator, "signals")
-        assert message["signals"][0]["commands"][0]["status"] == "delivered"
-        await do(
-            lambda: Account.objects.filter(login="1123456").update(status="online")
-        )
-        supervisor.add("accounts", ["1123456"])
-        message = await next_of(communicator, "accounts")
-        assert message["accounts"][0]["status"] == "online"
-        await communicator.disconnect(timeout=ARRIVES_WITHIN)
-
-    scenario(body)
-    assert supervisor.own is not None and supervisor.own.is_running()
-    supervisor.own.call_soon_threadsafe(supervisor.own.stop)
-
-
-def test_with_redis_the_server_sends_even_with_no_page_of_its_own(
-    session, cast, redis_layer
-):
-    signal = alert(["1123456"], ago=1)
-    sender = live.Sender()
-
-    async def body():
-        communicator, _ = await opened(session)
-        # Another server process (no consumer of its own) broadcasts.
-        sender.add("signals", [signal.pk])
-        message = await next_of(communicator, "signals")
-        assert [r["id"] for r in message["signals"]] == [signal.pk]
-        await communicator.disconnect(timeout=ARRIVES_WITHIN)
-
-    scenario(body)
-    sender.own.call_soon_threadsafe(sender.own.stop)
-
-
-def test_the_cursor_is_server_time(session, cast):
-    before = timezone.now() - timedelta(seconds=1)
-
-    async def body():
-        communicator, snapshot = await opened(session)
-        await communicator.disconnect(timeout=ARRIVES_WITHIN)
-        return snapshot["cursor"]
-
-    cursor = scenario(body)
-    assert cursor > before.isoformat()
-
-
-def test_with_redis_nothing_is_read_or_sent_while_no_page_is_open(
-    cast, redis_layer, monkeypatch
-):
-    signal = alert(["1123456"])
-    built = []
-    monkeypatch.setattr(live, "build", lambda batch, close=False: built.append(batch))
-
-    async def body():
-        # A member of the group that is not a page: it marks nothing.
-        channel = await redis_layer.new_channel()
-        await redis_layer.group_add(live.GROUP, channel)
-        await do(lambda: live.signal_changed(signal.pk))
-        await asyncio.sleep(0.3)
-        assert built == []
-        await live.mark_present()  # what an opening page does first
-        await do(lambda: live.signal_changed(signal.pk))
-        for _ in range(50):
-            if built:
-                break
-            await asyncio.sleep(0.02)
-        await redis_layer.group_discard(live.GROUP, channel)
-
-    scenario(body)
-    assert built == [{"signals": {signal.pk}}]
-
-
-def test_an_open_page_keeps_its_mark_and_it_lapses_after_it_closes(
-    session, redis_layer, monkeypatch
-):
-    # Whole seconds: a Redis cache counts expiry in seconds.
-    monkeypatch.setattr(live, "PRESENCE_TTL", 1)
-
-    async def body():
-        communicator, _ = await opened(session)
-        await asyncio.sleep(1.6)  # longer than one lifetime: renewed meanwhile
-        assert await do(live.someone_listens)
-        await communicator.disconnect(timeout=ARRIVES_WITHIN)
-        await asyncio.sleep(1.6)
-        assert not await do(live.someone_listens)
-
-    scenario(body)
