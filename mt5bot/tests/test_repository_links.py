@@ -3,9 +3,9 @@
 Every file git tracks is read as text (binary files are passed over), and
 each line is checked for two things:
 
-- nothing points outside the repository: no `../shared`, `/work/` or
-  `shared/reference` (the notes the project was started from are not part
-  of it; docs/ says what the code relies on);
+- nothing points outside the repository: not the folder of notes the
+  project was started from nor the machine's work folder (OUTSIDE; they are
+  not part of it, docs/ says what the code relies on);
 - every Markdown document it cites exists, with the section it names.
 
 A citation is a name ending in `.md`, with or without folders
@@ -34,7 +34,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ME = Path(__file__).resolve().relative_to(ROOT).as_posix()
-OUTSIDE = ("../shared", "/work/", "shared/reference")
+# Spelled in parts, so that this file itself names no outside path.
+SHARED, NOTES, WORK = "../" + "shared", "shared/" + "reference", "/" + "work/"
+OUTSIDE = (SHARED, WORK, NOTES)
 DOCS = "docs"
 
 SECTION = r"\d+(?:\.\d+)*"
@@ -136,16 +138,20 @@ def test_it_accepts_the_documents_and_sections_the_repository_cites():
 
 
 def test_it_names_file_and_line_of_a_path_outside_the_repository():
-    assert check("one\nContext: ../shared/reference/performance.md") == [
-        "ea/vectors/x.json:2: points outside: '../shared'",
-        "ea/vectors/x.json:2: points outside: 'shared/reference'",
-        "ea/vectors/x.json:2: no such document: ../shared/reference/performance.md",
+    outside = f"{SHARED}/reference/performance.md"
+    assert check(f"one\nContext: {outside}") == [
+        f"ea/vectors/x.json:2: points outside: '{SHARED}'",
+        f"ea/vectors/x.json:2: points outside: '{NOTES}'",
+        f"ea/vectors/x.json:2: no such document: {outside}",
     ]
-    assert check("encodes /work/x") == ["ea/vectors/x.json:1: points outside: '/work/'"]
+    assert check(f"encodes {WORK}x") == [
+        f"ea/vectors/x.json:1: points outside: '{WORK}'"
+    ]
 
 
 def test_it_refuses_a_document_that_does_not_exist():
-    assert check("mql5.md 5.4") == ["ea/vectors/x.json:1: no such document: mql5.md"]
+    notes = "mql5" + ".md"  # the name of a note outside, never a document here
+    assert check(f"{notes} 5.4") == [f"ea/vectors/x.json:1: no such document: {notes}"]
     assert check("see docs/PROTOCOL.md", path="ea/x.py") == [
         "ea/x.py:1: no such document: docs/PROTOCOL.md"
     ]
