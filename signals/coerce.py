@@ -1,13 +1,29 @@
-"""Turn one raw alert value into a typed one, or refuse it naming the field."""
+"""Turn one raw alert value into a typed one, or refuse it naming the field.
 
+Every number is checked against the Command column it is written to
+(mt5bot/bounds.py reads the bounds from the field), so an alert can never
+carry a value whose row could not be read back.
+"""
+
+import re
 from decimal import Decimal, InvalidOperation
 
 from accounts.validators import is_valid_login
+from history.models import Command
+from mt5bot import bounds
 from signals.errors import PayloadError
 
+# No price, distance or volume in any market comes near this; well inside the
+# columns (DecimalField(24, 10): below 10**14), so an absurd number is named
+# as such rather than as a storage limit.
 MAX_NUMBER = Decimal("1e12")
-MAX_DECIMALS = 10
 MAX_TEXT = 200
+# The EA reads integers of at most 18 digits (ea/MT5Bot_Command.mqh
+# `FieldInteger`) and refuses a command with a longer ticket; no broker's
+# ticket comes near. Checked as text first: int() of a few thousand digits
+# is refused by Python itself (a ValueError, once a 500 here).
+TICKET_TEXT = re.compile(r"[0-9]{1,18}")
+MAX_TICKET = 10**18 - 1
 SYMBOL_FORBIDDEN = set(" \t\r\n\"'\\,;`<>|")
 
 
@@ -29,9 +45,10 @@ def decimal(field, value, *, allow_zero=False):
         raise invalid(field, f"{field} must be greater than zero.")
     if number > MAX_NUMBER:
         raise invalid(field, f"{field} is too large.")
-    if number.as_tuple().exponent < -MAX_DECIMALS:
-        # History keeps 10 decimals; rounding a volume to 0 would queue it.
-        raise invalid(field, f"{field} has more than {MAX_DECIMALS} decimal places.")
+    # History keeps 10 decimals: rounding a volume to 0 would queue it.
+    why = bounds.unfit(Command._meta.get_field(field), number)
+    if why:
+        raise invalid(field, f"{field} {why}.")
     return number.normalize() if number else Decimal(0)
 
 
@@ -74,12 +91,16 @@ def symbol(value):
 
 
 def ticket(value):
-    if isinstance(value, bool):
-        raise invalid("ticket", "ticket must be a positive integer.")
-    if isinstance(value, str) and value.strip().isdigit():
+    """A position or order ticket: a positive integer of at most 18 digits,
+    sent as a JSON number or as ASCII digits."""
+    if isinstance(value, str) and TICKET_TEXT.fullmatch(value.strip()):
         value = int(value.strip())
-    if not isinstance(value, int) or not 0 < value < 2**63:
+    if isinstance(value, bool) or not isinstance(value, int):
         raise invalid("ticket", "ticket must be a positive integer.")
+    if not 0 < value <= MAX_TICKET:
+        raise invalid("ticket", f"ticket must be between 1 and {MAX_TICKET}.")
+    if bounds.unfit(Command._meta.get_field("ticket"), value):
+        raise invalid("ticket", "ticket is too large.")
     return value
 
 
