@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -14,6 +15,19 @@ from accounts.validators import LOGIN_PATTERN, parse_symbol_list, validate_login
 from ea import protocol
 
 DEFAULT_MAGIC = 20250929
+# The magic numbers an account may carry. 0 is what manual trades carry, so
+# with it every manual position would count as the bot's own (CLOSE_ALL would
+# close them); the EA reads integers of at most 18 digits and refuses every
+# command with a longer one (ea/MT5Bot_Command.mqh `FieldInteger`). The
+# column itself may be narrower (32 bits on PostgreSQL); its own range
+# validator then says so.
+MIN_MAGIC, MAX_MAGIC = 1, 10**18 - 1
+# An alert's volume is multiplied by at most this; a larger factor is a typo
+# (1000 for 1.000), not a sizing decision.
+MAX_MULTIPLIER = Decimal(1000)
+# Validated on every save as well as in forms: the settings that decide what
+# is traded.
+BOUNDED_FIELDS = ("volume_multiplier", "max_volume", "magic")
 # What the trader sets on an account, in the order the admin and the API show
 # it; the terminal's own fields are written by the supervisor.
 SETTINGS_FIELDS = (
@@ -55,6 +69,18 @@ class TerminalStatus(models.TextChoices):
     OFFLINE = "offline"
 
 
+def validate_order_volume(value):
+    """An account's max_volume is at most the global hard limit, read when
+    validating: a changed MAX_ORDER_VOLUME needs no migration."""
+    limit = settings.MAX_ORDER_VOLUME
+    if value is not None and value > limit:
+        raise ValidationError(
+            "Ensure this value is at most MAX_ORDER_VOLUME (%(limit)s lots).",
+            code="max_value",
+            params={"limit": limit},
+        )
+
+
 def files_dir(login):
     """<MT5_INSTANCES_DIR>/<login>/MQL5/Files, the folder the bridge writes
     commands into and reads results, heartbeats and symbol lists from; raises
@@ -93,16 +119,24 @@ class Account(models.Model):
         max_digits=12,
         decimal_places=4,
         default=Decimal(1),
-        validators=[MinValueValidator(Decimal("0.0001"))],
-        help_text="Each alert's volume is multiplied by this for this account.",
+        validators=[
+            MinValueValidator(Decimal("0.0001")),
+            MaxValueValidator(MAX_MULTIPLIER),
+        ],
+        help_text="Each alert's volume is multiplied by this for this account "
+        "(above 0, at most 1000).",
     )
     max_volume = models.DecimalField(
         max_digits=12,
         decimal_places=4,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0.0001"))],
-        help_text="Orders that open positions are capped at this volume.",
+        validators=[
+            MinValueValidator(Decimal("0.0001")),
+            validate_order_volume,
+        ],
+        help_text="Orders that open positions are capped at this volume "
+        "(at most MAX_ORDER_VOLUME).",
     )
     allowed_symbols = models.TextField(
         blank=True,
@@ -111,8 +145,9 @@ class Account(models.Model):
     magic = models.PositiveIntegerField(
         "magic number",
         default=DEFAULT_MAGIC,
-        validators=[MaxValueValidator(2**63 - 1)],
-        help_text="Marks the positions the bot opens; it only touches those.",
+        validators=[MinValueValidator(MIN_MAGIC), MaxValueValidator(MAX_MAGIC)],
+        help_text="Marks the positions the bot opens; it only touches those. "
+        "Not 0: manual trades carry 0.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -178,7 +213,35 @@ class Account(models.Model):
 
     def save(self, *args, **kwargs):
         validate_login(self.login)
+        written = kwargs.get("update_fields")
+        self.check_bounds(BOUNDED_FIELDS if written is None else written)
         super().save(*args, **kwargs)
+
+    def check_bounds(self, names):
+        """Raise ValidationError unless the bounded settings among `names`
+        are within their validators: the admin and the API validate through
+        the same validators; this catches every other writer (shell,
+        commands, scripts) before the row is written."""
+        names = set(names) & set(BOUNDED_FIELDS)
+        self.clean_settings({n: getattr(self, n) for n in names}, self)
+
+    @classmethod
+    def clean_settings(cls, values, instance=None):
+        """`values` ({field name: raw value}) converted and validated by the
+        fields themselves; raise ValidationError naming each bad one."""
+        cleaned, errors = {}, {}
+        for name, value in values.items():
+            field = cls._meta.get_field(name)
+            if value is None and field.null:
+                cleaned[name] = None
+                continue
+            try:
+                cleaned[name] = field.clean(value, instance)
+            except ValidationError as exc:
+                errors[name] = exc.messages
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
 
     def instance_dir(self):
         validate_login(self.login)
@@ -226,6 +289,26 @@ class Account(models.Model):
             return ("account_disabled", "Account is disabled.")
         if self.trading_paused:
             return ("account_paused", "Trading is paused on this account.")
+        return self.settings_refusal()
+
+    def settings_refusal(self):
+        """Settings no entry accepts any more but an older row may still hold
+        (written before these bounds, or by a bulk update): refuse rather
+        than trade with them. max_volume is not checked: above
+        MAX_ORDER_VOLUME it is harmless, the global limit applies anyway."""
+        if not MIN_MAGIC <= self.magic <= MAX_MAGIC:
+            return (
+                "account_magic_invalid",
+                f"The account's magic number {self.magic} is outside 1 to "
+                f"{MAX_MAGIC}: 0 would make manual trades the bot's own, and the "
+                "EA refuses larger ones. Set another magic number.",
+            )
+        if not 0 < self.volume_multiplier <= MAX_MULTIPLIER:
+            return (
+                "account_multiplier_invalid",
+                f"The account's volume multiplier {self.volume_multiplier} is "
+                f"outside (0, {MAX_MULTIPLIER}]. Set another multiplier.",
+            )
         return None
 
 

@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.db.models.signals import post_delete, post_save
 
+from accounts.limits import broker_limits
 from accounts.models import Account, SymbolList
 from mapping.matching import BrokerIndex, Unresolvable, match
 from mapping.models import SymbolMapping
@@ -44,8 +45,9 @@ _entries = {}  # account pk -> Entry
 class Entry:
     """One account's broker list and aliases, and the answers given so far."""
 
-    def __init__(self, index, aliases, list_stamp, mapping_stamp):
+    def __init__(self, index, aliases, list_stamp, mapping_stamp, listed=None):
         self.index = index  # None: the broker's list is not known yet
+        self.listed = listed or {}  # broker name -> its entry in the list
         self.aliases = aliases  # upper alias -> symbol, the account's winning
         self.list_stamp = list_stamp
         self.mapping_stamp = mapping_stamp
@@ -66,6 +68,12 @@ class Entry:
         if isinstance(found, str):
             raise Unresolvable(found)
         return found
+
+    def volume_limits(self, name):
+        """(min, step, max) of broker symbol `name` as its terminal listed
+        them (accounts.limits.broker_limits), or None when not listed."""
+        found = self.listed.get(name)
+        return broker_limits(found) if found is not None else None
 
 
 def entry(account):
@@ -112,7 +120,13 @@ def build(own, shared, stamp, symbols):
     # The account's own aliases come last, so they win over the global ones.
     aliases = {alias: symbol for _, alias, symbol, _ in shared + own}
     index = BrokerIndex(symbols) if symbols is not None else None
-    return Entry(index, aliases, stamp, (mapping_stamp(own), mapping_stamp(shared)))
+    listed = {
+        e["name"]: e
+        for e in symbols or ()
+        if isinstance(e, dict) and isinstance(e.get("name"), str)
+    }
+    stamps = (mapping_stamp(own), mapping_stamp(shared))
+    return Entry(index, aliases, stamp, stamps, listed)
 
 
 def mapping_stamp(rows):

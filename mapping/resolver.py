@@ -14,12 +14,19 @@ from django.conf import settings
 from mapping import catalog
 from mapping.matching import Resolution, Unresolvable
 
-__all__ = ["Resolution", "Unresolvable", "explain", "resolve"]
+__all__ = ["Resolution", "Unresolvable", "explain", "resolve", "volume_limits"]
 
 
 def resolve(account, symbol):
     """The Resolution of `symbol` on `account`, or raise Unresolvable."""
     return catalog.entry(account).resolve(symbol, settings.FUZZY_MATCH_THRESHOLD)
+
+
+def volume_limits(account, name):
+    """The broker's (min, step, max) volume of its symbol `name` on
+    `account`, from the same cached list `resolve` reads; None when the
+    account's list is not known or does not hold `name`."""
+    return catalog.entry(account).volume_limits(name)
 
 
 @dataclass(frozen=True)

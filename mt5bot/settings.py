@@ -10,7 +10,7 @@ from pathlib import Path
 
 import environ
 
-from mt5bot import envfile
+from mt5bot import bounds, envfile
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -217,6 +217,9 @@ WEBHOOK_DEDUPE_WINDOW = env.float("WEBHOOK_DEDUPE_WINDOW", default=10.0)
 WEBHOOK_MAX_BODY_BYTES = env.int("WEBHOOK_MAX_BODY_BYTES", default=64 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 COMMAND_TTL = env.float("COMMAND_TTL", default=30.0)
+# The hard limit on one order's volume in lots, after the account's multiplier
+# and cap (accounts/limits.py): above it a command is refused, never clamped.
+MAX_ORDER_VOLUME = bounds.order_volume_setting(env.str("MAX_ORDER_VOLUME", "100"))
 # The bridge (manage.py supervise, also run inside serve).
 SUPERVISOR_STALE_AFTER = env.float("SUPERVISOR_STALE_AFTER", default=10.0)
 # Loopback UDP port a separate `supervise` process listens on for wake-ups

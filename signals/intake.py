@@ -3,6 +3,7 @@ The webhook's one function: store the request as a Signal and fan it out into
 one Command per target account, in a single transaction, or store why not.
 """
 
+import functools
 import hashlib
 import logging
 from datetime import timedelta
@@ -12,13 +13,14 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from accounts import limits
 from accounts.bridge import wake
 from accounts.models import Account, volume_for
 from ea import protocol
 from history import live
 from history.models import Command, Outcome, Signal, Status
-from mapping.resolver import Unresolvable, resolve
-from mt5bot import tokens
+from mapping.resolver import Unresolvable, resolve, volume_limits
+from mt5bot import bounds, tokens
 from notifications import notify
 from signals import fastsql
 from signals.alerts import OPENING, parse_alert
@@ -232,11 +234,13 @@ def command_for(alert, login, account, now):
     )
     try:
         prepare(command, alert, account)
+        check_columns(command)
     except PayloadError as exc:
         command.status = Status.REJECTED
         command.status_code = exc.code
         command.status_reason = exc.detail
         command.finished_at = now
+        drop_unfit(command)
         return command
     command.status = Status.QUEUED
     command.queued_at = now
@@ -252,9 +256,8 @@ def prepare(command, alert, account):
     if refusal:
         raise PayloadError(*refusal)
     command.magic = account.magic
-    command.volume, note = volume_for(
-        account, alert.volume, opening=alert.action in OPENING
-    )
+    opening = alert.action in OPENING
+    command.volume, note = volume_for(account, alert.volume, opening=opening)
     notes = [*alert.notes, note] if note else list(alert.notes)
     if alert.symbol:
         try:
@@ -266,7 +269,44 @@ def prepare(command, alert, account):
             raise PayloadError(
                 "symbol_not_allowed", f"{alert.symbol} is not allowed on this account."
             )
-    command.notes = "; ".join(notes)
+    note = fit_volume(command, account, opening)
+    command.notes = "; ".join([*notes, note] if note else notes)
+
+
+def fit_volume(command, account, opening):
+    """Hold the command's volume to the hard limits (accounts/limits.py);
+    return the note to keep when it was floored to the broker's step."""
+    broker = volume_limits(account, command.symbol) if command.symbol else None
+    try:
+        command.volume, note = limits.check_volume(
+            command.volume, command.symbol, broker, opening
+        )
+    except limits.Refusal as exc:
+        raise PayloadError(exc.code, exc.reason, "volume") from None
+    return note
+
+
+@functools.cache
+def number_fields():
+    return bounds.number_fields(Command)
+
+
+def check_columns(command):
+    """The last check before the INSERT: every number fits its column, so
+    the row can always be read back (mt5bot/bounds.py says why it matters).
+    The alert's own checks (signals/coerce.py) make this a backstop."""
+    for name, why in bounds.unfit_fields(command, number_fields()):
+        raise PayloadError(
+            "value_out_of_range", f"{name} {why} for this account's command.", name
+        )
+
+
+def drop_unfit(command):
+    """A refused command is stored too, with what it was refused for: a
+    number its column cannot hold is left out (its reason quotes it)."""
+    for name, _ in bounds.unfit_fields(command, number_fields()):
+        field = Command._meta.get_field(name)
+        setattr(command, name, None if field.null else field.get_default())
 
 
 def outcome(command):

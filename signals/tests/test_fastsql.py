@@ -185,6 +185,8 @@ def test_insert_refuses_an_unsaved_related_object_as_bulk_create_does(signal):
 def test_select_in_loads_the_named_fields_as_the_orm_does(django_assert_num_queries):
     account = filled(Account, {})
     account.login, account.heartbeat = "1123456", {"equity": "1.5"}
+    # Distinct, and within what Account.save() accepts.
+    account.volume_multiplier, account.max_volume = Decimal("2.5"), Decimal("1.5")
     account.save()
     Account.objects.create(login="7891011")
     only = ("login", "enabled", "volume_multiplier", "max_volume", "magic")

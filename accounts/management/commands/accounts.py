@@ -11,11 +11,12 @@ import sys
 import time
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accounts import operations, terminals
-from accounts.models import Account, Kind, MarginMode, Transport
+from accounts.models import BOUNDED_FIELDS, Account, Kind, MarginMode, Transport
 from accounts.operations import (  # noqa: F401 - default_kind is tested here
     default_kind,
     describe,
@@ -133,6 +134,13 @@ class Command(BaseCommand):
             "default: the one on this machine.",
         )
         add.add_argument("--no-start", action="store_true")
+        add.add_argument(
+            "--volume-multiplier", help="Alert volume x this (above 0, at most 1000)."
+        )
+        add.add_argument(
+            "--max-volume", help="Cap on opening orders (at most MAX_ORDER_VOLUME)."
+        )
+        add.add_argument("--magic", help="Magic number, 1 to 10^18 - 1 (not 0).")
         actions.add_parser("list", help="Show every account and its terminal.")
         eakey = actions.add_parser(
             "eakey", help="Make a new EA key for the HTTP transport (shown once)."
@@ -213,8 +221,18 @@ class Command(BaseCommand):
     # --- add -----------------------------------------------------------------
 
     def add(
-        self, login, nickname, kind, margin_mode, no_start, wait, transport, host, **_
+        self,
+        login,
+        nickname,
+        kind,
+        margin_mode,
+        no_start,
+        wait,
+        transport,
+        host,
+        **opts,
     ):
+        chosen = self.clean_settings(opts)
         progress = ProgressBar(self.stderr)
         try:
             added = self.run(
@@ -230,6 +248,10 @@ class Command(BaseCommand):
         finally:
             progress.close()
         account = added.account
+        if chosen:
+            for name, value in chosen.items():
+                setattr(account, name, value)
+            account.save(update_fields=list(chosen))
         if added.instance is None:
             self.say(account, f"added a {account.kind} account for host {host!r}.")
         else:
@@ -241,6 +263,19 @@ class Command(BaseCommand):
             self.say(account, "not started (--no-start).")
             return
         self.start(account, wait)
+
+    def clean_settings(self, opts):
+        """The trading settings given to `add`, checked by the model's own
+        validators before anything is created."""
+        given = {n: opts.get(n) for n in BOUNDED_FIELDS if opts.get(n) is not None}
+        try:
+            return Account.clean_settings(given)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"--{name.replace('_', '-')}: {' '.join(messages)}"
+                for name, messages in exc.message_dict.items()
+            )
+            raise CommandError(f"{problems} Nothing was created.") from None
 
     # --- start / stop / restart ---------------------------------------------------
 
