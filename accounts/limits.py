@@ -101,9 +101,9 @@ def check_broker(asked, sent, symbol, broker, opening):
     opening one above its maximum."""
     low, step, high = broker
     if sent <= 0 or (low is not None and sent < low):
-        floored = f" floors to {text(sent)} on the step {text(step)}, which" * (
-            sent != asked
-        )
+        floored = ""
+        if sent != asked:
+            floored = f" floors to {text(sent)} on the step {text(step)}, which"
         limit = f"is below the minimum {text(low)}" if low else "is not above 0"
         raise Refusal(
             "volume_below_min",
