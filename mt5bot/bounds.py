@@ -64,7 +64,9 @@ def _decimal_unfit(field, value):
     if not number.is_finite():
         return "is not a finite number"
     limit = decimal_limit(field)
-    if abs(number) >= limit:
+    # SQLite keeps a decimal as a double: 99999999999999.999 is stored as
+    # 1e14, which then cannot be read back. Compared as a double too.
+    if abs(number) >= limit or abs(float(number)) >= limit:
         return f"is {limit} or more in size"
     if number.normalize().as_tuple().exponent < -field.decimal_places:
         return f"has more than {field.decimal_places} decimal places"
