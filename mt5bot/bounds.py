@@ -14,6 +14,7 @@ type, never from a constant kept beside it; callers refuse (with their own
 code) what `unfit` describes. Imports no app: every app may use it.
 """
 
+import functools
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ImproperlyConfigured
@@ -26,7 +27,12 @@ ORDER_VOLUME_CEILING = Decimal(1_000_000)
 
 def decimal_limit(field):
     """The smallest magnitude `field` (a DecimalField) can no longer hold."""
-    return Decimal(10) ** (field.max_digits - field.decimal_places)
+    return _power_of_ten(field.max_digits - field.decimal_places)
+
+
+@functools.cache
+def _power_of_ten(exponent):
+    return Decimal(10) ** exponent
 
 
 def integer_range(field, using=DEFAULT_DB_ALIAS):
@@ -63,33 +69,40 @@ def _decimal_unfit(field, value):
         return "is not a number"
     if not number.is_finite():
         return "is not a finite number"
-    limit = decimal_limit(field)
+    limit, size = decimal_limit(field), abs(number)
     # SQLite keeps a decimal as a double: 99999999999999.999 is stored as
     # 1e14, which then cannot be read back. Compared as a double too.
-    if abs(number) >= limit or abs(float(number)) >= limit:
+    if size >= limit or (size * 10 >= limit and float(size) >= limit):
         return f"is {limit} or more in size"
-    if number.normalize().as_tuple().exponent < -field.decimal_places:
-        return f"has more than {field.decimal_places} decimal places"
+    places = field.decimal_places
+    # normalize() only when needed: 1.50000000000 has 11 places but fits.
+    written, needed = number.as_tuple().exponent, None
+    if written < -places:
+        needed = number.normalize().as_tuple().exponent
+    if needed is not None and needed < -places:
+        return f"has more than {places} decimal places"
     return ""
 
 
-def unfit_fields(obj, names, using=DEFAULT_DB_ALIAS):
-    """[(name, why)] for the fields of `obj` named in `names` whose value
-    would not fit their columns."""
-    meta = type(obj)._meta
+def unfit_fields(obj, fields, using=DEFAULT_DB_ALIAS):
+    """[(name, why)] for those of `fields` (from `number_fields`) whose value
+    on `obj` would not fit their columns. Runs per command on the webhook:
+    empty fields cost one attribute read."""
     found = []
-    for name in names:
-        why = unfit(meta.get_field(name), getattr(obj, name), using)
-        if why:
-            found.append((name, why))
+    for field in fields:
+        value = getattr(obj, field.attname)
+        if value is not None:
+            why = unfit(field, value, using)
+            if why:
+                found.append((field.name, why))
     return found
 
 
 def number_fields(model):
-    """The names of `model`'s numeric columns, the ones `unfit` checks."""
+    """`model`'s numeric columns, the ones `unfit` checks."""
     kinds = (models.DecimalField, models.IntegerField)
     return tuple(
-        f.name
+        f
         for f in model._meta.concrete_fields
         if isinstance(f, kinds) and not f.primary_key and not f.is_relation
     )

@@ -48,6 +48,6 @@ def test_integer_columns_take_the_backends_range():
 
 
 def test_number_fields_are_the_numeric_columns():
-    names = bounds.number_fields(Command)
+    names = [field.name for field in bounds.number_fields(Command)]
     assert {"volume", "price", "ticket", "magic", "retcode"} <= set(names)
     assert not {"id", "signal", "account", "status"} & set(names)
