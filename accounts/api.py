@@ -1,6 +1,7 @@
 """The REST API of accounts and their terminals (/api/accounts/): the same
 operations as `manage.py accounts` and the dashboard (accounts.operations)."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -48,6 +49,16 @@ class AccountSerializer(ModelSerializer):
 
     def get_has_ea_key(self, account) -> bool:
         return bool(account.ea_key_hash)
+
+    def update(self, instance, validated_data):
+        """Account.save() checks the bounded settings again, the ones not in
+        this request too: a row saved before the bounds (magic 0), or a
+        max_volume above a since-lowered MAX_ORDER_VOLUME, is a 400 naming
+        the field to correct, not a 500."""
+        try:
+            return super().update(instance, validated_data)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from None
 
 
 class NewAccountSerializer(AccountSerializer):

@@ -84,6 +84,16 @@ def test_the_api_refuses_it_with_the_field_named(api, cast, name, value, why):
     assert getattr(fresh, name) == getattr(cast["main"], name)
 
 
+def test_the_api_names_an_old_out_of_range_value_instead_of_failing(api, cast):
+    Account.objects.filter(pk=cast["main"].pk).update(magic=0)
+    response = api.patch("/api/accounts/1123456/", {"nickname": "x"}, format="json")
+    assert response.status_code == 400, response.content
+    assert "magic" in response.json()
+    response = api.patch("/api/accounts/1123456/", {"magic": 5}, format="json")
+    assert response.status_code == 200
+    assert Account.objects.get(pk=cast["main"].pk).refusal() is None
+
+
 def test_the_api_refuses_a_new_account_before_making_anything(api, terminal_dirs):
     body = {"login": "1123456", "start": False, "volume_multiplier": "5000"}
     response = api.post("/api/accounts/", body, format="json")
