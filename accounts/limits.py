@@ -55,13 +55,20 @@ VOLUME_KEYS = ("volume_min", "volume_step", "volume_max")
 
 
 def positive(value):
+    """A broker's volume figure, or None outside what any broker lists: a
+    step finer than the places a volume keeps would also make the floor's
+    division overflow Decimal's precision."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         return None
     try:
         number = Decimal(str(value))
     except InvalidOperation:
         return None
-    return number if number.is_finite() and number > 0 else None
+    usable = number.is_finite() and SMALLEST <= number <= LARGEST
+    return number if usable else None
+
+
+SMALLEST, LARGEST = Decimal(10) ** -VOLUME_PLACES, Decimal(10) ** 12
 
 
 def check_volume(volume, symbol, broker, opening):

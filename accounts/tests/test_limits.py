@@ -60,10 +60,19 @@ def test_without_a_step_a_volume_finer_than_history_is_refused():
         ({"volume_min": "x", "volume_step": 0, "volume_max": -1}, (None, None)),
         ({"volume_min": True, "volume_step": None, "volume_max": 1e400}, (None, None)),
         ({}, (None, None)),
+        (
+            {"volume_min": 1e-30, "volume_step": "1e-11", "volume_max": 1e13},
+            (None,) * 2,
+        ),
     ],
 )
 def test_the_brokers_numbers_are_read_only_when_usable(entry, expected):
     assert limits.broker_limits(entry)[:2] == expected
+
+
+def test_a_step_too_fine_to_use_is_ignored_not_a_crash():
+    broker = limits.broker_limits({"volume_step": 1e-30})
+    assert check("0.1", broker) == (Decimal("0.1"), "")
 
 
 def test_an_unusable_step_leaves_the_other_limits_in_force():

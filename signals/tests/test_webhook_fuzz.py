@@ -216,7 +216,7 @@ form_bodies = st.dictionaries(
     st.sampled_from(FIELDS) | text, st.sampled_from(LOGINS + WORDS + NUMBERS) | text
 ).map(lambda data: urlencode(data, errors="surrogatepass").encode())
 # Accounts that push an alert's numbers to the limits (made by `edge_cast`).
-EDGE_LOGINS = ["6660100", "6661000", "6660001", "6660002"]
+EDGE_LOGINS = ["6660100", "6661000", "6660001", "6660002", "6660003"]
 EDGE_NUMBERS = [
     "1e12",
     1e12,
@@ -334,8 +334,8 @@ def open_intake(settings):
 @pytest.fixture
 def edge_cast(cast):
     """The cast, plus accounts that multiply an alert to the limits: by 100
-    with no cap (issue 13's repro), by 1000, by 0.0001, and one whose broker
-    lists its symbols' volume limits."""
+    with no cap (issue 13's repro), by 1000, by 0.0001, one whose broker
+    lists its symbols' volume limits and one whose list is nonsense."""
     Account.objects.create(login="6660100", volume_multiplier=Decimal(100))
     Account.objects.create(login="6661000", volume_multiplier=Decimal(1000))
     Account.objects.create(login="6660001", volume_multiplier=Decimal("0.0001"))
@@ -346,6 +346,16 @@ def edge_cast(cast):
     ]
     SymbolList.objects.create(
         account=listed, symbols=symbols, count=4, stored_at=timezone.now()
+    )
+    # A terminal's list is outside input too: figures no broker would send.
+    odd = Account.objects.create(login="6660003")
+    symbols = [
+        {"name": "EURUSD", "volume_min": "x", "volume_step": 1e-30, "volume_max": -1},
+        {"name": "XAUUSD", "volume_min": 1e300, "volume_step": None},
+        {"name": "GBPJPY", "volume_step": 0.3, "volume_max": True},
+    ]
+    SymbolList.objects.create(
+        account=odd, symbols=symbols, count=3, stored_at=timezone.now()
     )
     return cast
 
