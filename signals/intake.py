@@ -295,7 +295,9 @@ def check_columns(command):
     """The last check before the INSERT: every number fits its column, so
     the row can always be read back (mt5bot/bounds.py says why it matters).
     The alert's own checks (signals/coerce.py) make this a backstop."""
-    for name, why in bounds.unfit_fields(command, number_fields()):
+    unfit = bounds.unfit_fields(command, number_fields())
+    if unfit:
+        name, why = unfit[0]
         raise PayloadError(
             "value_out_of_range", f"{name} {why} for this account's command.", name
         )

@@ -102,6 +102,19 @@ def test_a_product_just_below_the_column_limit_is_not_kept(admin_client, big):
     read_everywhere(admin_client)
 
 
+def test_the_column_check_catches_what_a_limit_lets_through(
+    admin_client, big, settings
+):
+    """The last check before the INSERT does not rely on the limits: with
+    a limit set past what the column holds (the setting itself refuses such
+    a value at start-up), the command is still refused and readable."""
+    settings.MAX_ORDER_VOLUME = Decimal("1e20")
+    [command] = commands_of(post(admin_client, order(volume=1e12))).values()
+    assert (command.status_code, command.volume) == ("value_out_of_range", None)
+    assert "volume is 100000000000000 or more" in command.status_reason
+    read_everywhere(admin_client)
+
+
 def test_delivery_goes_on_for_the_other_accounts(admin_client, big, cast):
     post(admin_client, order(volume=1e12))
     response = post(
