@@ -165,6 +165,28 @@ def test_the_brokers_limits_refuse_when_the_list_is_known(
     assert answer["error"] == code and words in answer["detail"]
 
 
+@pytest.mark.parametrize(
+    ("action", "symbol", "volume", "code"),
+    [
+        ("BUY", "XAUUSD", "999999999999", "volume_above_limit"),
+        ("SELL", "EURUSD", "1000", "volume_above_limit"),
+        ("BUY", "XAUUSD", "1e-10", "volume_below_min"),
+    ],
+)
+def test_issue_13_point_3_never_reaches_a_terminal(
+    client, cast, action, symbol, volume, code
+):
+    """The three orders that once reached terminals, with the paper
+    broker's own limits listed (XAUUSD 0.01 to 50, EURUSD to 100)."""
+    list_symbols(
+        cast["main"], {**EURUSD, "volume_max": 100}, {**EURUSD, "name": "XAUUSD"}
+    )
+    response = post(client, order(action=action, symbol=symbol, volume=volume))
+    assert response.status_code == 400
+    assert response.json()["accounts"][0]["error"] == code
+    assert not Command.objects.filter(status="queued").exists()
+
+
 def test_a_volume_off_the_brokers_step_is_floored_with_a_note(client, cast):
     list_symbols(cast["main"], EURUSD)
     [command] = commands_of(post(client, order(volume="0.257"))).values()
