@@ -4,6 +4,7 @@ import hmac
 import secrets
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -68,7 +69,20 @@ def files_dir(login):
 def _files_dir(root, login):
     # Resolving the path (and so checking it stays inside the root) costs a
     # few system calls; the supervisor asks for the same folders every pass.
+    # Cached, so it proves nothing about later writes: those check again
+    # (`protocol.write_inside` with `instances_root()`).
     return protocol.files_dir(root, login)
+
+
+def instances_root():
+    """MT5_INSTANCES_DIR resolved: the folder every write into a terminal's
+    folder is checked against at the moment of writing."""
+    return _resolved(str(settings.MT5_INSTANCES_DIR))
+
+
+@functools.lru_cache(maxsize=16)
+def _resolved(root):
+    return Path(root).resolve()
 
 
 class Account(models.Model):
