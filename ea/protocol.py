@@ -442,22 +442,34 @@ def read_flat(path):
 def check_values(data):
     """Raise ProtocolError unless every key and value of a flat object can be
     stored and read back by either database: strings without NUL (PostgreSQL
-    refuses it in text and JSON) and at most MAX_TEXT long, integers in 64
-    bits, finite numbers ("1e400" parses as infinity), at most MAX_FIELDS."""
+    refuses it in text and JSON) or lone surrogates (no database encodes
+    them) and at most MAX_TEXT long, integers in 64 bits, finite numbers
+    ("1e400" parses as infinity), at most MAX_FIELDS fields."""
     if len(data) > MAX_FIELDS:
         raise ProtocolError(f"more than {MAX_FIELDS} fields")
     for key, value in data.items():
-        field = key[:40]
+        # Named in the error (and so in a JSON answer): never a surrogate.
+        field = key[:40].encode("utf-8", "backslashreplace").decode("utf-8")
         for text in (key, value) if isinstance(value, str) else (key,):
             if "\x00" in text:
                 raise ProtocolError(f"{field!r} holds a NUL character", field)
             if len(text) > MAX_TEXT:
                 raise ProtocolError(f"{field!r} is longer than {MAX_TEXT}", field)
+            if not _utf8(text):  # "\ud800": a lone surrogate, legal JSON
+                raise ProtocolError(f"{field!r} is not valid Unicode", field)
         if isinstance(value, float) and not math.isfinite(value):
             raise ProtocolError(f"{field} is not a finite number", field)
         if type(value) is int and value not in INTEGERS:
             raise ProtocolError(f"{field} is out of range", field)
     return data
+
+
+def _utf8(text):
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def check_result(data):
