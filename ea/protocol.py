@@ -238,8 +238,8 @@ def write_inside(root, folder, name, data):
     first delivery must not carry the next command out of the root. On POSIX
     each part below `root` is opened with O_NOFOLLOW relative to its parent,
     and the file is created and renamed relative to the folder opened, so a
-    swap between the check and the write cannot redirect it either. Costs a
-    few microseconds per part (bench figures in docs/performance.md).
+    swap between the check and the write cannot redirect it either. Costs
+    about 7 µs a write (docs/performance.md §2).
     """
     root = Path(root)
     parts = _parts_below(root, folder)

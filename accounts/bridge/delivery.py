@@ -284,7 +284,7 @@ def seen_by_terminal(folder, command):
     traces = [name, protocol.in_progress_name(name), protocol.result_name(name)]
     if any((folder / trace).exists() for trace in traces):
         return True
-    # The list only grows (PROTOCOL.md §8): read whole, never blocking.
+    # The list only grows (ea/PROTOCOL.md §8): read whole, never blocking.
     executed = protocol.read_regular(folder / protocol.EXECUTED)
     return (
         executed is not None

@@ -32,7 +32,7 @@ FUZZ = hsettings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
-# Values at and just past every limit of PROTOCOL.md §4-§6, and anything else.
+# Values at and just past every limit of ea/PROTOCOL.md §4-§6, and anything else.
 INT_EDGES = [0, -1, 2**31 - 1, 2**31, -(2**31), -(2**31) - 1, 2**63 - 1, 2**63]
 edge_ints = st.sampled_from([*INT_EDGES, 2**64, -(2**63), -(2**63) - 1, 10**30])
 edge_ints |= st.integers()
