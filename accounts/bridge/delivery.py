@@ -99,7 +99,7 @@ def expire_queued(command, now):
     if seen_in_folder(command):
         if command.claim():
             command.mark_delivered(now)
-            log.warning("command %s expired queued, but its file is out", command.pk)
+            log.warning("command %s expired queued with its file out", command.pk)
             live.commands_changed([command.pk])
         return
     command.finish(
@@ -114,9 +114,10 @@ def expire_queued(command, now):
 def seen_in_folder(command):
     try:
         return seen_by_terminal(files_dir(command.account_login), command)
-    except (OSError, protocol.ProtocolError):
-        # Unreadable executed-ids list, odd folder: the file may be out.
-        log.exception("could not look for traces of command %s", command.pk)
+    except (OSError, protocol.ProtocolError) as exc:
+        # An unreadable executed-ids list, an odd folder: the file may be out,
+        # so it is never written again nor expired blind.
+        log.warning("traces of command %s unreadable (%s)", command.pk, exc)
         return True
 
 
@@ -194,17 +195,30 @@ def remove(paths):
 
 def set_aside(path, error):
     """Rename a result that cannot be recorded out of the way, logged once:
-    left in place it would be read, and refused, on every pass."""
-    log.error(
-        "%s is not a valid result (%s); kept as %s", path, error, BAD_RESULT_PREFIX
-    )
+    left in place it would be read, and refused, on every pass (and one that
+    cannot be renamed is said once, not on every pass)."""
+    said = path in _unmovable
+    if not said:
+        log.error(
+            "%s is not a valid result (%s); kept as %s",
+            path,
+            error,
+            BAD_RESULT_PREFIX,
+        )
     target = path.with_name(
         BAD_RESULT_PREFIX + path.name[len(protocol.RESULT_PREFIX) :]
     )
     try:
         os.replace(path, target)
     except OSError:
-        log.exception("could not set %s aside", path)
+        if not said:
+            log.exception("could not set %s aside", path)
+        _unmovable.add(path)
+        return
+    _unmovable.discard(path)
+
+
+_unmovable = set()  # bad results a rename could not move: said once
 
 
 def settle_unanswered(logins=None, now=None):
@@ -266,8 +280,7 @@ def reconcile_claimed(logins=None):
     if logins is not None:
         claimed = claimed.filter(account_login__in=logins)
     for command in claimed:
-        folder = files_dir(command.account_login)
-        if not seen_by_terminal(folder, command) and not write(command):
+        if not seen_in_folder(command) and not write(command):
             continue
         command.mark_delivered()
         live.commands_changed([command.pk])

@@ -190,6 +190,18 @@ def test_a_fifo_executed_list_never_blocks_the_expiry(client, cast):
     assert command.status == "delivered"
 
 
+@fifo_only
+@pytest.mark.timeout(60)
+def test_a_fifo_executed_list_never_blocks_the_start_up(client, cast):
+    command = queued(client)
+    assert command.claim()  # then the supervisor died before the file
+    files_dir("1123456").mkdir(parents=True)
+    os.mkfifo(files_dir("1123456") / protocol.EXECUTED)
+    assert delivery.reconcile_claimed() == 1
+    # It may have been taken: marked delivered, never written a second time.
+    assert not (files_dir("1123456") / command.file_name).exists()
+
+
 @pytest.mark.parametrize(
     "beat",
     [
