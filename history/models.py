@@ -127,9 +127,10 @@ FINAL_STATUSES = {
 # Outcomes the server concluded from silence, which a terminal's late result
 # may still correct (`Command.record_late`): taken but unanswered by the
 # deadline, and queued past its expiry with no trace of the file in the
-# folder (delivered_at empty: a terminal's own `expired` has one).
+# folder. A terminal's own `expired` shares that code, but was delivered or
+# carries its retcode (0).
 PROVISIONAL = models.Q(status=Status.UNKNOWN, status_code="no_result") | models.Q(
-    status=Status.EXPIRED, status_code="expired", delivered_at=None
+    status=Status.EXPIRED, status_code="expired", delivered_at=None, retcode=None
 )
 
 

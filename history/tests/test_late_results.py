@@ -142,3 +142,15 @@ def test_a_terminals_own_answer_is_final_for_good(client, cast):
     delivery.ingest("1123456")
     assert state(command) == ("expired", "expired")
     assert "late" not in command.status_reason
+
+
+def test_a_terminals_expiry_of_a_file_left_by_a_crash_is_final(client, cast):
+    """Answered while still queued (placed, then a crash): its own `expired`
+    looks like the server's but carries a retcode, and stays."""
+    command = placed_then_crashed(client)
+    result_for(command, status="expired", retcode=0, ticket=None)
+    delivery.ingest("1123456")
+    assert state(command) == ("expired", "expired")
+    result_for(command)
+    delivery.ingest("1123456")
+    assert state(command) == ("expired", "expired")
