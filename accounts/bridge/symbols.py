@@ -44,16 +44,31 @@ def parse_list(raw):
 
 
 def kept(entry):
-    """The fields we keep, as text a database takes (PostgreSQL refuses NUL),
-    each at most MAX_TEXT long (a longer name is then dropped by parse_list;
-    a description or path is for people, and is cut)."""
-    return {
-        key: entry[key].replace("\x00", "")[
-            : MAX_NAME + 1 if key == "name" else MAX_TEXT
-        ]
-        for key in KEPT_FIELDS
-        if isinstance(entry.get(key), str)
-    }
+    """The fields we keep, as text a database takes: PostgreSQL refuses NUL,
+    and no database encodes a lone surrogate ("\ud800" is legal JSON). A
+    name with either is left out, so parse_list drops the entry: an altered
+    name would be a guess at a symbol. A description or path is for people,
+    and is cleaned and cut at MAX_TEXT."""
+    fields = {}
+    for key in KEPT_FIELDS:
+        value = entry.get(key)
+        if not isinstance(value, str):
+            continue
+        if key == "name":
+            if "\x00" not in value and len(value) <= MAX_NAME and _encodable(value):
+                fields[key] = value
+            continue
+        text = value.replace("\x00", "")[:MAX_TEXT]
+        fields[key] = text.encode("utf-8", "replace").decode("utf-8")
+    return fields
+
+
+def _encodable(text):
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def listed_time(data):

@@ -12,7 +12,7 @@ from django.db import connection
 
 from accounts.bridge import delivery, symbols
 from accounts.bridge.keeper import TerminalKeeper
-from accounts.models import files_dir
+from accounts.models import SymbolList, files_dir
 from ea import protocol
 from history.models import Command
 from history.tests.test_delivery import queued, result_for
@@ -234,3 +234,21 @@ def test_a_symbol_list_is_bounded(cast):
     assert entries == [{"name": "EURUSD", "description": "d" * 256, "path": "p" * 256}]
     with pytest.raises(protocol.ProtocolError):
         symbols.parse_list(b"[" * 100_000)
+
+
+def test_a_symbol_list_with_text_no_database_takes_is_stored_clean(cast):
+    """NUL and lone surrogates: a name holding one is dropped (never altered
+    into another symbol), a description is cleaned; the list is stored on
+    SQLite and PostgreSQL alike, and reads back."""
+    listed = [
+        {"name": "EURUSD", "description": "Euro \ud800 \x00dollar"},
+        {"name": "GBP\x00USD"},
+        {"name": "USD\ud800JPY"},
+    ]
+    folder = files_dir("1123456")
+    folder.mkdir(parents=True)
+    raw = json.dumps({"login": "1123456", "symbols": listed})
+    (folder / protocol.SYMBOLS).write_text(raw, encoding="ascii")
+    assert symbols.store_file(cast["main"], folder / protocol.SYMBOLS)
+    stored = SymbolList.objects.get(account=cast["main"])
+    assert stored.symbols == [{"name": "EURUSD", "description": "Euro ? dollar"}]
