@@ -244,7 +244,7 @@ def write_inside(root, folder, name, data):
     root = Path(root)
     parts = _parts_below(root, folder)
     payload = (dumps(data) if isinstance(data, dict) else data).encode("utf-8")
-    if not WALKS:  # pragma: no cover - Windows
+    if not WALKS:  # Windows
         return _write_resolved(root, Path(folder), name, payload)
     fd = _open_inside(root, parts)
     try:
@@ -319,7 +319,7 @@ def _write_at(folder_fd, name, payload):
         raise
 
 
-def _write_resolved(root, folder, name, payload):  # pragma: no cover - Windows
+def _write_resolved(root, folder, name, payload):
     """Without relative opens: make the folder, then resolve it and compare
     just before the write. A swap inside that window is not caught here."""
     folder.mkdir(parents=True, exist_ok=True)
