@@ -9,7 +9,6 @@ supervisor imports it with. Every rule here is one the MQL5 EA keeps too.
 import contextlib
 import errno
 import json
-import math
 import os
 import stat
 import time
@@ -95,19 +94,6 @@ RESULT_STATUSES = ("executed", "rejected", "expired", "unknown")
 
 MAX_FILE_BYTES = 64 * 1024
 REPLACE_ATTEMPTS = 20
-
-# Bounds on what a terminal sends (PROTOCOL.md §4-§6). Each fits the column
-# that stores it on SQLite and PostgreSQL alike, so no file or body can make a
-# row that fails to insert, or worse, that inserts and cannot be read back.
-MAX_TICKET = 2**63 - 1  # BigIntegerField; MT5's ulong tickets stay far below
-RETCODES = range(-(2**31), 2**31)  # IntegerField; MT5's retcodes are 10004..10046
-INTEGERS = range(-(2**63), 2**63)  # any other integer (JSON kept as is)
-# DecimalField(24, 10) takes 14 digits before the point, but SQLite keeps it
-# as a REAL read back through 15 significant digits: 99999999999999.98 would
-# come back as 1e14, which the column's own check then refuses on every read.
-MAX_AMOUNT = 10**12
-MAX_TEXT = 32 * 1024  # characters in one string; a file is 64 KiB anyway
-MAX_FIELDS = 64
 
 
 class ProtocolError(ValueError):
@@ -439,43 +425,9 @@ def read_flat(path):
     return None if raw is None else loads_flat(raw)
 
 
-def check_values(data):
-    """Raise ProtocolError unless every key and value of a flat object can be
-    stored and read back by either database: strings without NUL (PostgreSQL
-    refuses it in text and JSON) or lone surrogates (no database encodes
-    them) and at most MAX_TEXT long, integers in 64 bits, finite numbers
-    ("1e400" parses as infinity), at most MAX_FIELDS fields."""
-    if len(data) > MAX_FIELDS:
-        raise ProtocolError(f"more than {MAX_FIELDS} fields")
-    for key, value in data.items():
-        # Named in the error (and so in a JSON answer): never a surrogate.
-        field = key[:40].encode("utf-8", "backslashreplace").decode("utf-8")
-        for text in (key, value) if isinstance(value, str) else (key,):
-            if "\x00" in text:
-                raise ProtocolError(f"{field!r} holds a NUL character", field)
-            if len(text) > MAX_TEXT:
-                raise ProtocolError(f"{field!r} is longer than {MAX_TEXT}", field)
-            if not _utf8(text):  # "\ud800": a lone surrogate, legal JSON
-                raise ProtocolError(f"{field!r} is not valid Unicode", field)
-        if isinstance(value, float) and not math.isfinite(value):
-            raise ProtocolError(f"{field} is not a finite number", field)
-        if type(value) is int and value not in INTEGERS:
-            raise ProtocolError(f"{field} is out of range", field)
-    return data
-
-
-def _utf8(text):
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def check_result(data):
-    """Raise ProtocolError unless `data` is a well-formed result whose every
-    field fits the Command's columns (PROTOCOL.md §4, limits)."""
-    check_values(data)
+    """Raise ProtocolError unless `data` is a well-formed result (the server
+    also checks that it fits its columns: `ea.bounds.check_result`)."""
     # `type(...) is int`: True and 1.0 compare equal to 1 in Python.
     if type(data.get("protocol")) is not int or data["protocol"] != VERSION:
         raise ProtocolError(
@@ -485,32 +437,4 @@ def check_result(data):
         raise ProtocolError(f"unknown status {data.get('status')!r}", "status")
     if not isinstance(data.get("id"), str) or not data["id"]:
         raise ProtocolError("result without id", "id")
-    _check_integer(data, "retcode", RETCODES)
-    _check_integer(data, "ticket", range(MAX_TICKET + 1))
-    for field in ("price", "volume"):
-        _check_amount(data, field)
-    if not isinstance(data.get("message"), str | None):
-        raise ProtocolError("message is not a string", "message")
     return data
-
-
-def _check_integer(data, field, allowed):
-    value = data.get(field)
-    if value is not None and (type(value) is not int or value not in allowed):
-        raise ProtocolError(f"{field} {value!r} is not an integer it can be", field)
-
-
-def _check_amount(data, field):
-    value = data.get(field)
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ProtocolError(f"{field} is not a number", field)
-    if abs(value) >= MAX_AMOUNT:  # finite: check_values saw to that
-        raise ProtocolError(f"{field} {value!r} is out of range", field)
-
-
-def check_heartbeat(data):
-    """Raise ProtocolError unless a heartbeat can be stored as it is (it is
-    kept whole, as JSON, for the dashboard)."""
-    return check_values(data)

@@ -7,7 +7,7 @@ from functools import partial
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from ea import protocol
+from ea import bounds, protocol
 from history import live
 from notifications import notify
 
@@ -187,10 +187,10 @@ def to_decimal(value):
         number = Decimal(str(value))
     except InvalidOperation:
         return None
-    # Checked results never come near (ea.protocol.MAX_AMOUNT, which says why
+    # Checked results never come near (ea.bounds.MAX_AMOUNT, which says why
     # the bound is below the columns' 14 digits); this keeps any other caller
     # from writing a row that cannot be read back.
-    if not number.is_finite() or abs(number) >= protocol.MAX_AMOUNT:
+    if not number.is_finite() or abs(number) >= bounds.MAX_AMOUNT:
         return None
     return number.quantize(Decimal("1e-10"))
 

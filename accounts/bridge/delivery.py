@@ -17,7 +17,7 @@ from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import files_dir, instances_root
-from ea import protocol
+from ea import bounds, protocol
 from history import live
 from history.models import Command, Status
 
@@ -167,7 +167,7 @@ def read_result(path):
         data = protocol.read_flat(path)
         if data is None:
             return None
-        protocol.check_result(data)
+        bounds.check_result(data)
         uuid.UUID(hex=data["id"])
     except (protocol.ProtocolError, ValueError) as exc:
         set_aside(path, exc)

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from accounts.bridge import delivery
 from accounts.models import Account
 from accounts.validators import is_valid_login
-from ea import protocol
+from ea import bounds, protocol
 from history import live
 from history.models import Command, Status
 
@@ -102,7 +102,7 @@ class ResultsView(EAView):
     def post(self, request, login):
         data = self.flat_body()
         try:
-            protocol.check_result(data)
+            bounds.check_result(data)
             uid = uuid.UUID(hex=data["id"])
         except protocol.ProtocolError as exc:
             raise Refused("bad_result", str(exc), exc.field) from None
@@ -135,7 +135,7 @@ class HeartbeatView(EAView):
     def post(self, request, login):
         body = self.flat_body()
         try:
-            protocol.check_heartbeat(body)
+            bounds.check_heartbeat(body)
         except protocol.ProtocolError as exc:
             raise Refused("bad_heartbeat", str(exc), exc.field) from None
         account = self.account

@@ -27,7 +27,7 @@ from accounts.models import (
     Transport,
     files_dir,
 )
-from ea import protocol
+from ea import bounds, protocol
 from history import live
 from notifications import notify
 
@@ -249,7 +249,7 @@ class TerminalKeeper:
             try:
                 data = protocol.read_flat(path)
                 if data is not None:
-                    protocol.check_heartbeat(data)
+                    bounds.check_heartbeat(data)
             except OSError:  # being renamed into place: the next pass reads it
                 data = cached[1] if cached else None
             except protocol.ProtocolError as exc:

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from accounts.bridge import delivery
 from accounts.bridge.keeper import TerminalKeeper
 from accounts.models import Account, files_dir
-from ea import protocol
+from ea import bounds, protocol
 from history import rows
 from history.models import Command, Outcome, Signal, Status
 
@@ -40,7 +40,7 @@ edge_floats = st.sampled_from(
     [1e12, -1e12, 999999999999.9999, 1e14, 99999999999999.98, 1e300, 5e-324, -0.0]
 ) | st.floats(allow_nan=False, allow_infinity=False)
 edge_text = st.sampled_from(
-    ["", "\x00", "a\x00b", "x" * (protocol.MAX_TEXT + 1), "\ud800", "é\u2028"]
+    ["", "\x00", "a\x00b", "x" * (bounds.MAX_TEXT + 1), "\ud800", "é\u2028"]
 ) | st.text(max_size=30)
 value = st.none() | st.booleans() | edge_ints | edge_floats | edge_text
 statuses = st.sampled_from([*protocol.RESULT_STATUSES, "EXECUTED", ""])

@@ -13,7 +13,7 @@ from django.db import connection
 from accounts.bridge import delivery, symbols
 from accounts.bridge.keeper import TerminalKeeper
 from accounts.models import SymbolList, files_dir
-from ea import protocol
+from ea import bounds, protocol
 from history.models import Command
 from history.tests.test_delivery import queued, result_for
 
@@ -53,17 +53,17 @@ def delivered(client, **fields):
         {"volume": "0.1"},
         {"message": "done\x00"},
         {"message": 5},
-        {"message": "x" * (protocol.MAX_TEXT + 1)},
+        {"message": "x" * (bounds.MAX_TEXT + 1)},
         {"account": "1\x00"},
         {"note\x00": "x"},
         {"closed": 2**70},
-        {f"f{n}": n for n in range(protocol.MAX_FIELDS)},
+        {f"f{n}": n for n in range(bounds.MAX_FIELDS)},
     ],
     ids=lambda fields: next(iter(fields)).replace("\x00", "NUL"),
 )
 def test_a_result_beyond_the_limits_is_refused_with_its_field(fields):
     with pytest.raises(protocol.ProtocolError):
-        protocol.check_result({**GOOD, **fields})
+        bounds.check_result({**GOOD, **fields})
 
 
 def test_a_result_at_the_limits_is_taken():
@@ -72,11 +72,11 @@ def test_a_result_at_the_limits_is_taken():
         "retcode": 2**31 - 1,
         "price": 999999999999.9999,
         "volume": 0,
-        "message": "x" * protocol.MAX_TEXT,
+        "message": "x" * bounds.MAX_TEXT,
         "closed": 2**63 - 1,
     }
-    assert protocol.check_result({**GOOD, **edge})
-    assert protocol.check_result({**GOOD, "ticket": None, "retcode": -(2**31)})
+    assert bounds.check_result({**GOOD, **edge})
+    assert bounds.check_result({**GOOD, "ticket": None, "retcode": -(2**31)})
 
 
 def test_one_bad_result_file_never_blocks_the_others(client, cast, caplog):
@@ -208,7 +208,7 @@ def test_a_fifo_executed_list_never_blocks_the_start_up(client, cast):
         {"login": "1123456\x00"},
         {"bad\x00key": 1},
         {"seq": 2**64},
-        {"server": "x" * (protocol.MAX_TEXT + 1)},
+        {"server": "x" * (bounds.MAX_TEXT + 1)},
     ],
     ids=["nul", "nul-key", "huge-int", "long"],
 )
@@ -222,7 +222,7 @@ def test_a_heartbeat_beyond_the_limits_is_not_stored(cast, beat, caplog):
 
 def test_a_heartbeat_of_infinite_numbers_is_refused():
     with pytest.raises(protocol.ProtocolError):
-        protocol.check_heartbeat(protocol.loads_flat(b'{"balance": 1e400}'))
+        bounds.check_heartbeat(protocol.loads_flat(b'{"balance": 1e400}'))
     with pytest.raises(protocol.ProtocolError):
         protocol.loads_flat(b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
 
