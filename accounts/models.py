@@ -15,6 +15,9 @@ from accounts.validators import LOGIN_PATTERN, parse_symbol_list, validate_login
 from ea import protocol
 
 DEFAULT_MAGIC = 20250929
+# Compared against when there is no key: as long as a digest, so a missing
+# key takes the same time as a wrong one, and matches no hex digest.
+NO_KEY = "-" * 64
 # What the trader sets on an account, in the order the admin and the API show
 # it; the terminal's own fields are written by the supervisor.
 SETTINGS_FIELDS = (
@@ -224,8 +227,8 @@ class Account(models.Model):
         digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
         # Both compared every time, in constant time: which one matched, or
         # whether an old one exists, shows in no timing.
-        current = hmac.compare_digest(digest, self.ea_key_hash or "-")
-        previous = hmac.compare_digest(digest, self.ea_key_previous_hash or "-")
+        current = hmac.compare_digest(digest, self.ea_key_hash or NO_KEY)
+        previous = hmac.compare_digest(digest, self.ea_key_previous_hash or NO_KEY)
         until = self.ea_key_previous_until
         in_grace = until is not None and (now or timezone.now()) < until
         return current or (previous and in_grace)
