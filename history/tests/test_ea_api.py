@@ -175,3 +175,26 @@ def test_an_unknown_login_costs_the_same_key_check(client, key, monkeypatch):
     known, calls[:] = list(calls), []
     assert fetch(client, "wrong-key", login="9999999").status_code == 401
     assert calls == known == [64, 64]
+
+
+@pytest.mark.parametrize("size", [64 * 1024 + 1, 2 * 1024 * 1024])
+def test_it_refuses_an_oversized_body_with_400(client, key, size):
+    body = b'{"protocol": 1, "server": "' + b"x" * size + b'"}'
+    assert send(client, key, "heartbeat", body).status_code == 400
+
+
+def test_a_late_result_over_http_replaces_unknown(client, key, settings):
+    from accounts.bridge import delivery
+
+    post(client, order())
+    handed = fetch(client, key).json()
+    command = Command.objects.get()
+    deadline = timedelta(seconds=settings.COMMAND_RESULT_DEADLINE + 1)
+    delivery.settle_unanswered(now=command.expires_at + deadline)
+    command.refresh_from_db()
+    assert (command.status, command.status_code) == ("unknown", "no_result")
+    answer = send(client, key, "results", result_of(handed["id"], ticket=8))
+    assert answer.json() == {"recorded": True}
+    command.refresh_from_db()
+    assert (command.status, command.result_ticket) == ("executed", 8)
+    assert "came late" in command.status_reason
