@@ -4,6 +4,7 @@ import hmac
 import secrets
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,6 +29,9 @@ MAX_MULTIPLIER = Decimal(1000)
 # Validated on every save as well as in forms: the settings that decide what
 # is traded.
 BOUNDED_FIELDS = ("volume_multiplier", "max_volume", "magic")
+# Compared against when there is no key: as long as a digest, so a missing
+# key takes the same time as a wrong one, and matches no hex digest.
+NO_KEY = "-" * 64
 # What the trader sets on an account, in the order the admin and the API show
 # it; the terminal's own fields are written by the supervisor.
 SETTINGS_FIELDS = (
@@ -94,7 +98,20 @@ def files_dir(login):
 def _files_dir(root, login):
     # Resolving the path (and so checking it stays inside the root) costs a
     # few system calls; the supervisor asks for the same folders every pass.
+    # Cached, so it proves nothing about later writes: those check again
+    # (`protocol.write_inside` with `instances_root()`).
     return protocol.files_dir(root, login)
+
+
+def instances_root():
+    """MT5_INSTANCES_DIR resolved: the folder every write into a terminal's
+    folder is checked against at the moment of writing."""
+    return _resolved(str(settings.MT5_INSTANCES_DIR))
+
+
+@functools.lru_cache(maxsize=16)
+def _resolved(root):
+    return Path(root).resolve()
 
 
 class Account(models.Model):
@@ -273,8 +290,8 @@ class Account(models.Model):
         digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
         # Both compared every time, in constant time: which one matched, or
         # whether an old one exists, shows in no timing.
-        current = hmac.compare_digest(digest, self.ea_key_hash or "-")
-        previous = hmac.compare_digest(digest, self.ea_key_previous_hash or "-")
+        current = hmac.compare_digest(digest, self.ea_key_hash or NO_KEY)
+        previous = hmac.compare_digest(digest, self.ea_key_previous_hash or NO_KEY)
         until = self.ea_key_previous_until
         in_grace = until is not None and (now or timezone.now()) < until
         return current or (previous and in_grace)

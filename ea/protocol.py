@@ -7,8 +7,10 @@ supervisor imports it with. Every rule here is one the MQL5 EA keeps too.
 """
 
 import contextlib
+import errno
 import json
 import os
+import stat
 import time
 import uuid
 from pathlib import Path
@@ -95,7 +97,17 @@ REPLACE_ATTEMPTS = 20
 
 
 class ProtocolError(ValueError):
-    """A file that does not follow the protocol; the message says how."""
+    """A file that does not follow the protocol; the message says how, and
+    `field` which field, when one is to blame."""
+
+    def __init__(self, message, field=""):
+        super().__init__(message)
+        self.field = field
+
+
+class NotRegular(ProtocolError):
+    """A name the protocol uses held by a FIFO, a device or a folder: never
+    opened for reading, since a FIFO's open() or read() blocks forever."""
 
 
 def check_login(login):
@@ -188,9 +200,144 @@ def write_atomic(folder, name, data, fsync=False, mode=None):
     return target  # pragma: no cover
 
 
-def _discard(path):
+def _discard(path, dir_fd=None):
     with contextlib.suppress(OSError):
-        os.unlink(path)
+        os.unlink(path, dir_fd=dir_fd)
+
+
+# Where the system can open a folder relative to another without following a
+# link (POSIX), `write_inside` walks the path itself; elsewhere (Windows) it
+# resolves the folder and compares before writing.
+WALKS = (
+    hasattr(os, "O_NOFOLLOW")
+    and hasattr(os, "O_DIRECTORY")
+    # os.replace is os.rename's code, and listed under that name.
+    and {os.open, os.mkdir, os.rename, os.unlink} <= os.supports_dir_fd
+)
+
+
+def write_inside(root, folder, name, data):
+    """write_atomic into `folder`, checked at this very write to lie inside
+    `root` with no link on the way, and made when missing.
+
+    Checked per write, never cached: a folder swapped for a link after the
+    first delivery must not carry the next command out of the root. On POSIX
+    each part below `root` is opened with O_NOFOLLOW relative to its parent,
+    and the file is created and renamed relative to the folder opened, so a
+    swap between the check and the write cannot redirect it either. Costs
+    about 7 µs a write (docs/performance.md §2).
+    """
+    root = Path(root)
+    parts = _parts_below(root, folder)
+    payload = (dumps(data) if isinstance(data, dict) else data).encode("utf-8")
+    if not WALKS:  # Windows
+        return _write_resolved(root, Path(folder), name, payload)
+    fd = _open_inside(root, parts)
+    try:
+        _write_at(fd, name, payload)
+    finally:
+        os.close(fd)
+    return Path(folder) / name
+
+
+def _parts_below(root, folder):
+    try:
+        parts = Path(folder).relative_to(root).parts
+    except ValueError:
+        raise ProtocolError(f"{folder} is outside {root}") from None
+    if any(part in ("..", ".") for part in parts):
+        raise ProtocolError(f"{folder} is outside {root}")
+    return parts
+
+
+def _open_inside(root, parts):
+    """A descriptor of root/parts..., refusing a link or a file on the way."""
+    flags = os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(root, flags)
+    except FileNotFoundError:
+        os.makedirs(root, exist_ok=True)
+        fd = os.open(root, flags)
+    try:
+        for part in parts:
+            fd = _step(fd, part, flags | os.O_NOFOLLOW)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _step(parent, part, flags):
+    """Open `part` in the folder `parent` (making it when missing), and close
+    `parent`. A link there is ELOOP (ENOTDIR on some systems): refused."""
+    for _ in range(2):
+        try:
+            child = os.open(part, flags, dir_fd=parent)
+        except FileNotFoundError:
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(part, dir_fd=parent)
+            continue
+        except OSError as exc:
+            if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
+                raise ProtocolError(f"{part} is a link or not a folder") from None
+            raise
+        os.close(parent)
+        return child
+    raise FileNotFoundError(errno.ENOENT, "vanished while being made", part)
+
+
+def _write_at(folder_fd, name, payload):
+    """Create a temp file in the folder open as `folder_fd`, write, rename.
+    The temp file is removed on any failure (a full disk included)."""
+    temp = f"{TEMP_PREFIX}{uuid.uuid4().hex}{TEMP_SUFFIX}"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+    handle = os.open(temp, flags | getattr(os, "O_CLOEXEC", 0), 0o666, dir_fd=folder_fd)
+    try:
+        try:
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(handle, view) :]
+        finally:
+            os.close(handle)
+        os.replace(temp, name, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
+    except BaseException:
+        _discard(temp, dir_fd=folder_fd)
+        raise
+
+
+def _write_resolved(root, folder, name, payload):
+    """Without relative opens: make the folder, then resolve it and compare
+    just before the write. A swap inside that window is not caught here."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if Path(os.path.realpath(folder)) != folder or not folder.is_relative_to(root):
+        raise ProtocolError(f"{folder} leads to {os.path.realpath(folder)}")
+    return write_atomic(folder, name, payload.decode("utf-8"))
+
+
+def sweep_temporary(folder, older_than, now=None):
+    """Remove `tmp_*.part` files older than `older_than` seconds: what a
+    writer killed mid-write (or a full disk, on a side that could not clean
+    up) left behind. Young ones may still be on their way to their name.
+    Returns how many went."""
+    cutoff = (now or time.time()) - older_than
+    swept = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        if not (
+            entry.name.startswith(TEMP_PREFIX) and entry.name.endswith(TEMP_SUFFIX)
+        ):
+            continue
+        with contextlib.suppress(OSError):
+            if (
+                entry.is_file(follow_symlinks=False)
+                and entry.stat(follow_symlinks=False).st_mtime < cutoff
+            ):
+                os.unlink(entry.path)
+                swept += 1
+    return swept
 
 
 def loads_flat(raw):
@@ -210,6 +357,8 @@ def loads_flat(raw):
         data = json.loads(raw, **STRICT)
     except ValueError as exc:
         raise ProtocolError(f"invalid JSON: {exc}") from None
+    except RecursionError:  # "[[[[..." deeper than the parser goes
+        raise ProtocolError("invalid JSON: nested too deep") from None
     if not isinstance(data, dict):
         raise ProtocolError("not a JSON object")
     for key, value in data.items():
@@ -238,23 +387,54 @@ def refuse_constant(name):
 STRICT = {"parse_constant": refuse_constant, "object_pairs_hook": refuse_duplicate_keys}
 
 
-def read_flat(path):
-    """The flat object in `path`, or None when the file vanished meanwhile."""
+def read_regular(path, limit=None):
+    """The bytes of the regular file at `path` (at most `limit` + 1 of them),
+    or None when it vanished meanwhile; NotRegular for anything else.
+
+    Opened without blocking, and checked on the open handle rather than by a
+    stat before: a FIFO named like a protocol file would block open() (and a
+    swap between a stat and the open could still bring one in).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         return None
-    return loads_flat(raw)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegular(f"{Path(path).name} is not a regular file")
+        return _read_all(fd, limit)
+    finally:
+        os.close(fd)
+
+
+def _read_all(fd, limit):
+    chunks, size = [], 0
+    while limit is None or size <= limit:
+        chunk = os.read(fd, 65536 if limit is None else limit + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def read_flat(path):
+    """The flat object in `path`, or None when the file vanished meanwhile."""
+    raw = read_regular(path, MAX_FILE_BYTES)
+    return None if raw is None else loads_flat(raw)
 
 
 def check_result(data):
-    """Raise ProtocolError unless `data` is a well-formed result."""
+    """Raise ProtocolError unless `data` is a well-formed result (the server
+    also checks that it fits its columns: `ea.bounds.check_result`)."""
     # `type(...) is int`: True and 1.0 compare equal to 1 in Python.
     if type(data.get("protocol")) is not int or data["protocol"] != VERSION:
-        raise ProtocolError(f"protocol {data.get('protocol')!r}, expected {VERSION}")
+        raise ProtocolError(
+            f"protocol {data.get('protocol')!r}, expected {VERSION}", "protocol"
+        )
     if data.get("status") not in RESULT_STATUSES:
-        raise ProtocolError(f"unknown status {data.get('status')!r}")
+        raise ProtocolError(f"unknown status {data.get('status')!r}", "status")
     if not isinstance(data.get("id"), str) or not data["id"]:
-        raise ProtocolError("result without id")
+        raise ProtocolError("result without id", "id")
     return data

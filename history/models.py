@@ -7,7 +7,7 @@ from functools import partial
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from ea import protocol
+from ea import bounds, protocol
 from history import live
 from notifications import notify
 
@@ -124,6 +124,16 @@ FINAL_STATUSES = {
 }
 
 
+# Outcomes the server concluded from silence, which a terminal's late result
+# may still correct (`Command.record_late`): taken but unanswered by the
+# deadline, and queued past its expiry with no trace of the file in the
+# folder. A terminal's own `expired` shares that code, but was delivered or
+# carries its retcode (0).
+PROVISIONAL = models.Q(status=Status.UNKNOWN, status_code="no_result") | models.Q(
+    status=Status.EXPIRED, status_code="expired", delivered_at=None, retcode=None
+)
+
+
 def money(**kwargs):
     return models.DecimalField(
         max_digits=24, decimal_places=10, null=True, blank=True, **kwargs
@@ -177,9 +187,10 @@ def to_decimal(value):
         number = Decimal(str(value))
     except InvalidOperation:
         return None
-    # The columns hold 14 digits before the point and 10 after; a terminal's
-    # absurd number must not crash the loop that records it.
-    if not number.is_finite() or abs(number) >= 10**14:
+    # Checked results never come near (ea.bounds.MAX_AMOUNT, which says why
+    # the bound is below the columns' 14 digits); this keeps any other caller
+    # from writing a row that cannot be read back.
+    if not number.is_finite() or abs(number) >= bounds.MAX_AMOUNT:
         return None
     return number.quantize(Decimal("1e-10"))
 
@@ -374,21 +385,54 @@ class Command(models.Model):
         return f"{self.status_code}: {self.status_reason}"[:300]
 
     def record_result(self, result, now=None):
-        """Store a terminal's result (ea/PROTOCOL.md §4); True if recorded."""
+        """Store a terminal's checked result (ea/PROTOCOL.md §4, `check_result`);
+        True if recorded. A result for a command already settled for want of
+        one (PROVISIONAL) still records what happened, marked late."""
         retcode = result.get("retcode")
         retcode = retcode if isinstance(retcode, int) else None
         message = str(result.get("message") or "")
         status = result["status"]
         code = f"retcode_{retcode}" if retcode else status
         ticket = result.get("ticket")
-        return self.finish(
-            status,
-            code,
-            message,
-            now=now,
-            retcode=retcode,
-            result_ticket=ticket if isinstance(ticket, int) else None,
-            fill_price=to_decimal(result.get("price")),
-            filled_volume=to_decimal(result.get("volume")),
-            result_message=message,
+        fields = {
+            "retcode": retcode,
+            "result_ticket": ticket if isinstance(ticket, int) else None,
+            "fill_price": to_decimal(result.get("price")),
+            "filled_volume": to_decimal(result.get("volume")),
+            "result_message": message,
+        }
+        if self.finish(status, code, message, now=now, **fields):
+            return True
+        return self.record_late(status, code, message, now, fields)
+
+    def record_late(self, status, code, message, now, fields):
+        """Replace a provisional outcome with the terminal's own, saying so.
+
+        Only what the server concluded from silence gives way: a terminal's
+        answer, or an `expired` proven by withdrawing the untaken file
+        (`not_taken`), is final for good. Conditional on the outcome read,
+        so two late copies cannot both win."""
+        before = Command.objects.filter(PROVISIONAL, pk=self.pk).first()
+        if before is None:
+            return False
+        reason = (
+            f"{message} (this result came late: the command had been recorded "
+            f"{before.status} first)"
+        ).lstrip()
+        moved = Command.objects.filter(
+            pk=self.pk, status=before.status, status_code=before.status_code
+        ).update(
+            status=status,
+            status_code=code[:40],
+            status_reason=reason,
+            finished_at=now or timezone.now(),
+            **fields,
         )
+        if moved:
+            self.refresh_from_db()
+            log.warning(
+                "command %s: late result %s replaced %s", self.pk, status, before.status
+            )
+            transaction.on_commit(partial(live.commands_changed, [self.pk]))
+            transaction.on_commit(self.announce_final)
+        return bool(moved)

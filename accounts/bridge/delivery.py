@@ -13,11 +13,11 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import files_dir
-from ea import protocol
+from accounts.models import files_dir, instances_root
+from ea import bounds, protocol
 from history import live
 from history.models import Command, Status
 
@@ -80,25 +80,28 @@ def write(command):
     return True
 
 
-_existing = set()
-
-
 def place(folder, command):
-    """Write the command file, making the folder first when this process has
-    not seen it yet: a mkdir per command adds up when one alert fans out to
-    many accounts. A folder deleted since is made again."""
-    if folder not in _existing:
-        folder.mkdir(parents=True, exist_ok=True)
-        _existing.add(folder)
-    data = command.as_protocol()
-    try:
-        protocol.write_atomic(folder, command.file_name, data)
-    except FileNotFoundError:
-        folder.mkdir(parents=True, exist_ok=True)
-        protocol.write_atomic(folder, command.file_name, data)
+    """Write the command file, making the folder when missing. The folder is
+    checked to sit inside MT5_INSTANCES_DIR, with no link on the way, at this
+    very write: `files_dir` is cached, and a folder swapped for a link after
+    the first delivery must not carry a command anywhere else."""
+    protocol.write_inside(
+        instances_root(), folder, command.file_name, command.as_protocol()
+    )
 
 
 def expire_queued(command, now):
+    """Expire a queued command nobody delivered in time, unless its folder
+    shows the terminal may have it: a crash between placing the file and the
+    commit leaves the command queued with its file in place, taken or even
+    answered. Such a one is only marked delivered; its result, or the
+    settling of a command without one (`settle`), decides."""
+    if seen_in_folder(command):
+        if command.claim():
+            command.mark_delivered(now)
+            log.warning("command %s expired queued with its file out", command.pk)
+            live.commands_changed([command.pk])
+        return
     command.finish(
         Status.EXPIRED,
         "expired",
@@ -108,9 +111,27 @@ def expire_queued(command, now):
     )
 
 
+def seen_in_folder(command):
+    try:
+        return seen_by_terminal(files_dir(command.account_login), command)
+    except (OSError, protocol.ProtocolError) as exc:
+        # An unreadable executed-ids list, an odd folder: the file may be out,
+        # so it is never written again nor expired blind.
+        log.warning("traces of command %s unreadable (%s)", command.pk, exc)
+        return True
+
+
+# What recording one result may raise because of that result alone: it is
+# set aside, the others commit. Anything else (a locked or lost database)
+# rolls the whole batch back, and every file is read again next pass.
+BAD_UNIT = (DataError, IntegrityError, ValueError, TypeError, ArithmeticError)
+
+
 def ingest(login):
-    """Record every result file in one account's folder, in one transaction,
-    and remove the files once it committed; return how many."""
+    """Record every result file in one account's folder, each in its own
+    savepoint of one transaction (one commit for the lot, one bad file never
+    blocking the others); remove the files once it committed; return how
+    many were read."""
     folder = files_dir(login)
     results = {}
     for name in protocol.listing(folder, protocol.RESULT_PREFIX):
@@ -119,15 +140,24 @@ def ingest(login):
             results[folder / name] = data
     if not results:
         return 0
+    failed = {}
     with transaction.atomic():
         uids = [uuid.UUID(hex=data["id"]) for data in results.values()]
         commands = Command.objects.filter(uid__in=uids, account_login=login)
         by_uid = {command.uid.hex: command for command in commands}
         for path, data in results.items():
-            record(by_uid.get(data["id"].lower()), data, path, login)
+            command = by_uid.get(uuid.UUID(hex=data["id"]).hex)
+            try:
+                with transaction.atomic():
+                    record(command, data, path, login)
+            except BAD_UNIT as exc:
+                log.exception("%s could not be recorded", path.name)
+                failed[path] = exc
     # Removed only once recorded: a crash in between re-reads the file, and
     # the command, already final, ignores it.
-    remove(results)
+    remove(p for p in results if p not in failed)
+    for path, exc in failed.items():
+        set_aside(path, exc)
     return len(results)
 
 
@@ -137,7 +167,7 @@ def read_result(path):
         data = protocol.read_flat(path)
         if data is None:
             return None
-        protocol.check_result(data)
+        bounds.check_result(data)
         uuid.UUID(hex=data["id"])
     except (protocol.ProtocolError, ValueError) as exc:
         set_aside(path, exc)
@@ -164,16 +194,31 @@ def remove(paths):
 
 
 def set_aside(path, error):
-    log.error(
-        "%s is not a valid result (%s); kept as %s", path, error, BAD_RESULT_PREFIX
-    )
+    """Rename a result that cannot be recorded out of the way, logged once:
+    left in place it would be read, and refused, on every pass (and one that
+    cannot be renamed is said once, not on every pass)."""
+    said = path in _unmovable
+    if not said:
+        log.error(
+            "%s is not a valid result (%s); kept as %s",
+            path,
+            error,
+            BAD_RESULT_PREFIX,
+        )
     target = path.with_name(
         BAD_RESULT_PREFIX + path.name[len(protocol.RESULT_PREFIX) :]
     )
     try:
         os.replace(path, target)
     except OSError:
-        log.exception("could not set %s aside", path)
+        if not said:
+            log.exception("could not set %s aside", path)
+        _unmovable.add(path)
+        return
+    _unmovable.discard(path)
+
+
+_unmovable = set()  # bad results a rename could not move: said once
 
 
 def settle_unanswered(logins=None, now=None):
@@ -235,8 +280,7 @@ def reconcile_claimed(logins=None):
     if logins is not None:
         claimed = claimed.filter(account_login__in=logins)
     for command in claimed:
-        folder = files_dir(command.account_login)
-        if not seen_by_terminal(folder, command) and not write(command):
+        if not seen_in_folder(command) and not write(command):
             continue
         command.mark_delivered()
         live.commands_changed([command.pk])
@@ -245,12 +289,30 @@ def reconcile_claimed(logins=None):
 
 
 def seen_by_terminal(folder, command):
+    """Whether any trace shows the command's file reached the folder. Looked
+    for in the order the terminal makes them (command, in progress, result,
+    executed-ids list; each made before the one before it goes), so a
+    terminal working meanwhile cannot slip between two looks."""
     name = command.file_name
     traces = [name, protocol.in_progress_name(name), protocol.result_name(name)]
     if any((folder / trace).exists() for trace in traces):
         return True
-    try:
-        executed = (folder / protocol.EXECUTED).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return False
-    return command.uid.hex in executed.split()
+    # The list only grows (ea/PROTOCOL.md §8): read whole, never blocking.
+    executed = protocol.read_regular(folder / protocol.EXECUTED)
+    return (
+        executed is not None
+        and command.uid.hex in executed.decode("ascii", "replace").split()
+    )
+
+
+def sweep_temporary(logins, older_than=600):
+    """At start-up: remove the `tmp_*.part` files a writer killed mid-write
+    left in these accounts' folders (only old ones: a terminal may be writing
+    one now)."""
+    swept = 0
+    for login in logins:
+        try:
+            swept += protocol.sweep_temporary(files_dir(login), older_than)
+        except protocol.ProtocolError:
+            continue
+    return swept

@@ -4,6 +4,7 @@ share a folder with the server. The same at-most-once rules as the files: a
 command handed out is delivered, and is never handed out again.
 """
 
+import secrets
 import uuid
 
 from django.utils import timezone
@@ -16,13 +17,30 @@ from rest_framework.views import APIView
 from accounts.bridge import delivery
 from accounts.models import Account
 from accounts.validators import is_valid_login
-from ea import protocol
+from ea import bounds, protocol
 from history import live
-from history.models import Command
+from history.models import Command, Status
 
 
 class BadKey(exceptions.AuthenticationFailed):
     """401 with no body: nothing about the account leaks."""
+
+
+class Refused(exceptions.APIException):
+    """A 4xx whose body says why in a machine-readable way:
+    {"error": code, "detail": text, "field": name}."""
+
+    status_code = 400
+
+    def __init__(self, code, detail, field="", status=400):
+        super().__init__(detail, code)
+        self.code, self.field, self.status_code = code, field, status
+
+
+# Checked against when the login has no account: an unknown login then costs
+# the same work (a hash and two constant-time comparisons) as a known one
+# with a wrong key, so no timing tells which logins exist.
+STAND_IN = Account(login="1", ea_key_hash=secrets.token_hex(32))
 
 
 class EAKey(BasePermission):
@@ -34,7 +52,8 @@ class EAKey(BasePermission):
         if is_valid_login(login):
             account = Account.objects.filter(login=login).first()
         key = request.headers.get("X-EA-Key", "")
-        if account is None or not account.ea_key_matches(key):
+        matches = (account or STAND_IN).ea_key_matches(key)
+        if account is None or not matches:
             raise BadKey()
         view.account = account
         return True
@@ -52,13 +71,16 @@ class EAView(APIView):
     def handle_exception(self, exc):
         if isinstance(exc, BadKey):
             return Response(status=401)
+        if isinstance(exc, Refused):
+            body = {"error": exc.code, "detail": str(exc.detail), "field": exc.field}
+            return Response(body, status=exc.status_code)
         return super().handle_exception(exc)
 
     def flat_body(self):
         try:
             return protocol.loads_flat(self.request.body)
         except protocol.ProtocolError as exc:
-            raise exceptions.ParseError(str(exc)) from None
+            raise Refused("bad_body", str(exc)) from None
 
 
 class CommandsView(EAView):
@@ -80,22 +102,44 @@ class ResultsView(EAView):
     def post(self, request, login):
         data = self.flat_body()
         try:
-            protocol.check_result(data)
+            bounds.check_result(data)
             uid = uuid.UUID(hex=data["id"])
-        except (protocol.ProtocolError, ValueError) as exc:
-            raise exceptions.ParseError(str(exc)) from None
+        except protocol.ProtocolError as exc:
+            raise Refused("bad_result", str(exc), exc.field) from None
+        except ValueError as exc:
+            raise Refused("bad_result", str(exc), "id") from None
         command = Command.objects.filter(uid=uid, account_login=login).first()
         if command is None:
             return Response({"recorded": False, "reason": "unknown command"})
+        if not handed_out(command):
+            raise Refused(
+                "not_delivered",
+                "This command was never handed out; only its terminal's answer "
+                "to a command it fetched is recorded.",
+                "id",
+                status=409,
+            )
         if not command.record_result(data):
             return Response({"recorded": False, "reason": f"already {command.status}"})
         return Response({"recorded": True})
 
 
+def handed_out(command):
+    """Whether the command left the server: claimed for delivery (a fetch
+    that died before `mark_delivered` included) or delivered. A queued
+    command, or one expired before anyone took it, has no result to take."""
+    return command.status == Status.DELIVERED or command.delivered_at is not None
+
+
 class HeartbeatView(EAView):
     def post(self, request, login):
+        body = self.flat_body()
+        try:
+            bounds.check_heartbeat(body)
+        except protocol.ProtocolError as exc:
+            raise Refused("bad_heartbeat", str(exc), exc.field) from None
         account = self.account
-        account.heartbeat = self.flat_body()
+        account.heartbeat = body
         account.heartbeat_at = timezone.now()
         account.save(update_fields=["heartbeat", "heartbeat_at"])
         live.account_changed(login)

@@ -27,7 +27,7 @@ from accounts.models import (
     Transport,
     files_dir,
 )
-from ea import protocol
+from ea import bounds, protocol
 from history import live
 from notifications import notify
 
@@ -248,7 +248,13 @@ class TerminalKeeper:
         if cached is None or cached[0] != mtime:
             try:
                 data = protocol.read_flat(path)
-            except (OSError, protocol.ProtocolError):
+                if data is not None:
+                    bounds.check_heartbeat(data)
+            except OSError:  # being renamed into place: the next pass reads it
+                data = cached[1] if cached else None
+            except protocol.ProtocolError as exc:
+                # Logged once: the same file (same mtime) is not read again.
+                log.warning("heartbeat of %s not read: %s", login, exc)
                 data = cached[1] if cached else None
             self.heartbeats[login] = (mtime, data)
         return self.heartbeats[login][1], max(0.0, time.time() - mtime)

@@ -53,6 +53,12 @@ class Worker:
         finished = delivery.reconcile_claimed(self.all_logins)
         if finished:
             log.warning("finished %s deliveries interrupted by a crash", finished)
+        swept = delivery.sweep_temporary(self.logins)
+        if swept:
+            log.warning("removed %s temporary files left by a crash", swept)
+        # Results written while nobody was recording go in before anything
+        # can expire: the first pass delivers (and expires) before it ingests.
+        self.guard("ingest", self.ingest_all)
         if self.keeper:
             self.keeper.adopt()
         log.info("supervisor %s started for %s accounts", os.getpid(), len(self.logins))

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from django.utils import timezone
 
-from accounts.models import SymbolList
+from accounts.models import SymbolList, instances_root
 from ea import protocol
 
 log = logging.getLogger("mt5bot.supervisor")
@@ -24,6 +24,7 @@ KEPT_FIELDS = ("name", "description", "path", "trade_mode")
 MAX_LIST_BYTES = 16 * 1024 * 1024  # ~20,000 symbols with full specifications
 WANTS_EVERY = 5.0
 MAX_NAME = 64  # Command.symbol's length: a longer name could never be traded
+MAX_TEXT = 256  # a description or a path in the terminal's tree
 
 
 def parse_list(raw):
@@ -34,6 +35,8 @@ def parse_list(raw):
         data = json.loads(raw)
     except ValueError as exc:
         raise protocol.ProtocolError(f"invalid JSON: {exc}") from None
+    except RecursionError:  # "[[[[..." deeper than the parser goes
+        raise protocol.ProtocolError("invalid JSON: nested too deep") from None
     if not isinstance(data, dict) or not isinstance(data.get("symbols"), list):
         raise protocol.ProtocolError("no symbols list")
     entries = (kept(e) for e in data["symbols"] if isinstance(e, dict))
@@ -41,12 +44,31 @@ def parse_list(raw):
 
 
 def kept(entry):
-    """The fields we keep, as text a database takes (PostgreSQL refuses NUL)."""
-    return {
-        key: entry[key].replace("\x00", "")
-        for key in KEPT_FIELDS
-        if isinstance(entry.get(key), str)
-    }
+    """The fields we keep, as text a database takes: PostgreSQL refuses NUL,
+    and no database encodes a lone surrogate ("\ud800" is legal JSON). A
+    name with either is left out, so parse_list drops the entry: an altered
+    name would be a guess at a symbol. A description or path is for people,
+    and is cleaned and cut at MAX_TEXT."""
+    fields = {}
+    for key in KEPT_FIELDS:
+        value = entry.get(key)
+        if not isinstance(value, str):
+            continue
+        if key == "name":
+            if "\x00" not in value and len(value) <= MAX_NAME and _encodable(value):
+                fields[key] = value
+            continue
+        text = value.replace("\x00", "")[:MAX_TEXT]
+        fields[key] = text.encode("utf-8", "replace").decode("utf-8")
+    return fields
+
+
+def _encodable(text):
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def listed_time(data):
@@ -94,8 +116,12 @@ def store_file(account, path):
     already stored). A file from another login (a terminal logged in
     elsewhere) or a broken one is logged and skipped."""
     try:
-        with open(path, "rb") as handle:
-            data, entries = parse_list(handle.read(MAX_LIST_BYTES + 1))
+        # Regular files only, opened without blocking: a FIFO under this
+        # name would otherwise hold the loop (and the webhook, under serve).
+        raw = protocol.read_regular(path, MAX_LIST_BYTES)
+        if raw is None:
+            return False
+        data, entries = parse_list(raw)
         if str(data.get("login", account.login)) != account.login:
             raise protocol.ProtocolError(f"the list is of login {data['login']}")
     except (OSError, protocol.ProtocolError) as exc:
@@ -111,8 +137,20 @@ def request(folder):
     installed or an earlier request is still waiting (it deletes answered ones)."""
     if not folder.is_dir() or (folder / protocol.SYMBOLS_REQUEST).exists():
         return False
-    protocol.write_atomic(folder, protocol.SYMBOLS_REQUEST, {"protocol": 1})
+    try:
+        protocol.write_inside(
+            instances_root(), folder, protocol.SYMBOLS_REQUEST, {"protocol": 1}
+        )
+    except (OSError, protocol.ProtocolError) as exc:
+        if folder not in _refused:  # once, not on every pass
+            log.warning("could not ask %s for its symbols: %s", folder, exc)
+        _refused.add(folder)
+        return False
+    _refused.discard(folder)
     return True
+
+
+_refused = set()  # folders whose request failed, logged once
 
 
 class Wants:

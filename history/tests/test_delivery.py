@@ -255,18 +255,18 @@ def test_a_command_file_names_its_order_and_never_collides(client, cast):
     assert all(n.startswith("webhook_command_") and n.endswith(".json") for n in names)
 
 
-def test_it_answers_unknown_result_times_without_guessing(client, cast):
+def test_it_sets_aside_a_result_whose_numbers_fit_no_column(client, cast):
+    """Once, it was recorded with the absurd values dropped (a guess at what
+    the rest meant); now a result that breaks the protocol's limits is set
+    aside whole, and the command is settled as any unanswered one."""
     command = queued(client)
     delivery.deliver(command)
     result_for(command, price=1e300, volume="x", ticket="7")
-    delivery.ingest("1123456")
+    assert delivery.ingest("1123456") == 0
     command.refresh_from_db()
-    assert command.status == "executed"
-    assert (command.fill_price, command.filled_volume, command.result_ticket) == (
-        None,
-        None,
-        None,
-    )
+    assert command.status == "delivered"
+    bad = protocol.result_name(command.file_name).replace("result", "badresult", 1)
+    assert (folder() / bad).exists()
 
 
 def test_it_keeps_a_command_queued_until_its_expiry(client, cast):

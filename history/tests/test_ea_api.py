@@ -109,3 +109,92 @@ def test_it_stores_a_posted_heartbeat(client, key, cast):
     assert send(client, key, "heartbeat", beat).status_code == 204
     cast["main"].refresh_from_db()
     assert cast["main"].heartbeat == beat and cast["main"].heartbeat_at
+
+
+def result_of(command_id, **fields):
+    return {"protocol": 1, "id": command_id, "status": "executed", **fields}
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"ticket": 2**64}, "ticket"),
+        ({"retcode": 2**31}, "retcode"),
+        ({"message": "done\x00"}, "message"),
+        ({"price": 1e300}, "price"),
+    ],
+    ids=["ticket", "retcode", "nul", "price"],
+)
+def test_it_refuses_a_result_beyond_the_limits_with_a_code(client, key, fields, field):
+    post(client, order())
+    command = fetch(client, key).json()
+    answer = send(client, key, "results", result_of(command["id"], **fields))
+    assert answer.status_code == 400
+    body = answer.json()
+    assert (body["error"], body["field"]) == ("bad_result", field)
+    assert Command.objects.get().status == "delivered"
+
+
+def test_it_refuses_a_heartbeat_with_a_nul_with_a_code(client, key, cast):
+    answer = send(client, key, "heartbeat", {"protocol": 1, "server": "a\x00b"})
+    assert answer.status_code == 400
+    assert answer.json()["error"] == "bad_heartbeat"
+    cast["main"].refresh_from_db()
+    assert cast["main"].heartbeat is None
+
+
+def test_it_refuses_a_result_for_a_command_it_never_handed_out(client, key):
+    """Knowing a command's id (from a page, a log) is not having fetched it:
+    an EA cannot settle what was never given to it."""
+    post(client, order())
+    queued = Command.objects.get()
+    answer = send(client, key, "results", result_of(queued.uid.hex, retcode=10009))
+    assert answer.status_code == 409
+    assert answer.json()["error"] == "not_delivered"
+    queued.refresh_from_db()
+    assert queued.status == "queued"
+    fetch(client, key)
+    answer = send(client, key, "results", result_of(queued.uid.hex, retcode=10009))
+    assert answer.json() == {"recorded": True}
+
+
+def test_an_unknown_login_costs_the_same_key_check(client, key, monkeypatch):
+    """Not a timing test: both paths hash the key and compare it twice in
+    constant time, so there is nothing for a clock to tell apart."""
+    from accounts import models
+
+    calls = []
+    real = models.hmac.compare_digest
+
+    def counted(a, b):
+        calls.append(len(b))
+        return real(a, b)
+
+    monkeypatch.setattr(models.hmac, "compare_digest", counted)
+    assert fetch(client, "wrong-key").status_code == 401
+    known, calls[:] = list(calls), []
+    assert fetch(client, "wrong-key", login="9999999").status_code == 401
+    assert calls == known == [64, 64]
+
+
+@pytest.mark.parametrize("size", [64 * 1024 + 1, 2 * 1024 * 1024])
+def test_it_refuses_an_oversized_body_with_400(client, key, size):
+    body = b'{"protocol": 1, "server": "' + b"x" * size + b'"}'
+    assert send(client, key, "heartbeat", body).status_code == 400
+
+
+def test_a_late_result_over_http_replaces_unknown(client, key, settings):
+    from accounts.bridge import delivery
+
+    post(client, order())
+    handed = fetch(client, key).json()
+    command = Command.objects.get()
+    deadline = timedelta(seconds=settings.COMMAND_RESULT_DEADLINE + 1)
+    delivery.settle_unanswered(now=command.expires_at + deadline)
+    command.refresh_from_db()
+    assert (command.status, command.status_code) == ("unknown", "no_result")
+    answer = send(client, key, "results", result_of(handed["id"], ticket=8))
+    assert answer.json() == {"recorded": True}
+    command.refresh_from_db()
+    assert (command.status, command.result_ticket) == ("executed", 8)
+    assert "came late" in command.status_reason
