@@ -210,9 +210,13 @@ RATE_LIMIT_WEBHOOK = env.str("RATE_LIMIT_WEBHOOK", default="120 per minute")
 RATE_LIMIT_API = env.str("RATE_LIMIT_API", default="1000 per hour")
 # Empty means every source IP may send; "tradingview" expands to its senders.
 WEBHOOK_ALLOWED_IPS = env.list("WEBHOOK_ALLOWED_IPS", default=[])
-# Forwarding headers (CF-Connecting-IP, X-Forwarded-For) are believed only when
-# the connection comes from one of these. A local tunnel connects from loopback.
+# FORWARDED_IP_HEADER is believed only when the connection comes from one of
+# these. A local tunnel or nginx on this machine connects from loopback.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1/32", "::1/128"])
+# The one header that names the sender behind a trusted proxy, read from the
+# right: X-Forwarded-For (nginx), CF-Connecting-IP (a Cloudflare Tunnel).
+# Empty: believe no header. Never two at once (signals.network.client_ip).
+FORWARDED_IP_HEADER = env.str("FORWARDED_IP_HEADER", default="X-Forwarded-For")
 WEBHOOK_DEDUPE_WINDOW = env.float("WEBHOOK_DEDUPE_WINDOW", default=10.0)
 WEBHOOK_MAX_BODY_BYTES = env.int("WEBHOOK_MAX_BODY_BYTES", default=64 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
