@@ -10,11 +10,12 @@ from pathlib import Path
 
 import environ
 
-from mt5bot import envfile
+from mt5bot import envfile, strictenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+# Refuses a number or a boolean it cannot read, naming the variable.
+env = strictenv.Env()
 ENV_FILE = envfile.location()
 # Names the process's own environment sets, before .env adds to it: those win
 # over the file, also when it changes later (mt5bot/tokens.py).
@@ -61,6 +62,8 @@ DATABASES = {
         "DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'mt5bot.sqlite3'}"
     )
 }
+SQLITE_BUSY_TIMEOUT = env.float("SQLITE_BUSY_TIMEOUT", default=20.0)
+SQLITE_SYNCHRONOUS = env.str("SQLITE_SYNCHRONOUS", default="FULL")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Django's backend plus one write lock shared by the install's processes.
     DATABASES["default"]["ENGINE"] = "mt5bot.sqlite"
@@ -69,10 +72,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # lock at BEGIN, so two writers queue on the busy timeout instead of
         # deadlocking when a read lock tries to upgrade.
         "transaction_mode": "IMMEDIATE",
-        "timeout": env.float("SQLITE_BUSY_TIMEOUT", default=20.0),
+        "timeout": SQLITE_BUSY_TIMEOUT,
         "init_command": (
-            "PRAGMA journal_mode=WAL;"
-            f"PRAGMA synchronous={env.str('SQLITE_SYNCHRONOUS', default='FULL')}"
+            f"PRAGMA journal_mode=WAL;PRAGMA synchronous={SQLITE_SYNCHRONOUS}"
         ),
     }
 # Connections live as long as the thread that opened them: the webhook runs on
@@ -317,7 +319,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Logging -----------------------------------------------------------------
-LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# Checked here, not by the system checks: logging is set up before they run.
+LOG_LEVEL = env.choice(
+    "LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"), default="INFO"
+)
 # LOG_DIR/trading_bot.log is rotated at LOG_MAX_BYTES, keeping LOG_BACKUP_COUNT
 # old files (trading_bot.log.1 ...). Every handler carries the redact filter:
 # a log line never holds the webhook token (mt5bot.logs).
