@@ -81,6 +81,17 @@ def test_setup_and_backup_make_owner_only_files(tmp_path):
 
 
 @pytest.mark.e2e
+def test_migrate_alone_makes_an_owner_only_database(tmp_path):
+    # Without setup, which would also fix the mode afterwards: the backend's
+    # first connection creates the file so.
+    install = Install(tmp_path)
+    install.data.mkdir()
+    install.env["SECRET_KEY"] = "migrate-only"
+    install.manage("migrate", "-v", "0")
+    assert mode(install.database) == 0o600
+
+
+@pytest.mark.e2e
 def test_setup_fixes_what_an_older_version_or_a_hand_left_readable(tmp_path):
     install = Install(tmp_path)
     install.manage("setup", "--no-input", "--no-demo")
