@@ -38,7 +38,11 @@ class WholeBodyRequest(http_protocol.WebRequest):
     """
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, parsePOSTFormSubmission=False, **kwargs)
+        super().__init__(*args, **kwargs)
+        # What Twisted's parsePOSTFormSubmission=False sets; as an attribute
+        # rather than the argument, so an older Twisted without it still
+        # starts (test_webhook_multipart.py checks the one installed).
+        self._parsePOSTFormSubmission = False
 
 
 # daphne's factory names its request class at each connection, by this name.
