@@ -2,6 +2,9 @@
 that proxy cannot choose the address the allowlist, the rate limit and the
 login throttle see by adding a header of its own."""
 
+import re
+from pathlib import Path
+
 import pytest
 from django.test import RequestFactory
 
@@ -94,3 +97,12 @@ def test_no_header_is_believed_from_an_untrusted_peer_or_when_none_is_set(settin
     assert address(REMOTE_ADDR="203.0.113.9", **meta) == "203.0.113.9"
     settings.FORWARDED_IP_HEADER = ""
     assert address(REMOTE_ADDR="127.0.0.1", **meta) == "127.0.0.1"
+
+
+def test_the_deploy_guide_names_the_header_and_its_nginx_clears_the_others():
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "deploy.md").read_text()
+    assert "FORWARDED_IP_HEADER=CF-Connecting-IP" in guide
+    [nginx] = re.findall(r"```nginx\n(.*?)```", guide, re.DOTALL)
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in nginx
+    for header in ("CF-Connecting-IP", "True-Client-IP", "X-Real-IP", "Forwarded"):
+        assert f'proxy_set_header {header} "";' in nginx
