@@ -167,10 +167,10 @@ def check_numbers(app_configs, **kwargs):
         value = getattr(settings, name)
         positive = name in POSITIVE_SECONDS
         if not number_fits(value, low, high, positive):
-            above = "above" if positive else "from"
+            lowest = f"more than {low}" if positive else f"at least {low}"
             errors.append(
                 Error(
-                    f"{name}={value!r} is out of range: {above} {low} to {high}.",
+                    f"{name}={value!r} is out of range: {lowest}, at most {high}.",
                     id="mt5bot.E012",
                 )
             )
