@@ -22,6 +22,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts import instances
+from mt5bot import filemodes
 
 # psutil derives creation times from boot time and clock ticks; two readings
 # of one process agree to a few milliseconds. Half a second still tells apart
@@ -151,7 +152,9 @@ def launch(account):
             parents=True, exist_ok=True
         )
     log = log_path(account)
-    log.parent.mkdir(parents=True, exist_ok=True)
+    # Owner-only, as the bot's own log (mt5bot.filemodes): it quotes orders.
+    filemodes.make_private_dir(log.parent)
+    filemodes.create_private(log)
     with open(log, "ab") as output:
         try:
             popen = subprocess.Popen(  # noqa: S603 - a list, no shell

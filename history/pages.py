@@ -6,6 +6,7 @@ themselves are built in history/rows.py, as the live updates build them.
 
 import csv
 import io
+import re
 
 from django import forms
 from django.conf import settings
@@ -171,6 +172,26 @@ def csv_lines(signal):
         ]  # fmt: skip
 
 
+# What a spreadsheet reads as a formula when a cell starts with it (OWASP's
+# CSV injection list); a number such as -1.5 is left a number.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"\A[+-]?\d+(\.\d+)?([eE][+-]?\d+)?\Z")
+
+
+def spreadsheet_safe(row):
+    """The row with each text cell a spreadsheet would run as a formula
+    (`=cmd|...` in a symbol's prefix, a quoted reason) prefixed with a
+    single quote, which the spreadsheet shows as text."""
+    return [
+        f"'{cell}"
+        if isinstance(cell, str)
+        and cell.startswith(FORMULA_STARTS)
+        and not PLAIN_NUMBER.match(cell)
+        else cell
+        for cell in row
+    ]
+
+
 @login_required
 def export(request):
     """The filtered history as CSV, one line per command (a refused alert
@@ -190,7 +211,7 @@ def export(request):
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
     for signal in signals.iterator(chunk_size=1000):
-        writer.writerows(csv_lines(signal))
+        writer.writerows(map(spreadsheet_safe, csv_lines(signal)))
     name = f"mt5bot-history-{timezone.now():%Y%m%d-%H%M%S}.csv"
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from accounts.models import Supervisor
 from mapping.models import SymbolMapping
-from mt5bot import envfile
+from mt5bot import envfile, filemodes
 
 NAME = re.compile(r"\Amt5bot-\d{8}-\d{6}(-\d+)?\Z")
 SQLITE_FILE = "database.sqlite3"
@@ -62,10 +62,11 @@ def on_sqlite():
 def create(folder=None):
     """Make a backup under `folder` (BACKUP_DIR); returns its path."""
     root = Path(folder or settings.BACKUP_DIR)
-    root.mkdir(parents=True, exist_ok=True)
+    filemodes.make_private_dir(root)
     name = free_name(root)
     partial = root / f".partial-{name}"
-    partial.mkdir()
+    # Owner-only: it holds the whole database and .env's secrets.
+    filemodes.make_private_dir(partial)
     try:
         if on_sqlite():
             copy_sqlite(settings.DATABASES["default"]["NAME"], partial / SQLITE_FILE)
@@ -92,6 +93,7 @@ def free_name(root):
 
 def copy_sqlite(source, target):
     """source -> target through SQLite's online backup, then checked."""
+    filemodes.create_private(target)
     src, dst = sqlite3.connect(source), sqlite3.connect(target)
     try:
         with dst:
@@ -113,6 +115,7 @@ def regexp(pattern, value):
 
 def dump_json(path):
     serializers.register_serializer(EXACT_JSON, "mt5bot.exactjson")
+    filemodes.create_private(path)
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # One snapshot for every table: a command never outlives its signal.
@@ -132,8 +135,8 @@ def dump_json(path):
 def copy_env(folder):
     env = Path(settings.ENV_FILE)
     if env.is_file() and env.stat().st_size:
+        filemodes.create_private(folder / ENV_FILE)
         shutil.copyfile(env, folder / ENV_FILE)
-        (folder / ENV_FILE).chmod(0o600)
 
 
 def export_mappings(folder):
@@ -297,6 +300,8 @@ def restore_env(saved):
     kept = None
     if target.is_file():
         kept = target.with_name(f"{target.name}.pre-restore")
+        filemodes.create_private(kept)
         shutil.copyfile(target, kept)
+        filemodes.tighten([kept])  # one an older version left
     envfile.write_atomic(target, text)
     return kept

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import environ
 
-from mt5bot import bounds, envfile
+from mt5bot import bounds, envfile, strictenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+# Refuses a number or a boolean it cannot read, naming the variable.
+env = strictenv.Env()
 ENV_FILE = envfile.location()
 # Names the process's own environment sets, before .env adds to it: those win
 # over the file, also when it changes later (mt5bot/tokens.py).
@@ -61,6 +62,8 @@ DATABASES = {
         "DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'mt5bot.sqlite3'}"
     )
 }
+SQLITE_BUSY_TIMEOUT = env.float("SQLITE_BUSY_TIMEOUT", default=20.0)
+SQLITE_SYNCHRONOUS = env.str("SQLITE_SYNCHRONOUS", default="FULL")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Django's backend plus one write lock shared by the install's processes.
     DATABASES["default"]["ENGINE"] = "mt5bot.sqlite"
@@ -69,10 +72,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # lock at BEGIN, so two writers queue on the busy timeout instead of
         # deadlocking when a read lock tries to upgrade.
         "transaction_mode": "IMMEDIATE",
-        "timeout": env.float("SQLITE_BUSY_TIMEOUT", default=20.0),
+        "timeout": SQLITE_BUSY_TIMEOUT,
         "init_command": (
-            "PRAGMA journal_mode=WAL;"
-            f"PRAGMA synchronous={env.str('SQLITE_SYNCHRONOUS', default='FULL')}"
+            f"PRAGMA journal_mode=WAL;PRAGMA synchronous={SQLITE_SYNCHRONOUS}"
         ),
     }
 # Connections live as long as the thread that opened them: the webhook runs on
@@ -210,9 +212,13 @@ RATE_LIMIT_WEBHOOK = env.str("RATE_LIMIT_WEBHOOK", default="120 per minute")
 RATE_LIMIT_API = env.str("RATE_LIMIT_API", default="1000 per hour")
 # Empty means every source IP may send; "tradingview" expands to its senders.
 WEBHOOK_ALLOWED_IPS = env.list("WEBHOOK_ALLOWED_IPS", default=[])
-# Forwarding headers (CF-Connecting-IP, X-Forwarded-For) are believed only when
-# the connection comes from one of these. A local tunnel connects from loopback.
+# FORWARDED_IP_HEADER is believed only when the connection comes from one of
+# these. A local tunnel or nginx on this machine connects from loopback.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1/32", "::1/128"])
+# The one header that names the sender behind a trusted proxy, read from the
+# right: X-Forwarded-For (nginx), CF-Connecting-IP (a Cloudflare Tunnel).
+# Empty: believe no header. Never two at once (signals.network.client_ip).
+FORWARDED_IP_HEADER = env.str("FORWARDED_IP_HEADER", default="X-Forwarded-For")
 WEBHOOK_DEDUPE_WINDOW = env.float("WEBHOOK_DEDUPE_WINDOW", default=10.0)
 WEBHOOK_MAX_BODY_BYTES = env.int("WEBHOOK_MAX_BODY_BYTES", default=64 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
@@ -316,7 +322,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Logging -----------------------------------------------------------------
-LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# Checked here, not by the system checks: logging is set up before they run.
+LOG_LEVEL = env.choice(
+    "LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"), default="INFO"
+)
 # LOG_DIR/trading_bot.log is rotated at LOG_MAX_BYTES, keeping LOG_BACKUP_COUNT
 # old files (trading_bot.log.1 ...). Every handler carries the redact filter:
 # a log line never holds the webhook token (mt5bot.logs).

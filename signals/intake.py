@@ -5,6 +5,7 @@ one Command per target account, in a single transaction, or store why not.
 
 import functools
 import hashlib
+import json
 import logging
 from datetime import timedelta
 from functools import partial
@@ -52,17 +53,22 @@ ACCOUNT_FIELDS = (
 )
 
 log = logging.getLogger("mt5bot.signals")
+ESCAPED_NOTE = (
+    "(The body spelled the webhook token in an escape; stored here are its "
+    "fields, the token blanked.)"
+)
 
 
 def new_signal(body, content_type, source_ip):
-    text = body[: settings.WEBHOOK_MAX_BODY_BYTES].decode("utf-8", "replace")
-    text = tokens.blank(text)
+    # Blanked before the cut: a token across it would leave its head behind.
+    text = tokens.blank_bytes(body)[: settings.WEBHOOK_MAX_BODY_BYTES]
+    text = text.decode("utf-8", "replace")
     # PostgreSQL text cannot hold NUL.
     text = text.replace("\x00", "\ufffd")
     return Signal(
         received_at=timezone.now(),
         source_ip=str(source_ip) if source_ip else None,
-        content_type=(content_type or "")[:200],
+        content_type=tokens.blank(content_type or "")[:200],
         raw_body=text,
         body_hash=hashlib.sha256(body).hexdigest(),
     )
@@ -78,8 +84,10 @@ def receive(body, content_type, source_ip):
                 f"The body is over {settings.WEBHOOK_MAX_BODY_BYTES} bytes.",
                 status=413,
             )
-        signal.format, fields = parse_body(body, content_type)
-        alert = parse_alert(fields)
+        # The token is blanked before anything reads the body: no field,
+        # cut comment or error message quoting the sender can hold it.
+        signal.format, fields = parse_body(tokens.blank_bytes(body), content_type)
+        alert = parse_alert(scrub_fields(signal, fields))
     except PayloadError as exc:
         return refuse(signal, exc)
     signal.parsed = alert.as_json()
@@ -87,13 +95,29 @@ def receive(body, content_type, source_ip):
     return fan_out(signal, alert)
 
 
+def scrub_fields(signal, fields):
+    """The fields with the token blanked where the body spelled it in an
+    escape; the stored body is then those fields, not the spelling."""
+    try:
+        clean = tokens.blank_tree(fields)
+        if clean != fields:
+            dump = json.dumps(clean, ensure_ascii=False)
+            signal.raw_body = f"{ESCAPED_NOTE}\n{dump}"[
+                : settings.WEBHOOK_MAX_BODY_BYTES
+            ]
+    except RecursionError:
+        raise PayloadError("invalid_json", "The JSON nests too deeply.") from None
+    return clean
+
+
 def refuse(signal, error):
     signal.outcome = Outcome.REJECTED
     signal.http_status = error.status
     signal.rejection_code = error.code
     # Details may quote the sender; PostgreSQL text cannot hold NUL.
-    signal.rejection_reason = error.detail.replace("\x00", "\ufffd")
-    signal.rejection_field = (error.field or "").replace("\x00", "\ufffd")[:100]
+    signal.rejection_reason = tokens.blank(error.detail).replace("\x00", "\ufffd")
+    field = tokens.blank(error.field or "")
+    signal.rejection_field = field.replace("\x00", "\ufffd")[:100]
     signal.save()
     transaction.on_commit(partial(live.signal_changed, signal.pk))
     announce_refusal(signal)

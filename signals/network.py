@@ -52,18 +52,25 @@ def contains(networks, address):
     return address is not None and any(address in net for net in networks)
 
 
+def meta_key(header):
+    """X-Forwarded-For -> HTTP_X_FORWARDED_FOR, as Django files it in META."""
+    return "HTTP_" + header.strip().upper().replace("-", "_")
+
+
 def client_ip(request):
-    """The sender's address. Forwarding headers count only when the connection
-    itself comes from a trusted proxy, and X-Forwarded-For is read from the
-    right, skipping our own proxies, so a client cannot forge its place."""
+    """The sender's address, one rule for the webhook's allowlist and rate
+    limit and the login throttle. FORWARDED_IP_HEADER counts only when the
+    connection itself comes from a trusted proxy, and no other header ever
+    does: believing a second one (CF-Connecting-IP behind an nginx that does
+    not clear it) let a client pick its own address. The header is read as
+    X-Forwarded-For is, from the right, skipping our own proxies, so what a
+    client put in front of the proxy's entry never counts."""
     trusted = networks_from("TRUSTED_PROXIES")
     peer = parse_ip(request.META.get("REMOTE_ADDR", ""))
-    if not contains(trusted, peer):
+    header = settings.FORWARDED_IP_HEADER
+    if not header or not contains(trusted, peer):
         return peer
-    cloudflare = parse_ip(request.META.get("HTTP_CF_CONNECTING_IP", ""))
-    if cloudflare is not None:
-        return cloudflare
-    hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    hops = request.META.get(meta_key(header), "").split(",")
     for hop in reversed(hops):
         address = parse_ip(hop)
         if address is None:

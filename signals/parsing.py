@@ -32,6 +32,15 @@ def decode(body):
 
 def parse_body(body, content_type=""):
     """Return (format, fields) or raise PayloadError."""
+    if content_type.lower().startswith("multipart/"):
+        # No alert format is multipart, and TradingView never sends it: say
+        # so, rather than "unrecognised" after reading its parts as text.
+        raise PayloadError(
+            "unsupported_media_type",
+            "multipart bodies are not read: send the alert as the body itself "
+            "(JSON, a PineConnector line or a form).",
+            status=415,
+        )
     text = decode(body).strip()
     if "\x00" in text:
         raise nul_refused()

@@ -3,6 +3,7 @@ started detached with output to a log, stopped in order."""
 
 import dataclasses
 import os
+import stat
 import subprocess
 import sys
 import time
@@ -141,6 +142,7 @@ def test_its_output_goes_to_a_log_and_its_input_is_empty(stand_in):
     assert log.parent == settings.LOG_DIR
     wait_until(lambda: log.is_file() and "--login 1123456" in log.read_text())
     assert os.readlink(f"/proc/{ref.pid}/fd/0") == os.devnull
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
 
 
 def test_launching_a_running_terminal_again_starts_no_second_one(paper_terminal):

@@ -23,6 +23,8 @@ import logging
 from django.db.backends.sqlite3 import base
 from filelock import FileLock, Timeout
 
+from mt5bot import filemodes
+
 log = logging.getLogger(__name__)
 
 LOCK_SUFFIX = "-writelock"
@@ -116,6 +118,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self.write_lock = None
         if not self.is_in_memory_db():
             self.write_lock = WriteLock(f"{self.settings_dict['NAME']}{LOCK_SUFFIX}")
+            # A new database is owner-only from its first byte, and SQLite
+            # gives its -wal and -shm the same mode; `setup` fixes older ones.
+            filemodes.create_private(self.settings_dict["NAME"])
         return super().get_new_connection(conn_params)
 
     def create_cursor(self, name=None):

@@ -3,6 +3,8 @@ history and settings, backed up, wiped, set up afresh and restored, on SQLite
 and on PostgreSQL, each step a real `manage.py` process."""
 
 import json
+import os
+import stat
 import subprocess
 import sys
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -109,6 +111,12 @@ def round_trip(install, drop_database):
     made = install.manage("backup").stdout
     [backup] = backups.existing(install.dir / "backup")
     assert str(backup) in made
+    if os.name == "posix":
+        # The database copy (SQLite or JSON) and .env's: the owner's alone.
+        secret = {backups.SQLITE_FILE, backups.JSON_FILE, backups.ENV_FILE}
+        held = [p for p in backup.iterdir() if p.name in secret]
+        assert len(held) == 2
+        assert {stat.S_IMODE(p.stat().st_mode) for p in held} == {0o600}
     assert json.loads((backup / "mappings" / "7891011.json").read_text()) == {
         "nas": "USTEC"
     }

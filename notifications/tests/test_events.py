@@ -144,7 +144,7 @@ def test_loopback_and_health_checks_never_notify(notifying, client, cast, addres
         == 401
     )
     # Behind a local tunnel the sender's address comes from its header.
-    post(client, webhook_order(), token="wrong", HTTP_CF_CONNECTING_IP=address)
+    post(client, webhook_order(), token="wrong", HTTP_X_FORWARDED_FOR=address)
     client.post("/login/", {"username": "x", "password": "y"}, REMOTE_ADDR=address)
     assert client.get("/health").status_code == 200
     assert client.get("/webhook/health").status_code == 200
@@ -156,7 +156,7 @@ def test_loopback_and_health_checks_never_notify(notifying, client, cast, addres
 def test_a_tunnelled_stranger_is_reported_by_the_address_the_tunnel_saw(
     notifying, client, cast
 ):
-    post(client, webhook_order(), token="wrong", HTTP_CF_CONNECTING_IP=STRANGER)
+    post(client, webhook_order(), token="wrong", HTTP_X_FORWARDED_FOR=STRANGER)
     sent_once(notifying, "unauthorized", STRANGER)
 
 

@@ -390,7 +390,7 @@ def check_answer(client, body, content_type):
 
     response = client.post(url(), body, content_type=content_type)
 
-    assert response.status_code in (200, 400, 413), response.content
+    assert response.status_code in (200, 400, 413, 415), response.content
     assert response["Content-Type"] == "application/json"
     answer = json.loads(response.content)
     assert Signal.objects.count() == signals_before + 1

@@ -88,7 +88,7 @@ def test_the_allowlist_takes_cidr_entries(client, cast, settings):
 def test_behind_a_trusted_proxy_the_forwarded_address_counts(client, cast, settings):
     settings.WEBHOOK_ALLOWED_IPS = ["tradingview"]
     ok = post(
-        client, ORDER, REMOTE_ADDR="127.0.0.1", HTTP_CF_CONNECTING_IP="34.212.75.30"
+        client, ORDER, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="34.212.75.30"
     )
     assert ok.status_code == 200
     assert Signal.objects.get().source_ip == "34.212.75.30"
@@ -124,6 +124,7 @@ def test_the_rate_limit_answers_429_and_records_the_refusal(client, cast, settin
 
 def test_senders_behind_one_tunnel_do_not_share_a_bucket(client, cast, settings):
     settings.RATE_LIMIT_WEBHOOK = "1 per minute"
+    settings.FORWARDED_IP_HEADER = "CF-Connecting-IP"
     tunnel = {"REMOTE_ADDR": "127.0.0.1"}
     first = post(client, ORDER, HTTP_CF_CONNECTING_IP="198.51.100.1", **tunnel)
     other = post(

@@ -1,6 +1,7 @@
 import argparse
 import logging
 
+from daphne import http_protocol
 from daphne.endpoints import build_endpoint_description_strings
 from daphne.server import Server
 from django.conf import settings
@@ -24,6 +25,28 @@ def access_log(protocol, action, details):
             details["status"],
             details["size"],
         )
+
+
+class WholeBodyRequest(http_protocol.WebRequest):
+    """daphne's request without Twisted's own reading of form bodies.
+
+    Twisted parses every multipart/form-data POST before daphne sees it,
+    and answers a body it cannot parse with a bare 400 itself: a multipart
+    POST to the webhook with a wrong token got 400, not the 401 every other
+    wrong token gets, and the right token never reached the intake, which
+    refuses multipart with its own code. Django reads the body itself.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # What Twisted's parsePOSTFormSubmission=False sets; as an attribute
+        # rather than the argument, so an older Twisted without it still
+        # starts (test_webhook_multipart.py checks the one installed).
+        self._parsePOSTFormSubmission = False
+
+
+# daphne's factory names its request class at each connection, by this name.
+http_protocol.WebRequest = WholeBodyRequest
 
 
 class Command(BaseCommand):

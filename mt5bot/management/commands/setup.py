@@ -93,6 +93,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Created {path}")
         self.write_env(values)
         call_command("migrate", interactive=False, verbosity=0)
+        for path in install.tighten_secret_files():
+            self.stdout.write(f"Made {path} readable by its owner only.")
         # whitenoise serves the admin's CSS and scripts from STATIC_ROOT.
         call_command("collectstatic", interactive=False, verbosity=0)
         if not options["no_demo"] and not Account.objects.exists():
