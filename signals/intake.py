@@ -10,7 +10,6 @@ from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
 from accounts.bridge import wake
 from accounts.models import Account, volume_for
@@ -18,7 +17,7 @@ from ea import protocol
 from history import live
 from history.models import Command, Outcome, Signal, Status
 from mapping.resolver import Unresolvable, resolve
-from mt5bot import tokens
+from mt5bot import deadline, tokens
 from notifications import notify
 from signals import fastsql
 from signals.alerts import OPENING, parse_alert
@@ -52,13 +51,13 @@ ACCOUNT_FIELDS = (
 log = logging.getLogger("mt5bot.signals")
 
 
-def new_signal(body, content_type, source_ip):
+def new_signal(body, content_type, source_ip, received_at):
     text = body[: settings.WEBHOOK_MAX_BODY_BYTES].decode("utf-8", "replace")
     text = tokens.blank(text)
     # PostgreSQL text cannot hold NUL.
     text = text.replace("\x00", "\ufffd")
     return Signal(
-        received_at=timezone.now(),
+        received_at=received_at,
         source_ip=str(source_ip) if source_ip else None,
         content_type=(content_type or "")[:200],
         raw_body=text,
@@ -66,23 +65,53 @@ def new_signal(body, content_type, source_ip):
     )
 
 
-def receive(body, content_type, source_ip):
-    """Return (http status, response body) after recording the request."""
-    signal = new_signal(body, content_type, source_ip)
+def receive(body, content_type, source_ip, arrival=None):
+    """Return (http status, response body) after recording the request; or
+    503 having recorded nothing, when that could not be done in time."""
+    arrival = arrival or deadline.Arrival()
+    signal = new_signal(body, content_type, source_ip, arrival.at)
     try:
-        if len(body) > settings.WEBHOOK_MAX_BODY_BYTES:
-            raise PayloadError(
-                "body_too_large",
-                f"The body is over {settings.WEBHOOK_MAX_BODY_BYTES} bytes.",
-                status=413,
-            )
-        signal.format, fields = parse_body(body, content_type)
-        alert = parse_alert(fields)
+        alert = read(signal, body, content_type)
     except PayloadError as exc:
-        return refuse(signal, exc)
+        return in_time(arrival, partial(refuse, signal, exc))
+    return in_time(arrival, partial(fan_out, signal, alert))
+
+
+def in_time(arrival, store):
+    """`store()` in one transaction committed within the arrival's deadline
+    (mt5bot.deadline), or (503, why) with nothing stored."""
+    try:
+        with deadline.storing(arrival):
+            return store()
+    except deadline.Missed as missed:
+        log.warning(
+            "an alert was not stored (%s) and was answered 503; the sender may "
+            "send it again",
+            missed.why,
+        )
+        return 503, missed.as_dict()
+
+
+def read(signal, body, content_type):
+    """The alert in the body, before any transaction: parsing holds no lock."""
+    if len(body) > settings.WEBHOOK_MAX_BODY_BYTES:
+        raise PayloadError(
+            "body_too_large",
+            f"The body is over {settings.WEBHOOK_MAX_BODY_BYTES} bytes.",
+            status=413,
+        )
+    signal.format, fields = parse_body(body, content_type)
+    alert = parse_alert(fields)
     signal.parsed = alert.as_json()
     signal.idempotency_key = alert.idempotency_key
-    return fan_out(signal, alert)
+    return alert
+
+
+def refuse_new(error, body, content_type, source_ip, arrival=None):
+    """Store a request refused before its body was read (rate, source, size)."""
+    arrival = arrival or deadline.Arrival()
+    signal = new_signal(body, content_type, source_ip, arrival.at)
+    return in_time(arrival, partial(refuse, signal, error))
 
 
 def refuse(signal, error):
@@ -94,7 +123,8 @@ def refuse(signal, error):
     signal.rejection_field = (error.field or "").replace("\x00", "\ufffd")[:100]
     signal.save()
     transaction.on_commit(partial(live.signal_changed, signal.pk))
-    announce_refusal(signal)
+    # Once stored: a refusal given up on at the deadline was never recorded.
+    transaction.on_commit(partial(announce_refusal, signal))
     return error.status, {**error.as_dict(), "signal": signal.pk}
 
 
@@ -117,7 +147,8 @@ def announce_refusal(signal):
 
 
 def fan_out(signal, alert):
-    with transaction.atomic():
+    # Inside in_time()'s transaction: no savepoint of its own to pay for.
+    with transaction.atomic(savepoint=False):
         lock_dedupe_key(signal)
         # An explicit id is checked by the unique constraint when the Signal
         # is saved (one statement fewer on the hot path); a body without one
