@@ -288,6 +288,7 @@ NOTIFY_EVENTS = env.list(
         "login_failed",
         "trade_executed",
         "trade_failed",
+        "supervisor_absent",
     ],
 )
 

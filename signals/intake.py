@@ -19,7 +19,7 @@ from history.models import Command, Outcome, Signal, Status
 from mapping.resolver import Unresolvable, resolve
 from mt5bot import deadline, tokens
 from notifications import notify
-from signals import fastsql
+from signals import fastsql, presence
 from signals.alerts import OPENING, parse_alert
 from signals.errors import PayloadError
 from signals.parsing import parse_body
@@ -74,7 +74,10 @@ def receive(body, content_type, source_ip, arrival=None):
         alert = read(signal, body, content_type)
     except PayloadError as exc:
         return in_time(arrival, partial(refuse, signal, exc))
-    return in_time(arrival, partial(fan_out, signal, alert))
+    status, data = in_time(arrival, partial(fan_out, signal, alert))
+    if data.get("status") == Outcome.ACCEPTED:
+        presence.tell(data)
+    return status, data
 
 
 def in_time(arrival, store):
