@@ -10,11 +10,16 @@ the hot path, and a supervisor that stops is noticed within
 SUPERVISOR_STALE_AFTER plus that second.
 """
 
+import logging
 import threading
 import time
 
+from django.db import DatabaseError
+
 from accounts.models import Supervisor
 from notifications import notify
+
+log = logging.getLogger("mt5bot.signals")
 
 MAX_AGE = 1.0
 RUNNING = "running"
@@ -28,10 +33,16 @@ class Presence:
         self.outage = False  # told about the current outage already
 
     def current(self):
-        """The supervisors' state, read again when the last read is a second old."""
+        """The supervisors' state, read again when the last read is a second
+        old. The alert is committed by now: a failed read keeps the last state
+        rather than turn a stored alert's answer into a 500."""
         now = time.monotonic()
         if self.read_at is None or now - self.read_at >= MAX_AGE:
-            state = Supervisor.objects.state()
+            try:
+                state = Supervisor.objects.state()
+            except DatabaseError:
+                log.exception("could not read the supervisors' beats")
+                return self.state
             with self.lock:
                 self.state, self.read_at = state, now
         return self.state

@@ -5,6 +5,7 @@ import itertools
 from datetime import timedelta
 
 import pytest
+from django.db import DatabaseError
 from django.utils import timezone
 
 from accounts.models import Supervisor
@@ -57,4 +58,14 @@ def test_the_beats_are_read_at_most_once_a_second(client, cast, monkeypatch):
     clock[0] += presence.MAX_AGE / 2
     assert answer(client)["supervisor"] == "gone"  # still the cached read
     clock[0] += presence.MAX_AGE / 2
+    assert "supervisor" not in answer(client)
+
+
+def test_a_failed_read_of_the_beats_keeps_the_stored_alert_a_200(
+    client, cast, monkeypatch
+):
+    def fail():
+        raise DatabaseError("no such table")
+
+    monkeypatch.setattr(Supervisor.objects, "state", fail)
     assert "supervisor" not in answer(client)
