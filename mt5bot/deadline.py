@@ -147,7 +147,7 @@ def sqlite_waits(connection, arrival):
     finally:
         connection.write_lock_timeout = None
         if connection.connection is raw:
-            raw.execute(f"PRAGMA busy_timeout = {millis(usual)}")
+            raw.execute(f"PRAGMA busy_timeout = {round(usual * 1000)}")
 
 
 def postgres_waits(connection, arrival):

@@ -88,9 +88,10 @@ def in_time(arrival, store):
             return store()
     except deadline.Missed as missed:
         log.warning(
-            "an alert was not stored (%s) and was answered 503; the sender may "
+            "an alert was not stored (%s%s) and was answered 503; the sender may "
             "send it again",
             missed.why,
+            f": {missed.__cause__}" if missed.__cause__ else "",
         )
         return 503, missed.as_dict()
 
