@@ -6,6 +6,7 @@ from hypothesis import settings as hypothesis_settings
 
 from accounts.models import Account
 from mt5bot.tests import leaks
+from signals import presence
 
 # CI replays the same generated examples every run (a red run lands nothing,
 # so it must not depend on luck); locally each run explores new ones.
@@ -29,6 +30,14 @@ def _fresh_rate_counters():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_supervisor_state():
+    """The webhook caches the supervisors' state for a second (signals.presence)."""
+    presence.forget()
+    yield
+    presence.forget()
 
 
 @pytest.fixture

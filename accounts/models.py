@@ -384,6 +384,13 @@ class SupervisorQuerySet(models.QuerySet):
         stale = timedelta(seconds=settings.SUPERVISOR_STALE_AFTER)
         return self.filter(beat_at__gte=now - stale, stopped_at=None)
 
+    def state(self):
+        """Whether a supervisor is "running", "gone" (it stopped beating) or
+        "none" (none ever ran)."""
+        if self.alive().exists():
+            return "running"
+        return "gone" if self.exists() else "none"
+
 
 class Supervisor(models.Model):
     """One run of `manage.py supervise` (or of the one inside `serve`).

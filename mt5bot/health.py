@@ -41,9 +41,7 @@ def health(request):
 
 def supervisor_state():
     """Whether a supervisor is "running", "gone" (it stopped beating) or "none"."""
-    if Supervisor.objects.alive().exists():
-        return "running"
-    return "gone" if Supervisor.objects.exists() else "none"
+    return Supervisor.objects.state()
 
 
 def webhook_health(request):

@@ -221,6 +221,9 @@ TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1/32", "::1/128"
 FORWARDED_IP_HEADER = env.str("FORWARDED_IP_HEADER", default="X-Forwarded-For")
 WEBHOOK_DEDUPE_WINDOW = env.float("WEBHOOK_DEDUPE_WINDOW", default=10.0)
 WEBHOOK_MAX_BODY_BYTES = env.int("WEBHOOK_MAX_BODY_BYTES", default=64 * 1024)
+# Seconds from an alert's arrival to its commit: later, it is answered 503 and
+# nothing of it is stored (TradingView gives up after 3 s; mt5bot.deadline).
+WEBHOOK_DEADLINE = env.float("WEBHOOK_DEADLINE", default=2.0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 COMMAND_TTL = env.float("COMMAND_TTL", default=30.0)
 # The hard limit on one order's volume in lots, after the account's multiplier
@@ -294,6 +297,7 @@ NOTIFY_EVENTS = env.list(
         "login_failed",
         "trade_executed",
         "trade_failed",
+        "supervisor_absent",
     ],
 )
 

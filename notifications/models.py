@@ -14,6 +14,7 @@ class Event(models.TextChoices):
     LOGIN_FAILED = "login_failed"
     TRADE_EXECUTED = "trade_executed"
     TRADE_FAILED = "trade_failed"
+    SUPERVISOR_ABSENT = "supervisor_absent"
 
 
 class Delivery(models.TextChoices):

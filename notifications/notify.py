@@ -127,4 +127,20 @@ def trade_result(command):
     )
 
 
+def supervisor_absent(state, signal_id):
+    """Alerts are queued while no supervisor delivers them; the webhook
+    raises this once per outage, and the throttle keeps it to one message
+    per window across processes."""
+    since = "stopped beating" if state == "gone" else "not started"
+    emit(
+        Event.SUPERVISOR_ABSENT,
+        "supervisor",
+        f"alerts are queued but no supervisor is running ({state})",
+        f"Signal {signal_id} was accepted and its commands queued, but the "
+        f"supervisor has {since}: nothing delivers them to the terminals, and "
+        f"each expires {settings.COMMAND_TTL:g} s after its alert arrived. "
+        "Start `manage.py serve` or `manage.py supervise`.",
+    )
+
+
 atexit.register(outbox.shutdown)

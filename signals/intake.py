@@ -12,7 +12,6 @@ from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
 from accounts import limits
 from accounts.bridge import wake
@@ -21,9 +20,9 @@ from ea import protocol
 from history import live
 from history.models import Command, Outcome, Signal, Status
 from mapping.resolver import Unresolvable, resolve, volume_limits
-from mt5bot import bounds, tokens
+from mt5bot import bounds, deadline, tokens
 from notifications import notify
-from signals import fastsql
+from signals import fastsql, presence
 from signals.alerts import OPENING, parse_alert
 from signals.errors import PayloadError
 from signals.parsing import parse_body
@@ -59,14 +58,14 @@ ESCAPED_NOTE = (
 )
 
 
-def new_signal(body, content_type, source_ip):
+def new_signal(body, content_type, source_ip, received_at):
     # Blanked before the cut: a token across it would leave its head behind.
     text = tokens.blank_bytes(body)[: settings.WEBHOOK_MAX_BODY_BYTES]
     text = text.decode("utf-8", "replace")
     # PostgreSQL text cannot hold NUL.
     text = text.replace("\x00", "\ufffd")
     return Signal(
-        received_at=timezone.now(),
+        received_at=received_at,
         source_ip=str(source_ip) if source_ip else None,
         content_type=tokens.blank(content_type or "")[:200],
         raw_body=text,
@@ -74,25 +73,59 @@ def new_signal(body, content_type, source_ip):
     )
 
 
-def receive(body, content_type, source_ip):
-    """Return (http status, response body) after recording the request."""
-    signal = new_signal(body, content_type, source_ip)
+def receive(body, content_type, source_ip, arrival=None):
+    """Return (http status, response body) after recording the request; or
+    503 having recorded nothing, when that could not be done in time."""
+    arrival = arrival or deadline.Arrival()
+    signal = new_signal(body, content_type, source_ip, arrival.at)
     try:
-        if len(body) > settings.WEBHOOK_MAX_BODY_BYTES:
-            raise PayloadError(
-                "body_too_large",
-                f"The body is over {settings.WEBHOOK_MAX_BODY_BYTES} bytes.",
-                status=413,
-            )
-        # The token is blanked before anything reads the body: no field,
-        # cut comment or error message quoting the sender can hold it.
-        signal.format, fields = parse_body(tokens.blank_bytes(body), content_type)
-        alert = parse_alert(scrub_fields(signal, fields))
+        alert = read(signal, body, content_type)
     except PayloadError as exc:
-        return refuse(signal, exc)
+        return in_time(arrival, partial(refuse, signal, exc))
+    status, data = in_time(arrival, partial(fan_out, signal, alert))
+    if data.get("status") == Outcome.ACCEPTED:
+        presence.tell(data)
+    return status, data
+
+
+def in_time(arrival, store):
+    """`store()` in one transaction committed within the arrival's deadline
+    (mt5bot.deadline), or (503, why) with nothing stored."""
+    try:
+        with deadline.storing(arrival):
+            return store()
+    except deadline.Missed as missed:
+        log.warning(
+            "an alert was not stored (%s%s) and was answered 503; the sender may "
+            "send it again",
+            missed.why,
+            f": {missed.__cause__}" if missed.__cause__ else "",
+        )
+        return 503, missed.as_dict()
+
+
+def read(signal, body, content_type):
+    """The alert in the body, before any transaction: parsing holds no lock."""
+    if len(body) > settings.WEBHOOK_MAX_BODY_BYTES:
+        raise PayloadError(
+            "body_too_large",
+            f"The body is over {settings.WEBHOOK_MAX_BODY_BYTES} bytes.",
+            status=413,
+        )
+    # The token is blanked before anything reads the body: no field, cut
+    # comment or error message quoting the sender can hold it.
+    signal.format, fields = parse_body(tokens.blank_bytes(body), content_type)
+    alert = parse_alert(scrub_fields(signal, fields))
     signal.parsed = alert.as_json()
     signal.idempotency_key = alert.idempotency_key
-    return fan_out(signal, alert)
+    return alert
+
+
+def refuse_new(error, body, content_type, source_ip, arrival=None):
+    """Store a request refused before its body was read (rate, source, size)."""
+    arrival = arrival or deadline.Arrival()
+    signal = new_signal(body, content_type, source_ip, arrival.at)
+    return in_time(arrival, partial(refuse, signal, error))
 
 
 def scrub_fields(signal, fields):
@@ -120,7 +153,8 @@ def refuse(signal, error):
     signal.rejection_field = field.replace("\x00", "\ufffd")[:100]
     signal.save()
     transaction.on_commit(partial(live.signal_changed, signal.pk))
-    announce_refusal(signal)
+    # Once stored: a refusal given up on at the deadline was never recorded.
+    transaction.on_commit(partial(announce_refusal, signal))
     return error.status, {**error.as_dict(), "signal": signal.pk}
 
 
@@ -143,7 +177,8 @@ def announce_refusal(signal):
 
 
 def fan_out(signal, alert):
-    with transaction.atomic():
+    # Inside in_time()'s transaction: no savepoint of its own to pay for.
+    with transaction.atomic(savepoint=False):
         lock_dedupe_key(signal)
         # An explicit id is checked by the unique constraint when the Signal
         # is saved (one statement fewer on the hot path); a body without one

@@ -4,6 +4,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mt5bot import deadline
 from notifications import notify
 from signals import intake
 from signals.errors import PayloadError
@@ -33,9 +34,17 @@ class WebhookView(APIView):
             error = PayloadError("body_too_large", "The body is too large.", status=413)
             return self.refused(error, body)
         status, data = intake.receive(
-            body, request.content_type, request._request.client_ip
+            body, request.content_type, request._request.client_ip, self.arrival()
         )
-        return Response(data, status=status)
+        return answer(status, data)
+
+    def arrival(self):
+        """When the request arrived: stamped by the lane (mt5bot.handlers)
+        before it waited for anything, or now when it came another way."""
+        request = self.request._request
+        if getattr(request, "arrival", None) is None:
+            request.arrival = deadline.Arrival()
+        return request.arrival
 
     def handle_exception(self, exc):
         if isinstance(exc, BadToken):
@@ -59,12 +68,20 @@ class WebhookView(APIView):
         """Requests that passed the token check are stored even when refused."""
         request = self.request._request
         ip = getattr(request, "client_ip", None) or client_ip(request)
-        signal = intake.new_signal(body, request.content_type, ip)
-        status, data = intake.refuse(signal, error)
-        return Response(data, status=status)
+        status, data = intake.refuse_new(
+            error, body, request.content_type, ip, self.arrival()
+        )
+        return answer(status, data)
 
     def safe_body(self):
         try:
             return self.request._request.body
         except RequestDataTooBig:
             return b""
+
+
+def answer(status, data):
+    """The sender's answer; a 503 (not stored in time) says when to send again."""
+    if status == 503:
+        return Response(data, status=status, headers=deadline.RETRY_HEADERS)
+    return Response(data, status=status)

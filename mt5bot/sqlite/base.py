@@ -20,6 +20,7 @@ one statement. Readers never take it: WAL lets them read beside the writer.
 
 import logging
 
+from django.db import OperationalError
 from django.db.backends.sqlite3 import base
 from filelock import FileLock, Timeout
 
@@ -61,8 +62,10 @@ class WriteLock:
             path, thread_local=False, fallback_to_soft=False, poll_interval=POLL
         )
 
-    def acquire(self):
-        """Block until the lock is ours; False if it already was."""
+    def acquire(self, timeout=None):
+        """Wait until the lock is ours, for at most `timeout` seconds when
+        given (then raise OperationalError, as a busy SQLite would); False if
+        it already was."""
         if self.file.is_locked:
             return False
         try:
@@ -71,8 +74,17 @@ class WriteLock:
             # Contention made visible (LOG_LEVEL=DEBUG); the lock's tests wait
             # for this line to know a writer is queued.
             log.debug("Waiting for the SQLite write lock %s", self.file.lock_file)
-            self.file.acquire()
+            self.wait(timeout)
         return True
+
+    def wait(self, timeout):
+        try:
+            self.file.acquire(timeout=-1 if timeout is None else timeout)
+        except Timeout:
+            raise OperationalError(
+                f"database is locked (the write lock {self.file.lock_file} "
+                f"stayed taken for {timeout:g} s)"
+            ) from None
 
     def release(self):
         if self.file.is_locked:
@@ -109,6 +121,9 @@ class LockingCursor(base.SQLiteCursorWrapper):
 
 class DatabaseWrapper(base.DatabaseWrapper):
     write_lock = None
+    # Seconds a transaction waits for the write lock; None waits as long as
+    # it takes. The webhook sets it for its own (mt5bot.deadline).
+    write_lock_timeout = None
 
     def get_new_connection(self, conn_params):
         # Here rather than in __init__: the test runner renames the database
@@ -133,7 +148,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def _start_transaction_under_autocommit(self):
         if self.write_lock is None:
             return super()._start_transaction_under_autocommit()
-        took = self.write_lock.acquire()
+        took = self.write_lock.acquire(self.write_lock_timeout)
         try:
             super()._start_transaction_under_autocommit()
         except BaseException:

@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from django.db import OperationalError
 from django.db.utils import ConnectionHandler
 from filelock import FileLock, Timeout
 
@@ -226,3 +227,19 @@ def test_an_in_memory_database_has_no_lock(django_db_blocker):
 )
 def test_which_statements_write(query, expected):
     assert writes(query) is expected
+
+
+def test_a_transaction_with_a_timeout_gives_up_on_a_held_lock(connection):
+    """The webhook's deadline (mt5bot.deadline) bounds the wait: the lock is
+    held here until the end, so the wait can only end by the timeout."""
+    connection.write_lock_timeout = 0.05
+    with lock_file(connection):
+        with pytest.raises(OperationalError, match="database is locked"):
+            connection.set_autocommit(
+                False, force_begin_transaction_with_broken_autocommit=True
+            )
+        assert connection.get_autocommit()
+    # Usable again once the lock is free, and nothing of the try was left.
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO t VALUES (1)")
+    assert lock_is_free(connection)

@@ -168,3 +168,12 @@ def test_nothing_is_queued_without_a_channel(settings, client, cast):
     assert post(client, "{not json").status_code == 400
     assert notify.emit("startup", "", "started") is False
     assert outbox._outbox is None  # no thread was started for nothing
+
+
+def test_alerts_queued_without_a_supervisor_notify_once_per_outage(
+    notifying, client, cast
+):
+    for n in range(3):
+        response = post(client, webhook_order(id=f"outage-{n}"))
+        assert response.json()["supervisor"] == "none"
+    sent_once(notifying, "supervisor_absent", "no supervisor is running (none)")
