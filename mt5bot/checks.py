@@ -105,6 +105,8 @@ RANGES = {
     "COMMAND_WITHDRAW_GRACE": (0, DAY),
     "COMMAND_RESULT_DEADLINE": (0, DAY),
     "NOTIFY_WINDOW": (0, DAY),
+    # TradingView gives up after about 3 s; at 0 every alert would be a 503.
+    "WEBHOOK_DEADLINE": (0.1, 60),
 }
 # Seconds that must be more than zero.
 POSITIVE_SECONDS = (

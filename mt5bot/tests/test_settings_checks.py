@@ -83,6 +83,8 @@ def test_choices_read_case_insensitively_in_the_code_accept_any_case(settings):
         ("WEBHOOK_DEDUPE_WINDOW", -1.0),
         ("WEBHOOK_MAX_BODY_BYTES", 0),
         ("BACKUP_KEEP", 0),
+        ("WEBHOOK_DEADLINE", 0.0),
+        ("WEBHOOK_DEADLINE", 600.0),
     ],
 )
 def test_a_number_out_of_range_is_an_error_naming_it(settings, name, value):
