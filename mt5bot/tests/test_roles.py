@@ -223,3 +223,11 @@ def test_a_socket_to_an_unknown_path_is_refused_not_an_error(client):
         return results
 
     assert [connected for connected, _ in scenario(body)] == [False, False, False]
+
+
+def test_a_hand_made_mix_gets_the_row_without_controls_it_cannot_all_use():
+    from history import rows
+
+    assert rows.access_level({"delete": True}) == ""
+    assert rows.access_level({"control": True}) == "control"
+    assert rows.access_level({"control": True, "delete": True}) == "control+delete"
