@@ -231,3 +231,11 @@ def test_a_hand_made_mix_gets_the_row_without_controls_it_cannot_all_use():
     assert rows.access_level({"delete": True}) == ""
     assert rows.access_level({"control": True}) == "control"
     assert rows.access_level({"control": True, "delete": True}) == "control+delete"
+
+
+def test_a_refused_page_says_why_with_the_sites_own_page(client, cast, plain_static):
+    login_as(client, roles.VIEWER, name="vera")
+    response = client.post("/accounts/1123456/stop/")
+    assert response.status_code == 403
+    assert "Not allowed" in response.content.decode()
+    assert "manage.py users role vera trader" in response.content.decode()
