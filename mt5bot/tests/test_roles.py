@@ -239,3 +239,21 @@ def test_a_refused_page_says_why_with_the_sites_own_page(client, cast, plain_sta
     assert response.status_code == 403
     assert "Not allowed" in response.content.decode()
     assert "manage.py users role vera trader" in response.content.decode()
+
+
+def test_setup_makes_missing_roles_and_names_the_logins_without_one():
+    from django.core.management.base import OutputWrapper
+
+    from mt5bot.management.commands.setup import Command as Setup
+
+    User.objects.create_user("old-plain-user")
+    roles.assign(User.objects.create_user("ann"), roles.VIEWER)
+    Group.objects.filter(name=roles.TRADER).delete()
+    out = io.StringIO()
+    setup = Setup(stdout=OutputWrapper(out))
+    setup.roles()
+    said = out.getvalue()
+    assert "Created the roles trader." in said
+    assert "No role yet (they see nothing): old-plain-user;" in said
+    assert "ann" not in said
+    assert Group.objects.filter(name=roles.TRADER).exists()
