@@ -205,3 +205,14 @@ def test_catch_up_finds_new_alerts_and_orders_that_moved(history):
         later.pk,
         history["waiting"].pk,
     ]
+
+
+def test_a_cleared_alert_still_stops_its_re_send(page, history):
+    # Archived, the alert still counts as the original: an alert re-sent
+    # with its id after a clear must not trade a second time.
+    filled = history["filled"]
+    filled.idempotency_key = "tv-alert-1"
+    filled.save(update_fields=["idempotency_key"])
+    page.post("/history/clear/", {"confirm": "yes"})
+    assert not Signal.objects.current().filter(pk=filled.pk).exists()
+    assert Signal.objects.original_of("tv-alert-1", "", 0) == filled
