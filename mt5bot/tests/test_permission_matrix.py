@@ -227,6 +227,9 @@ def test_each_admin_action_runs_only_for_its_roles(
         assert refused is (identity not in allowed), (said, shown)
 
 
+# As history/tests/test_live.py: the consumer's database calls close old
+# connections, which on PostgreSQL ends a test's open transaction.
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("identity", IDENTITIES)
 @pytest.mark.parametrize("route", list(SOCKETS))
 def test_each_websocket_route_opens_only_for_its_roles(cast, route, identity):
@@ -247,7 +250,9 @@ def test_each_websocket_route_opens_only_for_its_roles(cast, route, identity):
             # to whatever the read was doing.
             snapshot = await communicator.receive_json_from(ARRIVES_WITHIN)
             assert snapshot["type"] == "snapshot"
-            await communicator.disconnect(timeout=ARRIVES_WITHIN)
+        # Refused or not, the consumer ends as a browser's going ends it:
+        # left running, it outlives the test's event loop (and hangs it).
+        await communicator.disconnect(timeout=ARRIVES_WITHIN)
         return connected
 
     assert async_to_sync(connect)() is (identity in allowed)

@@ -154,6 +154,19 @@ def test_only_an_admin_sees_the_clear_button(client, plain_static, role, clear):
 
 # --- the live socket ------------------------------------------------------------
 
+# As history/tests/test_live.py: the consumer's database calls close old
+# connections, which on PostgreSQL ends a test's open transaction.
+live_db = pytest.mark.django_db(transaction=True)
+
+
+async def attempt(communicator):
+    """Open, and when refused end the consumer as a browser's going would:
+    left running, it outlives the test's event loop."""
+    connected, code = await communicator.connect(ARRIVES_WITHIN)
+    if not connected:
+        await communicator.disconnect(timeout=ARRIVES_WITHIN)
+    return connected, code
+
 
 def socket_for(client, path="/ws/live/"):
     cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
@@ -162,6 +175,7 @@ def socket_for(client, path="/ws/live/"):
     )
 
 
+@live_db
 @pytest.mark.parametrize(
     ("role", "stop", "delete"),
     [(roles.VIEWER, False, False), (roles.TRADER, True, False),
@@ -177,7 +191,7 @@ def test_each_page_gets_the_live_rows_its_role_may_see(
         connected, _ = await communicator.connect(ARRIVES_WITHIN)
         assert connected
         snapshot = await communicator.receive_json_from(ARRIVES_WITHIN)
-        await communicator.disconnect()
+        await communicator.disconnect(timeout=ARRIVES_WITHIN)
         return snapshot
 
     snapshot = scenario(body)
@@ -194,6 +208,7 @@ def test_each_page_gets_the_live_rows_its_role_may_see(
         assert ('data-action="delete"' in row["html"]) is delete
 
 
+@live_db
 @pytest.mark.parametrize("role", [None, ""])
 def test_the_live_feed_refuses_the_anonymous_and_the_roleless(client, role):
     if role is not None:
@@ -206,12 +221,13 @@ def test_the_live_feed_refuses_the_anonymous_and_the_roleless(client, role):
             )
         else:
             communicator = socket_for(client)
-        return await communicator.connect(ARRIVES_WITHIN)
+        return await attempt(communicator)
 
     connected, code = scenario(body)
     assert (connected, code) == (False, 4401)
 
 
+@live_db
 def test_a_socket_to_an_unknown_path_is_refused_not_an_error(client):
     login_as(client, roles.ADMIN)
 
@@ -219,7 +235,7 @@ def test_a_socket_to_an_unknown_path_is_refused_not_an_error(client):
         results = []
         for path in ("/ws/nope/", "/", "/ws/live/extra/"):
             communicator = socket_for(client, path)
-            results.append(await communicator.connect(ARRIVES_WITHIN))
+            results.append(await attempt(communicator))
         return results
 
     assert [connected for connected, _ in scenario(body)] == [False, False, False]
