@@ -143,20 +143,28 @@ class AccountAdmin(admin.ModelAdmin):
 
     # --- actions -------------------------------------------------------------------
 
+    # A trader controls terminals (mt5bot.roles); removing takes an admin's
+    # delete permission, though the delete view itself stays closed.
+    def has_control_permission(self, request):
+        return request.user.has_perm("accounts.control_account")
+
+    def has_remove_permission(self, request):
+        return request.user.has_perm("accounts.delete_account")
+
     @admin.action(
-        description="Start the selected accounts' terminals", permissions=["change"]
+        description="Start the selected accounts' terminals", permissions=["control"]
     )
     def start_terminals(self, request, queryset):
         self.act(request, queryset, operations.start)
 
     @admin.action(
-        description="Stop the selected accounts' terminals", permissions=["change"]
+        description="Stop the selected accounts' terminals", permissions=["control"]
     )
     def stop_terminals(self, request, queryset):
         self.act(request, queryset, operations.stop)
 
     @admin.action(
-        description="Restart the selected accounts' terminals", permissions=["change"]
+        description="Restart the selected accounts' terminals", permissions=["control"]
     )
     def restart_terminals(self, request, queryset):
         self.act(request, queryset, operations.restart)
@@ -164,7 +172,7 @@ class AccountAdmin(admin.ModelAdmin):
     @admin.action(
         description="Remove the selected accounts (stop the terminal; keep its "
         "folder and the history)",
-        permissions=["change"],
+        permissions=["remove"],
     )
     def remove(self, request, queryset):
         for account in queryset:

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from accounts import operations
 from accounts.models import SETTINGS_FIELDS, Account
 from accounts.validators import LOGIN_PATTERN
+from mt5bot import roles
 from mt5bot.api.base import ApiMixin, Conflict, ModelSerializer, Refused
 
 SETTINGS = [*SETTINGS_FIELDS, "margin_mode", "transport"]
@@ -156,6 +157,13 @@ class AccountViewSet(ApiMixin, viewsets.ModelViewSet):
 
     queryset = Account.objects.all()
     serializer_class = AccountSerializer
+    # A trader starts and stops; adding, changing (the volume multiplier)
+    # and removing take an admin's add/change/delete (ModelPermissions).
+    action_permissions = {
+        "start": [roles.CONTROLS],
+        "stop": [roles.CONTROLS],
+        "restart": [roles.CONTROLS],
+    }
     lookup_field = "login"
     lookup_value_regex = LOGIN_PATTERN.pattern
 

@@ -216,6 +216,12 @@ class Account(models.Model):
 
     class Meta:
         ordering = ["login"]
+        # The roles (mt5bot.roles): a trader controls terminals, only an
+        # admin sees what lets someone trade (the webhook URL).
+        permissions = [
+            ("control_account", "Can start, stop and restart terminals"),
+            ("view_secrets", "Can see the webhook URL"),
+        ]
         constraints = [
             # The model validator guards forms and the admin; this guards
             # everything else (bulk writes, raw SQL, another client).

@@ -10,8 +10,7 @@ the supervisor makes it so; the page hears back through the live updates.
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,8 +22,8 @@ from accounts import operations, terminals
 from accounts.models import Account
 from accounts.validators import validate_login
 from history import live
-from history.rows import account_row, recent_signals, signal_row, stamp
-from mt5bot import tokens
+from history.rows import account_access, account_row, recent_signals, signal_row, stamp
+from mt5bot import roles, tokens
 
 DELETE_WAIT = 10.0
 
@@ -56,6 +55,7 @@ def show(request, form=None, status=200):
         "accounts/dashboard.html",
         {
             "accounts": [account_row(a) for a in Account.objects.all()],
+            "can": account_access(request.user),
             "form": form or AddAccountForm(),
             "recent": [signal_row(s) for s in recent_signals()],
             "webhook_masked": webhook_url(masked=True),
@@ -66,13 +66,13 @@ def show(request, form=None, status=200):
     )
 
 
-@login_required
+@roles.page_requires(roles.SEES_ACCOUNTS, roles.SEES_HISTORY)
 @require_GET
 def dashboard(request):
     return show(request)
 
 
-@login_required
+@roles.page_requires("accounts.add_account")
 @require_POST
 def add(request):
     form = AddAccountForm(request.POST)
@@ -121,23 +121,28 @@ def delete(request, account):
     return f"deleted (terminal {outcome}; its folder is deleted; history kept)."
 
 
+# Each action and the permission it takes: a trader starts and stops,
+# only an admin deletes (it removes the terminal's folder).
 ACTIONS = {
-    "start": start,
-    "stop": stop,
-    "restart": restart,
-    "open": focus,
-    "delete": delete,
+    "start": (start, roles.CONTROLS),
+    "stop": (stop, roles.CONTROLS),
+    "restart": (restart, roles.CONTROLS),
+    "open": (focus, roles.CONTROLS),
+    "delete": (delete, "accounts.delete_account"),
 }
 
 
-@login_required
+@roles.page_requires(roles.SEES_ACCOUNTS)
 @require_POST
 def act(request, login, action):
     if action not in ACTIONS:
         raise Http404(f"No action {action!r}.")
+    run, permission = ACTIONS[action]
+    if not request.user.has_perm(permission):
+        raise PermissionDenied(f"{action} takes {permission}.")
     account = get_object_or_404(Account, login=login)
     try:
-        text = ACTIONS[action](request, account)
+        text = run(request, account)
     except operations.OperationError as exc:
         messages.error(request, f"{login}: {str(exc).removeprefix(f'{login}: ')}")
     else:
@@ -153,7 +158,7 @@ def webhook_url(masked=False):
     return base + ("•" * 12 if masked else tokens.current())
 
 
-@login_required
+@roles.page_requires(roles.SEES_SECRETS)
 @require_GET
 @never_cache
 def reveal_webhook_url(request):

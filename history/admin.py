@@ -3,7 +3,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 
-from history.models import Command, Signal
+from history.models import Clearing, Command, Signal
 from mt5bot.admin import ReadOnlyAdmin, pretty
 
 # A command in one line, in the list of commands and under its alert.
@@ -99,7 +99,14 @@ class SignalAdmin(ReadOnlyAdmin):
         "command_count",
         "source_ip",
     ]
-    list_filter = ["outcome", "format", "rejection_code", "received_at"]
+    # Cleared alerts are archived, not deleted: here they still are.
+    list_filter = [
+        "outcome",
+        "format",
+        "rejection_code",
+        "received_at",
+        ("clearing", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["raw_body", "=idempotency_key"]
     fieldsets = [
         (
@@ -113,6 +120,7 @@ class SignalAdmin(ReadOnlyAdmin):
                     "rejection_reason",
                     "rejection_field",
                     "duplicate_of",
+                    "clearing",
                 ]
             },
         ),
@@ -148,3 +156,11 @@ class SignalAdmin(ReadOnlyAdmin):
     @admin.display(description="parsed")
     def parsed_json(self, obj):
         return "-" if obj.parsed is None else pretty(obj.parsed)
+
+
+@admin.register(Clearing)
+class ClearingAdmin(ReadOnlyAdmin):
+    """Who cleared the history page, when, and how much: kept for good."""
+
+    list_display = ["at", "username", "signals", "commands", "scope"]
+    list_filter = ["at"]

@@ -56,11 +56,14 @@ class CommandViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = CommandSerializer
     pagination_class = Page
 
+    queryset = Command.objects.all()  # for ModelPermissions; read below
+
     def get_queryset(self):
         if self.action != "list":
             return Command.objects.all()
-        query = CommandFilter(data=self.request.query_params)
-        return query.filter(Command.objects.all())
+        # The list, like the pages, leaves out what a clearing archived.
+        shown = Command.objects.filter(signal__clearing=None)
+        return CommandFilter(data=self.request.query_params).filter(shown)
 
 
 class SignalSerializer(ModelSerializer):
@@ -86,6 +89,7 @@ class SignalViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     """Every webhook request that passed the token check, newest first, with
     the commands it made."""
 
+    queryset = Signal.objects.all()  # for ModelPermissions; read below
     serializer_class = SignalSerializer
     pagination_class = Page
 
@@ -94,4 +98,5 @@ class SignalViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
         signals = Signal.objects.prefetch_related(commands)
         if self.action != "list":
             return signals
-        return SignalFilter(data=self.request.query_params).filter(signals)
+        # The list, like the pages, leaves out what a clearing archived.
+        return SignalFilter(data=self.request.query_params).filter(signals.current())

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from ea import bounds, protocol
 from history import live
+from history.clearing import Clearing
 from notifications import notify
 
 log = logging.getLogger("mt5bot.commands")
@@ -21,6 +22,10 @@ class Outcome(models.TextChoices):
 
 
 class SignalQuerySet(models.QuerySet):
+    def current(self):
+        """What the pages and the API's lists show: all but the cleared."""
+        return self.filter(clearing=None)
+
     def original_of(self, key, body_hash, window):
         """The accepted Signal a new request repeats, or None.
 
@@ -61,6 +66,14 @@ class Signal(models.Model):
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Set when the history was cleared: archived, not deleted (see Clearing).
+    clearing = models.ForeignKey(
+        Clearing,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="archived",
+    )
 
     objects = SignalQuerySet.as_manager()
 
@@ -69,6 +82,7 @@ class Signal(models.Model):
         # history's. The table kept its first name.
         db_table = "signals_signal"
         ordering = ["-received_at", "-id"]
+        permissions = [("clear_history", "Can clear (archive) finished history")]
         indexes = [
             # Read by SignalQuerySet.original_of on every webhook request.
             models.Index(fields=["body_hash", "received_at"], name="signal_dedupe"),

@@ -11,7 +11,6 @@ import re
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch, Q
@@ -22,8 +21,17 @@ from django.views.decorators.http import require_POST
 
 from accounts.validators import validate_login
 from history import live
-from history.models import FINAL_STATUSES, Command, Outcome, Signal, Status, number
+from history.models import (
+    FINAL_STATUSES,
+    Clearing,
+    Command,
+    Outcome,
+    Signal,
+    Status,
+    number,
+)
 from history.rows import signal_row, stamp, with_commands
+from mt5bot import roles
 
 PAGE_SIZE = 50
 PENDING = [s for s in Status.values if s not in FINAL_STATUSES]
@@ -89,10 +97,10 @@ class HistoryFilter(forms.Form):
 # --- views ----------------------------------------------------------------------
 
 
-@login_required
+@roles.page_requires(roles.SEES_HISTORY)
 def history(request):
     query = HistoryFilter(request.GET or None)
-    signals = with_commands(Signal.objects.all())
+    signals = with_commands(Signal.objects.current())
     if query.is_bound:
         signals = query.apply(signals)
     page = Paginator(signals, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -111,39 +119,50 @@ def history(request):
             "live_insert": page.number == 1 and not query.active,
             "cursor": stamp(timezone.now()),
             "time_zone": settings.TIME_ZONE,
+            "can_clear": request.user.has_perm(roles.CLEARS_HISTORY),
         },
         status=400 if query.is_bound and not query.is_valid() else 200,
     )
 
 
-@login_required
+@roles.page_requires(roles.SEES_HISTORY, roles.CLEARS_HISTORY)
 @require_POST
 def clear(request):
     if request.POST.get("confirm") != "yes":
         messages.error(request, "Nothing cleared: confirm first.")
         return redirect("history")
-    removed = clear_finished()
+    clearing, removed = clear_finished(request.user)
     live.signals_removed(removed)
     messages.success(
-        request, f"Cleared {len(removed)} finished alerts; pending ones are kept."
+        request,
+        f"Cleared {clearing.signals} finished alerts from these pages (archived, "
+        "with a record of this clearing); pending ones are kept.",
     )
     return redirect("history")
 
 
-def clear_finished():
-    """Delete every Signal whose commands are all final (and their commands);
-    a pending Command and its Signal always stay. Returns the deleted ids."""
+CLEARED = "every finished alert (all its orders final)"
+
+
+def clear_finished(user):
+    """Archive every shown Signal whose commands are all final: the pages and
+    the API's lists forget it, the row and its commands stay (the admin shows
+    them) and a Clearing says who did it, when, and how much. A pending
+    Command and its Signal always stay. Returns the Clearing and the ids."""
     with transaction.atomic():
-        finished = Signal.objects.exclude(commands__status__in=PENDING)
+        finished = Signal.objects.current().exclude(commands__status__in=PENDING)
         ids = list(finished.values_list("pk", flat=True))
+        clearing = Clearing.objects.create(
+            user=user,
+            username=user.get_username(),
+            scope=CLEARED,
+            signals=len(ids),
+            commands=Command.objects.filter(signal__in=finished).count(),
+        )
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            # Commands first, in one statement each: deleting the Signals
-            # alone would make Django load every command to cascade.
-            Command.objects.filter(signal_id__in=chunk).delete()
-            Signal.objects.filter(duplicate_of__in=chunk).update(duplicate_of=None)
-            Signal.objects.filter(pk__in=chunk).delete()
-    return ids
+            Signal.objects.filter(pk__in=chunk).update(clearing=clearing)
+    return clearing, ids
 
 
 CSV_HEADER = [
@@ -192,12 +211,12 @@ def spreadsheet_safe(row):
     ]
 
 
-@login_required
+@roles.page_requires(roles.SEES_HISTORY)
 def export(request):
     """The filtered history as CSV, one line per command (a refused alert
     without commands is one line of its own)."""
     query = HistoryFilter(request.GET or None)
-    signals, commands = Signal.objects.all(), Command.objects.order_by("id")
+    signals, commands = Signal.objects.current(), Command.objects.order_by("id")
     if query.is_bound:
         signals = query.apply(signals)
         # The page shows a matching alert whole; the export lists only the

@@ -20,6 +20,7 @@ from accounts import terminals
 from accounts.models import Account, Desired, Kind
 from history import live
 from history.models import FINAL_STATUSES, Command, Signal, number
+from mt5bot import roles
 
 RECENT = 20
 # A page that reconnects asks for what changed since its cursor; timestamps
@@ -37,7 +38,7 @@ def with_commands(signals):
 
 
 def recent_signals(limit=RECENT):
-    return list(with_commands(Signal.objects.all())[:limit])
+    return list(with_commands(Signal.objects.current())[:limit])
 
 
 def changed_since(since, limit=CATCH_UP_LIMIT):
@@ -58,7 +59,9 @@ def changed_since(since, limit=CATCH_UP_LIMIT):
         Q(queued_at__gt=since) | Q(delivered_at__gt=since) | Q(finished_at__gt=since),
         signal__in=window,
     ).values("signal_id")
-    signals = Signal.objects.filter(Q(received_at__gt=since) | Q(pk__in=moved))
+    signals = Signal.objects.current().filter(
+        Q(received_at__gt=since) | Q(pk__in=moved)
+    )
     return list(with_commands(signals)[:limit])
 
 
@@ -146,7 +149,7 @@ def signal_rows(signals, request=None):
 
 
 def rows_for(signal_ids):
-    signals = with_commands(Signal.objects.filter(pk__in=signal_ids))
+    signals = with_commands(Signal.objects.current().filter(pk__in=signal_ids))
     return signal_rows(signals)
 
 
@@ -196,14 +199,52 @@ def account_row(account):
     }
 
 
+# Which of a row's controls a user may see: a trader's row has Start and
+# Stop, an admin's also Delete, a viewer's none. A live update carries each
+# account's row once per level (`html_for`); every page's socket keeps the
+# one its user may see (history.consumers). `html` is the one without
+# controls, so a row that misses the choice shows none.
+# (Delete without control, a mix only a hand-made group has, gets the row
+# without controls: one rendering fewer per account and update.)
+LEVELS = {
+    "control": {"control": True},
+    "control+delete": {"control": True, "delete": True},
+}
+
+
+def account_access(user):
+    """The controls `user` may see on an account's row (the template's `can`)."""
+    return {
+        "control": user.has_perm(roles.CONTROLS),
+        "delete": user.has_perm("accounts.delete_account"),
+    }
+
+
+def access_level(can):
+    level = "+".join(name for name in ("control", "delete") if can.get(name))
+    return level if level in LEVELS else ""
+
+
+def with_account_html(rows, request=None):
+    template = "accounts/_account.html"
+    for row in rows:
+        context = {"row": row, "can": {}}
+        row["html"] = render_to_string(template, context, request=request)
+        row["html_for"] = {
+            level: render_to_string(template, {**context, "can": can}, request)
+            for level, can in LEVELS.items()
+        }
+    return rows
+
+
 def account_rows(logins=None, request=None):
-    """Rows with their HTML fragment; a login with no account any more
+    """Rows with their HTML fragments; a login with no account any more
     comes back as {"login": ..., "deleted": True}."""
     accounts = Account.objects.all()
     if logins is not None:
         accounts = accounts.filter(login__in=logins)
     rows = [account_row(account) for account in accounts]
-    with_html(rows, "accounts/_account.html", request)
+    with_account_html(rows, request)
     found = {row["login"] for row in rows}
     missing = sorted(set(logins or ()) - found)
     return rows + [{"login": login, "deleted": True} for login in missing]

@@ -86,7 +86,9 @@ class SymbolListAdmin(admin.ModelAdmin):
     def names(self, obj):
         return ", ".join(sorted(e.get("name", "") for e in obj.symbols))
 
-    @admin.action(description="Ask the terminals for a fresh list")
+    @admin.action(
+        description="Ask the terminals for a fresh list", permissions=["change"]
+    )
     def request_refresh(self, request, queryset):
         SymbolList.request_refresh([row.account for row in queryset])
         self.message_user(

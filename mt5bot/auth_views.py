@@ -1,5 +1,7 @@
 """
-Logging in and out of the pages, with failed logins throttled.
+Logging in and out of the pages and of the admin, with failed logins
+throttled: both login pages count on the same counters, so the admin's is
+not a second set of guesses.
 
 Failures are counted twice, per sender address and per username, so neither
 one address trying many names nor many addresses trying one name gets more
@@ -7,7 +9,11 @@ than 5 guesses a minute; and 20 an hour, so a patient guesser is locked out
 for the rest of the hour rather than paced. A successful login costs nothing.
 """
 
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+from django.urls import reverse
 from django_ratelimit.core import get_usage
 
 from notifications import notify
@@ -62,6 +68,37 @@ class LoginView(auth_views.LoginView):
         failures(self.request, increment=True)
         report_failure(self.request)
         return super().form_invalid(form)
+
+
+class AdminLoginView(LoginView):
+    """/admin/login/: the admin's own page and form (staff only), as
+    AdminSite.login shows it, behind the throttle of /login/."""
+
+    template_name = "admin/login.html"
+    authentication_form = AdminAuthenticationForm
+    # A logged-in user who is not staff would bounce between the admin and
+    # this page; the admin's own rule instead: only staff skip the form.
+    redirect_authenticated_user = False
+
+    def get(self, request, *args, **kwargs):
+        if admin.site.has_permission(request):
+            return redirect("admin:index")
+        return super().get(request, *args, **kwargs)
+
+    def get_default_redirect_url(self):
+        return reverse("admin:index")
+
+    def get_context_data(self, **kwargs):
+        request = self.request
+        request.current_app = admin.site.name
+        return {
+            **admin.site.each_context(request),
+            "title": "Log in",
+            "subtitle": None,
+            "app_path": request.get_full_path(),
+            "username": request.user.get_username(),
+            **super().get_context_data(**kwargs),
+        }
 
 
 LogoutView = auth_views.LogoutView

@@ -97,8 +97,12 @@ def test_eakey_grace_over_the_command_line_and_http(client, terminal_dirs):
 def test_the_api_sets_the_host_when_adding_only(terminal_dirs, django_user_model):
     from rest_framework.test import APIClient
 
+    from mt5bot import roles
+
     api = APIClient()
-    api.force_authenticate(django_user_model.objects.create_user("t", password="x"))
+    user = django_user_model.objects.create_user("t", password="x")
+    roles.assign(user, roles.ADMIN)
+    api.force_authenticate(user)
     added = api.post(
         "/api/accounts/",
         {"login": "1123456", "host": "vps-2", "start": False},

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Account, Supervisor
 from history.models import Command, Outcome, Signal, Status
+from mt5bot import roles
 
 PASSWORD = "a-long-test-password-123"
 
@@ -26,9 +27,13 @@ def plain_static(settings):
 
 @pytest.fixture
 def trader(db, django_user_model, settings):
+    """The person at the pages. The page tests drive every control, so the
+    admin role; what each role may do is mt5bot/tests/test_roles.py's."""
     # The real hasher takes a noticeable fraction of a second per login.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return django_user_model.objects.create_user("trader", password=PASSWORD)
+    user = django_user_model.objects.create_user("trader", password=PASSWORD)
+    roles.assign(user, roles.ADMIN)
+    return user
 
 
 @pytest.fixture

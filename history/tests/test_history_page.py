@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from history import live, pages, rows
-from history.models import Command, Signal
+from history.models import Clearing, Command, Signal
 from history.tests import cast
 from history.tests.cast import alert, executed, order
 
@@ -117,8 +117,9 @@ def test_it_pages_a_long_history_in_few_queries(
         Command(signal=s, account_login="1123456", action="BUY", status="executed")
         for s in signals
     )
-    # session, user, count, page of signals, their commands, supervisor-free
-    with django_assert_max_num_queries(6):
+    # session, user, its permissions (own and its groups'), count, page of
+    # signals, their commands; supervisor-free
+    with django_assert_max_num_queries(7):
         response = page.get("/history/?page=2")
     assert len(shown(response)) == pages.PAGE_SIZE
     assert "page 2 of 3 (120 alerts)" in response.content.decode()
@@ -137,17 +138,41 @@ def test_clear_removes_finished_history_only(page, history):
     with live.recorded() as sent:
         response = page.post("/history/clear/", {"confirm": "yes"})
     assert response.status_code == 302
-    kept = set(Signal.objects.values_list("pk", flat=True))
+    kept = set(Signal.objects.current().values_list("pk", flat=True))
     assert kept == {history["waiting"].pk, delivered.pk, mixed.pk}
     assert Command.objects.filter(signal_id__in=kept).count() == 4
     removed = sorted([history["filled"].pk, history["refused"].pk, duplicate.pk])
     assert sent == [("removed", removed)]
+    # Archived, not deleted: every row and command is still there, tied to
+    # the record of who cleared, when and how much.
+    assert Signal.objects.count() == 6 and Command.objects.count() == 6
+    clearing = Clearing.objects.get()
+    assert sorted(clearing.archived.values_list("pk", flat=True)) == removed
+    assert (clearing.username, clearing.signals, clearing.commands) == (
+        "trader",
+        3,
+        2,
+    )
+    page_rows = {row["id"] for row in page.get("/history/").context["rows"]}
+    assert page_rows == kept
+    csv_ids = {int(r["signal"]) for r in csv.DictReader(io.StringIO(
+        page.get("/history/export.csv").content.decode()))}  # fmt: skip
+    assert csv_ids == kept
+
+
+def test_the_record_of_a_clearing_outlives_its_user(page, history, trader):
+    page.post("/history/clear/", {"confirm": "yes"})
+    trader.delete()
+    clearing = Clearing.objects.get()
+    assert (clearing.user, clearing.username, clearing.signals) == (None, "trader", 2)
+    assert clearing.archived.count() == 2
 
 
 def test_clear_needs_confirming_and_a_post(page, history):
     assert page.get("/history/clear/").status_code == 405
     page.post("/history/clear/")
-    assert Signal.objects.count() == 3
+    assert Signal.objects.current().count() == 3
+    assert not Clearing.objects.exists()
 
 
 def test_the_export_is_the_filtered_history_one_line_per_order(page, history):
@@ -180,3 +205,14 @@ def test_catch_up_finds_new_alerts_and_orders_that_moved(history):
         later.pk,
         history["waiting"].pk,
     ]
+
+
+def test_a_cleared_alert_still_stops_its_re_send(page, history):
+    # Archived, the alert still counts as the original: an alert re-sent
+    # with its id after a clear must not trade a second time.
+    filled = history["filled"]
+    filled.idempotency_key = "tv-alert-1"
+    filled.save(update_fields=["idempotency_key"])
+    page.post("/history/clear/", {"confirm": "yes"})
+    assert not Signal.objects.current().filter(pk=filled.pk).exists()
+    assert Signal.objects.original_of("tv-alert-1", "", 0) == filled

@@ -100,3 +100,45 @@ def test_a_patient_guesser_is_locked_out_for_the_hour(
     response = client.post("/login/", {"username": "trader", "password": PASSWORD})
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+# --- the admin's login page shares the throttle ----------------------------------
+
+
+def test_the_admin_login_lets_staff_in(client, trader, plain_static):
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "trader", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
+def test_after_five_failures_the_admin_login_refuses_the_right_password(
+    client, trader, plain_static
+):
+    for _ in range(5):
+        answer = client.post("/admin/login/", {"username": "trader", "password": "x"})
+        assert answer.status_code == 200
+    response = client.post(
+        "/admin/login/", {"username": "trader", "password": PASSWORD}
+    )
+    assert response.status_code == 429
+    assert b"Too many failed logins" in response.content
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    ("guessed_at", "tried_at"),
+    [("/login/", "/admin/login/"), ("/admin/login/", "/login/")],
+)
+def test_both_login_pages_count_on_one_throttle(
+    client, trader, plain_static, guessed_at, tried_at
+):
+    for i in range(5):
+        # Alternating, so neither page alone reaches the limit by itself.
+        page = guessed_at if i % 2 else tried_at
+        client.post(page, {"username": "trader", "password": "nope"})
+    response = client.post(tried_at, {"username": "trader", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session

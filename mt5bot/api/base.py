@@ -1,7 +1,7 @@
 from django.db import models
 from django.http import JsonResponse
 from django.views.defaults import page_not_found
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
@@ -35,10 +35,50 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class ModelPermissions(permissions.DjangoModelPermissions):
+    """The user's role decides (mt5bot.roles): reading takes the model's
+    `view` permission, writing its add/change/delete, and an extra action
+    the permissions its view names in `action_permissions`."""
+
+    perms_map = {
+        **permissions.DjangoModelPermissions.perms_map,
+        "GET": ["%(app_label)s.view_%(model_name)s"],
+        "HEAD": ["%(app_label)s.view_%(model_name)s"],
+        "OPTIONS": ["%(app_label)s.view_%(model_name)s"],
+    }
+
+    def _queryset(self, view):
+        # The class's queryset names the model: get_queryset would read the
+        # query's filters first, and answer 400 where 403 is due.
+        if getattr(view, "queryset", None) is not None:
+            return view.queryset
+        return super()._queryset(view)
+
+    def has_permission(self, request, view):
+        needed = getattr(view, "action_permissions", {}).get(view.action)
+        if needed is None:
+            return super().has_permission(request, view)
+        user = request.user
+        return bool(user and user.is_authenticated and user.has_perms(needed))
+
+
+def requires(*perms):
+    """A permission class for a view without a model: these permissions."""
+
+    class Requires(permissions.BasePermission):
+        def has_permission(self, request, view):
+            user = request.user
+            return bool(user and user.is_authenticated and user.has_perms(perms))
+
+    Requires.__doc__ = f"Takes {', '.join(perms)}."
+    return Requires
+
+
 class ApiMixin:
     """What every /api/ view shares besides the settings' defaults (session or
-    token authentication, a logged-in user)."""
+    token authentication): the user's role decides what it may do."""
 
+    permission_classes = [ModelPermissions]
     throttle_classes = [UserRate]
     renderer_classes = [SecretFreeJSONRenderer]
     # JSON only: a form field cannot say null, and one format to document,

@@ -6,8 +6,9 @@ fetches nothing from outside.
 """
 
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.permissions import IsAuthenticated
 
+from mt5bot import roles
+from mt5bot.api.base import requires
 from mt5bot.api.throttling import UserRate
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -50,7 +51,7 @@ ERRORS = {
 class SchemaView(SpectacularAPIView):
     """The OpenAPI 3 document of /api/ (YAML; `?format=json` for JSON)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [requires(roles.SEES_ACCOUNTS)]
     throttle_classes = [UserRate]
     custom_settings = SCHEMA_SETTINGS
 
@@ -62,7 +63,7 @@ class DocsView(SpectacularSwaggerSplitView):
     'self'`, lets it run as it is and needs no exception for this page. The
     page's one inline <style> block is allowed already (mt5bot.security)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [requires(roles.SEES_ACCOUNTS)]
     throttle_classes = [UserRate]
     url_name = "api-schema"
 

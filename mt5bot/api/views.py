@@ -8,12 +8,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Account
-from mt5bot.api.base import ApiMixin
+from mt5bot import roles
+from mt5bot.api.base import ApiMixin, requires
 from mt5bot.health import health
 
 
 class Root(ApiMixin, routers.APIRootView):
     """The endpoints of this API."""
+
+    permission_classes = [requires(roles.SEES_ACCOUNTS)]
 
 
 HEALTH_ACCOUNT_FIELDS = (
@@ -31,6 +34,8 @@ HEALTH_ACCOUNT_FIELDS = (
 class HealthView(ApiMixin, APIView):
     """/health's body, plus each account's terminal by number (the caller is
     logged in; /health itself names none)."""
+
+    permission_classes = [requires(roles.SEES_ACCOUNTS)]
 
     @extend_schema(responses={200: dict, 503: dict})
     def get(self, request):

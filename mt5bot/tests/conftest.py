@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 from accounts.models import Supervisor
 from history.models import Signal
 from mapping import catalog
+from mt5bot import roles
 from signals.tests.webhook import order, post
 
 
@@ -20,7 +21,11 @@ def _fresh_catalog():
 
 @pytest.fixture
 def user(db):
-    return User.objects.create_user("trader", password="a long password 1")
+    """The API's caller; these tests drive every endpoint, so an admin (the
+    other roles are mt5bot/tests/test_roles.py's)."""
+    user = User.objects.create_user("trader", password="a long password 1")
+    roles.assign(user, roles.ADMIN)
+    return user
 
 
 @pytest.fixture

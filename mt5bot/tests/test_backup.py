@@ -47,6 +47,13 @@ for body in (
         "/webhook/" + settings.WEBHOOK_TOKEN, json.dumps(body),
         content_type="application/json",
     )
+# A viewer, who clears nothing, and a history clearing (archived rows and
+# the record of it) that a restore must bring back as they were.
+from django.contrib.auth.models import User
+from history.pages import clear_finished
+from mt5bot import roles
+roles.assign(User.objects.create_user("ann"), "viewer")
+clear_finished(User.objects.get(username="trader"))
 """
 
 # Everything the trader would miss, as JSON: rows by their own keys.
@@ -54,14 +61,17 @@ SNAPSHOT = """
 import json
 from django.contrib.auth.models import User
 from accounts.models import Account
-from history.models import Command, Signal
+from history.models import Clearing, Command, Signal
 from mapping.models import SymbolMapping
+from mt5bot import roles
 print(json.dumps({
     "accounts": list(Account.objects.order_by("login").values()),
     "mappings": list(SymbolMapping.objects.order_by("alias").values()),
     "signals": list(Signal.objects.order_by("id").values()),
     "commands": list(Command.objects.order_by("id").values()),
     "users": list(User.objects.values("username", "password", "is_superuser")),
+    "roles": sorted((u.username, roles.role_of(u)) for u in User.objects.all()),
+    "clearings": list(Clearing.objects.values("username", "signals", "scope")),
 }, default=str, sort_keys=True))
 """
 
@@ -108,6 +118,7 @@ def round_trip(install, drop_database):
     install.manage("shell", "-c", POPULATE)
     before, env_text = install.snapshot(), install.env_file.read_text()
     assert len(before["commands"]) == 4 and len(before["signals"]) == 3
+    assert ["ann", "viewer"] in before["roles"] and len(before["clearings"]) == 1
     made = install.manage("backup").stdout
     [backup] = backups.existing(install.dir / "backup")
     assert str(backup) in made

@@ -240,3 +240,30 @@ def test_a_child_that_dies_is_started_again_slower_when_it_keeps_dying():
         assert started[-1] == now[0]
     child.keep_alive()  # alive: nothing to do
     assert len(started) == 5
+
+
+def handshake(port, path):
+    """A websocket opening handshake from a page of the site's own origin;
+    the server's status line."""
+    lines = [
+        f"GET {path} HTTP/1.1",
+        f"Host: 127.0.0.1:{port}",
+        "Upgrade: websocket",
+        "Connection: Upgrade",
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+        "Sec-WebSocket-Version: 13",
+        f"Origin: http://127.0.0.1:{port}",
+    ]
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        return sock.recv(4096).split(b"\r\n", 1)[0]
+
+
+@pytest.mark.e2e
+def test_a_socket_to_an_unknown_path_is_refused_without_a_traceback(server):
+    port, data_dir, _ = server
+    assert handshake(port, "/ws/nope/").startswith(b"HTTP/1.1 403")
+    # Not logged in: the live feed refuses too, at the handshake.
+    assert handshake(port, "/ws/live/").startswith(b"HTTP/1.1 403")
+    assert request(port, "GET", "/webhook/health")[0] == 200
+    assert "Traceback" not in (data_dir / "server.log").read_text()

@@ -70,6 +70,12 @@ def test_a_second_setup_changes_nothing(tmp_path):
         assert secret not in first + second
     for folder in ("logs", "instances", "backup"):
         assert (tmp_path / folder).is_dir()
+    # The roles exist, and the admin login holds every permission.
+    with sqlite3.connect(tmp_path / "mt5bot.sqlite3") as db:
+        groups = {name for (name,) in db.execute("SELECT name FROM auth_group")}
+        query = "SELECT is_superuser FROM auth_user WHERE username = 'trader'"
+        superuser = db.execute(query).fetchone()
+    assert (groups, superuser) == ({"viewer", "trader", "admin"}, (1,))
 
 
 def test_add_fills_empty_names_and_never_overwrites(tmp_path, monkeypatch):

@@ -17,13 +17,14 @@ import os
 import sys
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts import terminals
 from accounts.models import Account
-from mt5bot import envfile, install
+from mt5bot import envfile, install, roles
 
 DEMO_LOGIN = "1123456"
 # Flag -> .env name. Values for names already set are reported and kept.
@@ -48,8 +49,9 @@ def at_terminal():
 class Command(BaseCommand):
     help = (
         "First-run setup: check Python (and MetaTrader 5 on Windows), create "
-        "the folders, write .env's secrets, migrate, create the admin login, "
-        "and on an empty install add a paper demo account. Safe to run again."
+        "the folders, write .env's secrets, migrate, create the roles and the "
+        "admin login, and on an empty install add a paper demo account. Safe "
+        "to run again."
     )
 
     def add_arguments(self, parser):
@@ -101,6 +103,7 @@ class Command(BaseCommand):
             Account.objects.create(login=DEMO_LOGIN, nickname="Paper demo")
             self.stdout.write(f"Added paper demo account {DEMO_LOGIN}.")
         self.admin(options)
+        self.roles()
         self.finish()
 
     def env_values(self, options):
@@ -181,6 +184,21 @@ class Command(BaseCommand):
             raise CommandError(f"Admin password refused: {' '.join(exc)}") from None
         state = "Created" if created else "Kept the existing"
         self.stdout.write(f"{state} admin login {username!r}.")
+
+    def roles(self):
+        """The role groups (migrate made them; made here too, so setup alone
+        says so), and the logins that have none: since roles exist, such a
+        login sees nothing until `manage.py users role` gives it one."""
+        created = roles.ensure_groups()
+        if created:
+            self.stdout.write(f"Created the roles {', '.join(created)}.")
+        users = get_user_model().objects.filter(is_active=True)
+        lacking = [u.get_username() for u in users if not roles.role_of(u)]
+        if lacking:
+            self.stdout.write(
+                f"No role yet (they see nothing): {', '.join(lacking)}; give "
+                "one with `python manage.py users role NAME viewer|trader|admin`."
+            )
 
     def ask_password(self):
         while True:
