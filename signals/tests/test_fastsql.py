@@ -17,6 +17,7 @@ from django.db.models.signals import pre_save
 from django.test.utils import isolate_apps
 
 from accounts.models import Account
+from history.clearing import Clearing
 from history.models import Command, Signal
 from signals import fastsql
 
@@ -135,7 +136,8 @@ def test_a_mostly_empty_command_is_stored_as_bulk_create_stores_it(signal):
 
 
 def test_a_signal_is_stored_as_save_stores_it(signal):
-    new = filled(Signal, {"duplicate_of": signal})
+    clearing = Clearing.objects.create(username="x", scope="all", signals=0, commands=0)
+    new = filled(Signal, {"duplicate_of": signal, "clearing": clearing})
     by_orm, by_fast = orm_then_fast(new, lambda obj: obj.save(), fastsql.save_new)
     assert by_fast == by_orm
 
