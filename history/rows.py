@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts import terminals
 from accounts.models import Account, Desired, Kind
 from history import live
-from history.models import FINAL_STATUSES, Command, Signal, number
+from history.models import FINAL_STATUSES, Command, Signal, Status, number
 from mt5bot import roles
 
 RECENT = 20
@@ -117,6 +117,16 @@ def alert_summary(parsed):
     }
 
 
+# How far a command has come; a status only ever moves forward, so a row's
+# total says which of two renders of one alert is the newer. Two senders
+# (web workers, the supervisor) may deliver them out of order.
+PROGRESS = {Status.RECEIVED: 0, Status.QUEUED: 1, Status.DELIVERED: 2}
+
+
+def progress(commands):
+    return sum(PROGRESS.get(c["status"], 3) for c in commands)
+
+
 def signal_row(signal):
     """A Signal and its commands as plain data: the JSON a live update
     carries, and the context its fragment renders from."""
@@ -132,6 +142,7 @@ def signal_row(signal):
         "alert": alert_summary(signal.parsed),
         "commands": commands,
         "final": all(c["final"] for c in commands),
+        "progress": progress(commands),
     }
 
 

@@ -290,6 +290,63 @@ def test_a_webhook_row_appears_and_turns_executed_without_a_reload(trader, serve
     assert "refused" in trader.inner_text(f"#signal-{refused['signal']}")
 
 
+def test_an_older_row_arriving_late_never_undoes_a_newer_one(
+    browser, server, logged_in
+):
+    """Two processes may send renders of one alert out of order (web workers
+    and the supervisor): the page keeps the one that has come further."""
+    page = new_page(browser, storage_state=logged_in)
+    sockets, received = [], []
+
+    def relay(ws):
+        upstream = ws.connect_to_server()
+        upstream.on_message(
+            lambda message: (received.append(message), ws.send(message))
+        )
+        ws.on_message(upstream.send)
+        sockets.append(ws)
+
+    page.route_web_socket(re.compile(r".*/ws/live/.*"), relay)
+    page.goto(f"{server.base}/")
+    wait_live(page)
+    add_account(page, "3000009")
+    wait_status(page, "3000009", "online")
+    page.goto(f"{server.base}/history/")
+    wait_live(page)
+    signal = server.alert(
+        account_number="3000009", symbol="XAUUSD", action="BUY", volume=0.01
+    )["signal"]
+    executed = f'#signal-{signal} tr.command[data-status="executed"]'
+    page.wait_for_selector(executed)
+    [row] = [
+        row
+        for message in map(json.loads, received)
+        if message.get("type") == "signals"
+        for row in message["signals"]
+        if row["id"] == signal and 'data-status="executed"' in row["html"]
+    ][-1:]
+    older = {
+        **row,
+        "html": row["html"].replace('data-status="executed"', 'data-status="queued"'),
+    }
+
+    def replay(progress):
+        page.evaluate(
+            "window.__handled = false; document.addEventListener("
+            "'mt5bot:live', () => { window.__handled = true; }, {once: true})"
+        )
+        message = {"type": "signals", "signals": [{**older, "progress": progress}]}
+        sockets[-1].send(json.dumps(message))
+        page.wait_for_function("window.__handled === true")
+
+    replay(row["progress"] - 1)
+    assert page.locator(executed).count() == 1, "a late, older row undid the newer"
+    # The same render said to have come further does replace it.
+    replay(row["progress"] + 1)
+    page.wait_for_selector(f'#signal-{signal} tr.command[data-status="queued"]')
+    page.context.close()
+
+
 def test_a_trader_stops_and_restarts_an_account_from_the_page(trader, server):
     add_account(trader, "3000003")
     wait_status(trader, "3000003", "online")

@@ -81,6 +81,9 @@
   function placeSignal(table, row) {
     const current = $(`#signal-${row.id}`, table);
     if (current) {
+      // An older render arriving late (another process sent it) never
+      // undoes a newer one: statuses only move forward.
+      if (Number(current.dataset.progress) > row.progress) return;
       const fresh = fragment(row.html);
       current.replaceWith(fresh);
       localize(fresh);
