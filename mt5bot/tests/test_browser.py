@@ -309,12 +309,12 @@ def test_an_older_row_arriving_late_never_undoes_a_newer_one(
     page.route_web_socket(re.compile(r".*/ws/live/.*"), relay)
     page.goto(f"{server.base}/")
     wait_live(page)
-    add_account(page, "3000009")
-    wait_status(page, "3000009", "online")
+    add_account(page, "3000007")
+    wait_status(page, "3000007", "online")
     page.goto(f"{server.base}/history/")
     wait_live(page)
     signal = server.alert(
-        account_number="3000009", symbol="XAUUSD", action="BUY", volume=0.01
+        account_number="3000007", symbol="XAUUSD", action="BUY", volume=0.01
     )["signal"]
     executed = f'#signal-{signal} tr.command[data-status="executed"]'
     page.wait_for_selector(executed)
