@@ -5,6 +5,7 @@ Wiring only: arguments, logging, the saved state; terminal.py holds the loop.
 
 import argparse
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -12,11 +13,16 @@ from pathlib import Path
 from ea import protocol
 from ea.paper import opening
 from ea.paper.broker import Broker
+from ea.paper.faults import Faults, FaultsError
 from ea.paper.market import Market
 from ea.paper.state import ExecutedIds, Journal, Store
 from ea.paper.terminal import Terminal
 
 log = logging.getLogger("ea.paper")
+
+# For tests and soak runs: the supervisor's environment reaches every paper
+# terminal it starts, so this sets one profile for all of them.
+FAULTS_ENV = "MT5BOT_PAPER_FAULTS"
 
 
 def manual_position(text):
@@ -38,6 +44,16 @@ def login(text):
         return protocol.check_login(text)
     except protocol.ProtocolError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def faults(text):
+    """A fault profile (ea/paper/faults.py); its seed defaults to 0 here and
+    to the login once the login is known (see open_terminal)."""
+    try:
+        Faults.parse(text)
+    except FaultsError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
 
 
 def parser():
@@ -71,6 +87,14 @@ def parser():
         default=[],
         metavar="SYMBOL",
         help="this symbol's session is closed: requests get 10018; repeatable",
+    )
+    p.add_argument(
+        "--faults",
+        type=faults,
+        default=os.environ.get(FAULTS_ENV, "perfect"),
+        metavar="PROFILE",
+        help=f"broker faults for tests and soak runs: perfect (default), "
+        f"realistic[:SEED] or KEY=VALUE,...; default from ${FAULTS_ENV}",
     )
     p.add_argument("--once", action="store_true", help="one pass, then exit")
     p.add_argument("--log-level", default="INFO")
@@ -129,6 +153,10 @@ def open_terminal(args):
     store, journal = Store(folder), Journal(folder)
     broker = open_broker(args, store, journal)
     broker.closed_symbols = set(args.market_closed)
+    # After open_broker: the manual positions of a first start are not faulted.
+    broker.use_faults(Faults.parse(args.faults, default_seed=int(args.login)))
+    if broker.faults is not None:
+        log.warning("broker faults on: %s", broker.faults.describe())
     log.info(
         "paper terminal %s (%s, %s %.2f) on %s",
         args.login,

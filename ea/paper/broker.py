@@ -26,6 +26,7 @@ class Broker:
         balance=10000.0,
         currency="USD",
         clock=time.time,
+        faults=None,
     ):
         self.market = market
         self.margin_mode = margin_mode
@@ -39,6 +40,12 @@ class Broker:
         self.next_deal = 40000001
         # Sessions the test hook `--market-closed` shuts: requests get 10018.
         self.closed_symbols = set()
+        self.use_faults(faults)
+
+    def use_faults(self, faults):
+        """faults.py's model from now on; None or `perfect` for none. Every
+        hook tests `self.faults` once, so a perfect broker pays nothing more."""
+        self.faults = faults if faults is not None and faults.active else None
 
     # --- persistence --------------------------------------------------------
 
@@ -57,8 +64,8 @@ class Broker:
         return {key: getattr(self, key) for key in self.STATE_KEYS}
 
     @classmethod
-    def restore(cls, market, data, clock=time.time):
-        broker = cls(market, clock=clock)
+    def restore(cls, market, data, clock=time.time, faults=None):
+        broker = cls(market, clock=clock, faults=faults)
         for key in cls.STATE_KEYS:
             if key in data:
                 setattr(broker, key, copy.deepcopy(data[key]))
@@ -112,10 +119,43 @@ class Broker:
     def net_position(self, symbol):
         return next((p for p in self.positions if p["symbol"] == symbol), None)
 
+    # --- what the terminal sees -------------------------------------------
+    # The terminal reads positions, ticks and its connection through these,
+    # never `positions` or `quote` directly: with faults it sees what a real
+    # terminal would (a position a moment after its deal, an empty first tick).
+
+    def seen_positions(self):
+        if self.faults is None:
+            return self.positions
+        now = self.clock()
+        return [p for p in self.positions if self.faults.visible(p, now)]
+
+    def seen_position(self, ticket):
+        position = self.position(ticket)
+        if position is None or self.faults is None:
+            return position
+        return position if self.faults.visible(position, self.clock()) else None
+
+    def tick(self, name):
+        """(bid, ask) as the terminal's SymbolInfoTick gives it."""
+        if self.faults is None:
+            return self.quote(name)
+        return self.faults.tick(name, self.quote(name), self.clock())
+
+    def connected(self):
+        return self.faults is None or self.faults.connected(self.clock())
+
     # --- the trade server ---------------------------------------------------
 
     def send(self, request):
-        """Execute `request` or refuse it; the answer is an MqlTradeResult."""
+        """Execute `request` or refuse it; the answer is an MqlTradeResult.
+        With faults, faults.py decides first whether it gets that far."""
+        if self.faults is not None:
+            return self.faults.send(self, request)
+        return self.execute(request)
+
+    def execute(self, request):
+        """The perfect trade server's answer to `request`."""
         handler = {
             "deal": self._deal,
             "pending": lambda req: orders.place(self, req),
@@ -329,4 +369,6 @@ class Broker:
         """Activate pending orders the price reached and close positions at
         their SL/TP, as the server does between requests; one line of text
         per event, for the log."""
+        if self.faults is not None:
+            return self.faults.watch(self, lambda: orders.check_triggers(self))
         return orders.check_triggers(self)

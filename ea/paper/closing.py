@@ -13,7 +13,7 @@ def select_positions(run, symbol=None, side=None):
     return sorted(
         (
             p
-            for p in run.broker.positions
+            for p in run.broker.seen_positions()
             if run.ours(p)
             and symbol in (None, p["symbol"])
             and side in (None, p["type"])
@@ -26,7 +26,7 @@ def close_ticket(run):
     ticket = run.command["ticket"]
     if ticket is None:
         return refused("CLOSE needs a ticket")
-    position = run.broker.position(ticket)
+    position = run.broker.seen_position(ticket)
     if position is None:
         pending = " (a pending order: use CANCEL)" if run.broker.order(ticket) else ""
         return refused(f"position #{ticket} not found{pending}")
@@ -98,7 +98,7 @@ def modify(run):
     command, broker = run.command, run.broker
     if command["ticket"] is not None:
         ticket = command["ticket"]
-        item = broker.position(ticket) or broker.order(ticket)
+        item = broker.seen_position(ticket) or broker.order(ticket)
         if item is None:
             return refused(f"ticket #{ticket} not found")
         items = [item]
@@ -164,7 +164,7 @@ def _modify_request(broker, command, item):
 
 
 def _stops_refusal(broker, spec, item, price, sl, tp):
-    bid, ask = broker.quote(spec.name)
+    bid, ask = broker.tick(spec.name)
     if "price_open" in item:
         return position_stops_refusal(spec, item["type"], sl, tp, bid, ask)
     return order_refusal(spec, item["type"], price, sl, tp, bid, ask)

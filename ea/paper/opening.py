@@ -41,7 +41,7 @@ def open_request(run, spec):
     may not be sent (limits.py)."""
     command = run.command
     side = command["action"].lower()
-    bid, ask = run.broker.quote(spec.name)
+    bid, ask = run.broker.tick(spec.name)
     request = {"symbol": spec.name, "position": None}
     if command["order_type"] == "market":
         price = ask if side == "buy" else bid

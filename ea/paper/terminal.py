@@ -302,7 +302,7 @@ class Terminal:
             "company": COMPANY,
         }
         status = {
-            "connected": True,
+            "connected": broker.connected(),
             "trade_allowed": True,
             "margin_mode": broker.margin_mode,
             "currency": broker.currency,
