@@ -4,6 +4,7 @@ loaded CI machine is slow, not red."""
 
 import itertools
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import psutil
 import pytest
 
 from ea import protocol
+from ea.paper.state import Store
 from ea.vectors import parts
 
 from .conftest import LOGIN
@@ -183,10 +185,43 @@ def test_once_drains_and_exits(tmp_path):
     assert read(folder / protocol.HEARTBEAT)["margin_mode"] == "netting"
 
 
+def run_once(folder, env, *extra):
+    return subprocess.run(
+        [sys.executable, "-m", "ea.paper", "--files", str(folder), "--login", LOGIN,
+         "--once", *extra],
+        cwd=REPO, env=env, capture_output=True, timeout=TIMEOUT, check=False,
+    )  # fmt: skip
+
+
+def test_the_environment_gives_the_process_its_faults(tmp_path):
+    """MT5BOT_PAPER_FAULTS, as a supervisor's environment passes it on: the
+    broker requotes the deal and nothing opens; --faults overrides it."""
+    folder = files_dir(tmp_path)
+    folder.mkdir(parents=True)
+    env = {**os.environ, "MT5BOT_PAPER_FAULTS": "requote=1"}
+    name, _ = send(folder, "BUY", "GBPUSD", volume=0.1)
+    done = run_once(folder, env)
+    assert done.returncode == 0, done.stderr
+    assert b"broker faults on: requote=1" in done.stderr
+    answer = read(folder / protocol.result_name(name))
+    assert (answer["status"], answer["retcode"]) == ("rejected", 10004)
+    assert positions(folder) == []
+    name, _ = send(folder, "BUY", "GBPUSD", volume=0.1)
+    assert run_once(folder, env, "--faults", "perfect").returncode == 0
+    answer = read(folder / protocol.result_name(name))
+    assert (answer["status"], answer["retcode"]) == ("executed", 10009)
+    assert [p["ticket"] for p in positions(folder)] == [answer["ticket"]]
+
+
+def positions(folder):
+    """The broker's positions as the process saved them (state.py)."""
+    return Store(folder).load()["broker"]["positions"]
+
+
 @pytest.mark.parametrize(
     "extra",
     [["--login", "0123"], ["--manual-position", "EURUSD:long:1"],
-     ["--margin-mode", "exchange"]],
+     ["--margin-mode", "exchange"], ["--faults", "chaos"]],
 )  # fmt: skip
 def test_bad_arguments_exit_2(tmp_path, extra):
     args = [sys.executable, "-m", "ea.paper", "--files", str(tmp_path), "--login",
