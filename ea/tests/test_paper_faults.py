@@ -327,3 +327,23 @@ def test_a_bad_option_stops_before_starting(tmp_path, capsys):
         args_for(tmp_path, "--faults", "chaos")
     assert stopped.value.code == 2
     assert "unknown fault profile 'chaos'" in capsys.readouterr().err
+
+
+# --- what the terminal must do with them (the next step of issue 14) ---------------
+
+
+@pytest.mark.xfail(
+    strict=True, reason="issue 14: the terminal reports 10012 as rejected today"
+)
+@pytest.mark.parametrize("executed", [0, 1])
+@pytest.mark.parametrize("action", ["BUY", "CLOSE"])
+def test_a_timeout_is_reported_unknown(clock, action, executed):
+    """PROTOCOL.md section 4: an answer lost to a timeout is `unknown`,
+    whichever way it went at the broker."""
+    broker = make_broker(clock=clock)
+    ticket = run(broker, volume=0.1)["ticket"]
+    broker.use_faults(Faults.parse(f"timeout=1,timeout_done={executed}"))
+    result = run(
+        broker, action, volume=0.1, ticket=ticket if action == "CLOSE" else None
+    )
+    assert result["status"] == "unknown"
