@@ -144,6 +144,8 @@ class Faults:
         now = broker.clock()
         if not self.connected(now):
             return rules.answer(CONNECTION, "no connection: the terminal is offline")
+        # A text seed goes through SHA-512, not hash(): the same draws in every
+        # process, whatever PYTHONHASHSEED is.
         rng = random.Random(f"{self.seed}:{self.sends}")  # noqa: S311 - not secrets
         kind = self._draw(rng.random(), request)
         if kind is None:
