@@ -11,12 +11,19 @@ for the vector's `expected.requests`. The command it belongs to is the one
 in progress in the folder at that moment; OrderSend with none in progress
 is recorded in `problems`, because the EA must claim a command (rename it)
 before it sends anything (PROTOCOL.md 3, step 1).
+
+With `faults=PROFILE` (ea/paper/faults.py) the broker misbehaves as it does
+for the paper terminal. The EA then sees what a real terminal sees: the
+broker's views of positions and ticks (a position a moment after its deal,
+an empty first tick) and TERMINAL_CONNECTED from its connection, never the
+broker's own lists.
 """
 
 import json
 from pathlib import Path
 
 from ea import protocol
+from ea.paper.faults import Faults
 from ea.paper.state import journal_line
 
 ORDER_TYPES = ("buy", "sell", "buy_limit", "sell_limit", "buy_stop", "sell_stop")
@@ -80,8 +87,12 @@ class FakeTerminal:
         self.login = login
         self.folder = Path(folder)
         self.now = now
+        faults = options.get("faults")
+        if faults is not None:
+            broker.use_faults(
+                Faults.parse(faults) if isinstance(faults, str) else faults
+            )
         self.flags = {
-            "TERMINAL_CONNECTED": 1,
             "TERMINAL_TRADE_ALLOWED": 1,
             "MQL_TRADE_ALLOWED": 1,
             "ACCOUNT_TRADE_EXPERT": 1,
@@ -122,6 +133,8 @@ class FakeTerminal:
     def op_terminal(self, name):
         if name == "TERMINAL_DATA_PATH":
             return [str(self.folder.parent.parent)]
+        if name == "TERMINAL_CONNECTED" and name not in self.flags:
+            return [int(self.broker.connected())]
         return [self.flags[name]]
 
     # --- symbols ---------------------------------------------------------------
@@ -134,7 +147,10 @@ class FakeTerminal:
         return [names[int(index)] if 0 <= index < len(names) else ""]
 
     def op_symbol_select(self, name, select):
-        return [int(name in self.market.specs)]
+        if name not in self.market.specs:
+            return [0]
+        self.broker.tick(name)  # selected: a fault's "no tick yet" counts from here
+        return [1]
 
     def op_symbol(self, name, prop):
         spec = self.market.specs.get(name)
@@ -146,13 +162,15 @@ class FakeTerminal:
             return [TRADE_MODE_VALUES[spec.trade_mode]]
         if prop == "SYMBOL_TRADE_TICK_VALUE":
             return [self.market.tick_value(spec, self.broker.currency)]
-        bid, ask = self.market.quote(name)
+        bid, ask = self.broker.tick(name)
         return [{"SYMBOL_BID": bid, "SYMBOL_ASK": ask}[prop]]
 
     def op_tick(self, name):
         if name not in self.market.specs:
             return [0, 0, 0, 0]
-        return [1, *self.market.quote(name), int(self.now)]
+        bid, ask = self.broker.tick(name)
+        # MT5's empty tick (a symbol just selected) has no time either.
+        return [1, bid, ask, int(self.now) if bid > 0 and ask > 0 else 0]
 
     # --- positions, orders, deals ---------------------------------------------
     # PositionGet*, OrderGet* and HistoryDealGet* ask alike: by index for a
@@ -160,10 +178,12 @@ class FakeTerminal:
 
     def _items(self, kind):
         broker = self.broker
-        return {"position": broker.positions, "order": broker.orders,
+        return {"position": broker.seen_positions(), "order": broker.orders,
                 "deal": broker.deals}[kind]  # fmt: skip
 
     def _item(self, kind, ticket):
+        if kind == "position":
+            return self.broker.seen_position(int(ticket))
         return next((i for i in self._items(kind) if i["ticket"] == int(ticket)), None)
 
     def op_total(self, kind):
@@ -208,7 +228,7 @@ class FakeTerminal:
         }
         result = self.broker.send(request)
         self._journal(request, result)
-        bid, ask = self.market.quote(symbol) if symbol in self.market.specs else (0, 0)
+        bid, ask = self.broker.tick(symbol) if symbol in self.market.specs else (0, 0)
         return [result["retcode"], result["deal"], result["order"], result["volume"],
                 result["price"], bid, ask, result["comment"]]  # fmt: skip
 
