@@ -244,7 +244,7 @@ void Modify(const Command &c, Result &r)
          if(reason != "")
             BatchRefuse(b, tickets[i], reason);
      }
-   if(ArraySize(tickets) > 0 && b.done + b.failed == 0)
+   if(ArraySize(tickets) > 0 && b.done + b.failed + b.unsure == 0)
      {
       ResultReset(r, "executed", 0, "stops already as asked");
       r.modified = 0;

@@ -115,10 +115,12 @@ bool OpenRequest(const Command &c, MqlTradeRequest &request, string &error)
   }
 
 // A reversal whose close was refused opens nothing: the old side would
-// stay open next to the new one.
+// stay open next to the new one. A close whose outcome is unknown makes
+// the command unknown too.
 void CloseFirstFailed(const Result &done, int closed, Result &r)
   {
-   ResultReset(r, "rejected", g_first_refusal,
+   bool unsure = done.status == "unknown";
+   ResultReset(r, unsure ? "unknown" : "rejected", unsure ? done.retcode : g_first_refusal,
                "close first: " + done.message + "; nothing opened");
    r.closed = closed;
   }

@@ -19,6 +19,8 @@ struct Batch
    double            volume;
    string            notes;
    uint              refused_retcode;  // the server's first refusal's
+   int               unsure;           // sends whose outcome is not known
+   uint              unsure_retcode;   // the first of those's (10012, or 0)
   };
 
 uint g_first_refusal;   // the first refused retcode of the command in hand
@@ -27,6 +29,18 @@ bool Accepted(uint retcode)
   {
    return retcode == TRADE_RETCODE_PLACED || retcode == TRADE_RETCODE_DONE
           || retcode == TRADE_RETCODE_DONE_PARTIAL;
+  }
+
+//+------------------------------------------------------------------+
+//| PROTOCOL.md 4: after a send, an answer that does not say whether |
+//| the request executed: 10012 (the request timed out; the server   |
+//| may still have executed it) or no retcode at all (OrderSend      |
+//| failed and nothing came back). Such a send is reported `unknown`,|
+//| whatever the action, and never sent again.                       |
+//+------------------------------------------------------------------+
+bool Unsure(uint retcode)
+  {
+   return retcode == TRADE_RETCODE_TIMEOUT || retcode == 0;
   }
 
 // SymbolSelect also adds it to Market Watch, which quotes need; it fails
@@ -201,7 +215,7 @@ void Answered(const MqlTradeRequest &request, const MqlTradeResult &result, stri
    if(!Accepted(result.retcode))
      {
       // A timeout may have reached the server: unknown, never retried.
-      ResultReset(r, result.retcode == 10012 ? "unknown" : "rejected", result.retcode, message);
+      ResultReset(r, Unsure(result.retcode) ? "unknown" : "rejected", result.retcode, message);
       return;
      }
    ResultReset(r, "executed", result.retcode, message);
@@ -227,6 +241,8 @@ void BatchReset(Batch &b)
    b.volume = 0;
    b.notes = "";
    b.refused_retcode = 0;
+   b.unsure = 0;
+   b.unsure_retcode = 0;
   }
 
 void BatchSend(const Command &c, Batch &b, MqlTradeRequest &request, ulong ticket)
@@ -247,11 +263,22 @@ void BatchSend(const Command &c, Batch &b, MqlTradeRequest &request, ulong ticke
       b.volume += result.volume;
       return;
      }
-   if(b.refused_retcode == 0)
-      b.refused_retcode = result.retcode;
-   b.failed++;
-   b.notes += (b.notes == "" ? "" : "; ") + "#" + IntegerToString((long)ticket) + ": "
-              + result.comment + " (" + IntegerToString(result.retcode) + ")";
+   string note = "#" + IntegerToString((long)ticket) + ": " + result.comment + " ("
+                 + IntegerToString(result.retcode) + ")";
+   if(Unsure(result.retcode))
+     {
+      if(b.unsure == 0)
+         b.unsure_retcode = result.retcode;
+      b.unsure++;
+      note += ", outcome unknown";
+     }
+   else
+     {
+      if(b.refused_retcode == 0)
+         b.refused_retcode = result.retcode;
+      b.failed++;
+     }
+   b.notes += (b.notes == "" ? "" : "; ") + note;
   }
 
 // One request of a batch not sent (MT5Bot_Limits.mqh): failed, no retcode.
@@ -274,6 +301,29 @@ int BatchCount(Result &r, string counter, int value)
   }
 
 //+------------------------------------------------------------------+
+//| A batch with a send whose outcome is not known is `unknown` as a |
+//| whole: the trader must not be told that a position which may be  |
+//| closed is open. The counts are of what is known to be done; the  |
+//| message names the unsure tickets.                                |
+//+------------------------------------------------------------------+
+void BatchUnsure(const Batch &b, string counter, Result &r)
+  {
+   ResultReset(r, "unknown", b.unsure_retcode,
+               counter + " " + IntegerToString(b.done) + ", outcome unknown for "
+               + IntegerToString(b.unsure) + ": " + b.notes);
+   BatchCount(r, counter, b.done);
+   if(b.failed > 0)
+      r.failed = b.failed;
+   if(b.done > 0)
+     {
+      r.ticket = b.first_ticket;
+      r.has_order = true;
+      r.order = b.first_order;
+      r.deal = b.first_deal;
+     }
+  }
+
+//+------------------------------------------------------------------+
 //| One result for several requests: executed when at least one was  |
 //| accepted, with the counts; rejected when none was, with the      |
 //| server's first refusal's retcode, 0 when none was sent; executed |
@@ -281,6 +331,11 @@ int BatchCount(Result &r, string counter, int value)
 //+------------------------------------------------------------------+
 void BatchResult(const Batch &b, string counter, string empty, Result &r)
   {
+   if(b.unsure > 0)
+     {
+      BatchUnsure(b, counter, r);
+      return;
+     }
    if(b.done == 0 && b.failed == 0)
      {
       ResultReset(r, "executed", 0, empty);
