@@ -49,6 +49,8 @@ ulong  g_heartbeat_due = 0; // GetMicrosecondCount() of the next heartbeat
 void Execute(const Command &c, Result &r)
   {
    g_first_refusal = 0;
+   g_expires_at = c.expires_at;
+   g_no_quote = false;
    string blocker = TradeBlocker();
    if(blocker != "")
      {
@@ -77,6 +79,9 @@ void Execute(const Command &c, Result &r)
                         Modify(c, r);
                      else
                         Cancel(c, r);
+   // Refused, and at least one request for want of a quote: say so for machines.
+   if(g_no_quote && r.status == "rejected" && r.retcode == 0)
+      r.code = "no_quote";
   }
 
 //+------------------------------------------------------------------+

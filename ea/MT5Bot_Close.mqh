@@ -94,6 +94,14 @@ void ClosePositions(const Command &c, const ulong &tickets[], double volume, str
          BatchRefuse(b, tickets[i], reason);
          break;
         }
+      MqlTick tick;
+      if(!FreshTick(symbol, tick))
+        {
+         BatchRefuse(b, tickets[i], NoQuote(symbol));
+         if(IsNone(volume))
+            continue;
+         break;   // a part of the volume is never moved to another position
+        }
       MqlTradeRequest request;
       CloseRequest(tickets[i], lots, request);
       BatchSend(c, b, request, tickets[i]);

@@ -49,6 +49,7 @@ struct Result
    bool              has_order;  // `order` and `deal` are reported
    ulong             order;
    ulong             deal;
+   string            code;       // why it was refused, for machines; "": absent
   };
 
 bool IsNone(double value)
@@ -265,6 +266,7 @@ void ResultReset(Result &r, string status, uint retcode, string message)
    r.has_order = false;
    r.order = 0;
    r.deal = 0;
+   r.code = "";
   }
 
 // Refused before anything was sent: retcode 0 (PROTOCOL.md 4).
@@ -305,6 +307,8 @@ string ResultJson(string id, string login, const Result &r, double now)
       JsonPutInteger(text, "order", (long)r.order);
       JsonPutInteger(text, "deal", (long)r.deal);
      }
+   if(r.code != "")
+      JsonPutString(text, "code", r.code);
    return text + "}";
   }
 //+------------------------------------------------------------------+

@@ -94,8 +94,8 @@ string PriceRefusal(string symbol, ENUM_ORDER_TYPE type, double price, double sl
                     double tp)
   {
    MqlTick tick;
-   if(!SymbolInfoTick(symbol, tick))
-      return "no quote for " + symbol;
+   if(!FreshTick(symbol, tick))
+      return NoQuote(symbol);
    bool buy = IsBuyType(type);
    if(type == ORDER_TYPE_BUY || type == ORDER_TYPE_SELL)
       return StopsRefusal(symbol, buy, buy ? "Bid" : "Ask", buy ? tick.bid : tick.ask, sl, tp);

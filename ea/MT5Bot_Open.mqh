@@ -72,9 +72,9 @@ bool OpenRequest(const Command &c, MqlTradeRequest &request, string &error)
    string symbol = c.symbol;
    bool buy = c.action == "BUY";
    MqlTick tick;
-   if(!SymbolInfoTick(symbol, tick))
+   if(!FreshTick(symbol, tick))
      {
-      error = "no quote for " + symbol;
+      error = NoQuote(symbol);
       return false;
      }
    double price = 0;

@@ -4,6 +4,8 @@
 //| a result, as ea/paper/sending.py does.                           |
 //+------------------------------------------------------------------+
 #define VOLUME_EPSILON 1e-9
+#define QUOTE_WAIT_MS  500   // the longest wait for a symbol's first tick
+#define QUOTE_SLEEP_MS 20
 
 // One command's requests, summed up for its result (PROTOCOL.md 4).
 struct Batch
@@ -24,6 +26,8 @@ struct Batch
   };
 
 uint g_first_refusal;   // the first refused retcode of the command in hand
+double g_expires_at;    // the command in hand's expires_at: no wait goes beyond it
+bool g_no_quote;        // a request of the command in hand was not sent for want of a tick
 
 bool Accepted(uint retcode)
   {
@@ -48,6 +52,39 @@ bool Unsure(uint retcode)
 bool SymbolKnown(string symbol)
   {
    return symbol != "" && SymbolSelect(symbol, true);
+  }
+
+//+------------------------------------------------------------------+
+//| A symbol just added to Market Watch has an empty tick (0/0, no   |
+//| time) until its first quote arrives; a price computed from it is |
+//| 0 and a stop from it negative. So wait for a valid tick, in      |
+//| short sleeps, at most QUOTE_WAIT_MS and never past the command's |
+//| expiry; false when none came (nothing may be sent then).         |
+//+------------------------------------------------------------------+
+bool ValidTick(const MqlTick &tick)
+  {
+   return tick.bid > 0 && tick.ask > 0 && tick.ask >= tick.bid && tick.time > 0;
+  }
+
+bool FreshTick(string symbol, MqlTick &tick)
+  {
+   ulong until = GetMicrosecondCount() + (ulong)QUOTE_WAIT_MS * 1000;
+   while(true)
+     {
+      if(SymbolInfoTick(symbol, tick) && ValidTick(tick))
+         return true;
+      if(GetMicrosecondCount() >= until || (double)TimeGMT() + 1.0 > g_expires_at)
+         break;
+      Sleep(QUOTE_SLEEP_MS);
+     }
+   g_no_quote = true;
+   return false;
+  }
+
+string NoQuote(string symbol)
+  {
+   return "no quote for " + symbol + " (no valid tick within "
+          + IntegerToString(QUOTE_WAIT_MS) + " ms)";
   }
 
 int Decimals(double step)

@@ -67,3 +67,31 @@ def test_a_timeout_is_unknown_whatever_the_action(case, done, ea_binary, tmp_pat
     assert (result["status"], result["retcode"]) == ("unknown", 10012), result
     # Sent once, never again: the first answer may have hidden an execution.
     assert [line["retcode"] for line in terminal.journal] == [10012]
+
+
+# --- point 7: no trading without a quote ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        dict(action="BUY", volume=0.1, sl_points=100),
+        dict(action="SELL", volume=0.1, stop_loss=1.2),
+        dict(action="CLOSE_SYMBOL"),
+        dict(action="MODIFY", ticket=LONG["ticket"], sl_points=100),
+    ],
+    ids=lambda f: f["action"],
+)
+def test_a_symbol_without_a_tick_is_not_traded(fields, ea_binary, tmp_path):
+    fields = dict(fields)
+    name = drop(tmp_path, command(fields.pop("action"), "EURUSD", **fields))
+    broker = broker_with([LONG])
+    # The broker's clock stands still, so the first tick never comes.
+    terminal = run_ea(ea_binary, tmp_path, FakeTerminal(broker, LOGIN, tmp_path, NOW,
+                                                        faults="notick=60"))  # fmt: skip
+    result = result_of(tmp_path, name)
+    assert (result["status"], result["retcode"]) == ("rejected", 0), result
+    assert result.get("code") == "no_quote", result
+    assert "no quote for EURUSD" in result["message"]
+    assert terminal.journal == []
+    assert broker.positions == [LONG]
