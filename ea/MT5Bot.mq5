@@ -30,6 +30,7 @@ input int    InpDeviationPoints = 10;     // Max. deviation for market orders (p
 string g_login = "";        // this account, once the terminal is logged in
 bool   g_started = false;
 ulong  g_heartbeat_due = 0; // GetMicrosecondCount() of the next heartbeat
+bool   g_connected = true;  // TERMINAL_CONNECTED as last logged
 
 #include "MT5Bot_Json.mqh"
 #include "MT5Bot_JsonWrite.mqh"
@@ -41,6 +42,23 @@ ulong  g_heartbeat_due = 0; // GetMicrosecondCount() of the next heartbeat
 #include "MT5Bot_Open.mqh"
 #include "MT5Bot_Status.mqh"
 #include "MT5Bot_Http.mqh"
+
+//+------------------------------------------------------------------+
+//| Whether the terminal is connected to the trade server. While it  |
+//| is not, commands wait as command files: none is claimed or       |
+//| marked executed, so each runs once the connection is back, or    |
+//| ends `expired` when its expires_at passed meanwhile. A send now  |
+//| would only be used up on 10031. Changes are logged, not polls.   |
+//+------------------------------------------------------------------+
+bool Connected()
+  {
+   bool connected = TerminalInfoInteger(TERMINAL_CONNECTED) != 0;
+   if(connected != g_connected)
+      Print(connected ? "connected to the trade server again"
+            : "not connected to the trade server: commands wait");
+   g_connected = connected;
+   return connected;
+  }
 
 //+------------------------------------------------------------------+
 //| Execute a checked command (step 7); trade permissions first, so  |
@@ -55,6 +73,11 @@ void Execute(const Command &c, Result &r)
    if(blocker != "")
      {
       Refused(r, blocker);
+      return;
+     }
+   if(!Connected())   // lost since Handle looked: nothing is sent
+     {
+      Refused(r, "not connected to the trade server");
       return;
      }
    if(c.action == "BUY" || c.action == "SELL")
@@ -151,7 +174,7 @@ void Handle(string rest, string progress, const uchar &bytes[], int size)
                   FinishWith(rest, progress, id, "expired",
                              "expired at " + JsonNumberText(c.expires_at) + ", not sent");
                else
-                  if(!MarkExecuted(id))
+                  if(!Connected() || !MarkExecuted(id))
                      MoveFile(progress, COMMAND_PREFIX + rest, 0);  // nothing sent: next pass
                   else
                     {
@@ -186,6 +209,8 @@ void DrainCommands()
   {
    for(int pass = 0; pass < COMMAND_ROUNDS; pass++)
      {
+      if(!Connected())
+         return;   // the commands wait (see Connected)
       string names[];
       int count = ListFiles(COMMAND_PREFIX, names);
       int claimed = 0;

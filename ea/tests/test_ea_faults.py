@@ -4,11 +4,12 @@ OrderSend, ticks and TERMINAL_CONNECTED (ea/linux/bridge.py)."""
 
 import pytest
 
+from ea import protocol
 from ea.linux import native
 from ea.linux.bridge import FakeTerminal
 from ea.vectors import parts
 
-from .conftest import LOGIN, NOW, command, drop, make_broker, result_of
+from .conftest import LOGIN, MAGIC, NOW, Clock, command, drop, make_broker, result_of
 
 
 def run_ea(binary, folder, terminal):
@@ -95,3 +96,32 @@ def test_a_symbol_without_a_tick_is_not_traded(fields, ea_binary, tmp_path):
     assert "no quote for EURUSD" in result["message"]
     assert terminal.journal == []
     assert broker.positions == [LONG]
+
+
+# --- point 1: nothing is sent while the terminal is disconnected ---------------------
+
+
+def test_a_disconnected_terminal_sends_nothing_and_keeps_the_command(
+    ea_binary, tmp_path
+):
+    clock = Clock()
+    broker = broker_with([LONG], clock=clock)
+    terminal = FakeTerminal(broker, LOGIN, tmp_path, NOW,
+                            faults="disconnect=5,disconnect_every=10")  # fmt: skip
+    assert broker.connected()  # the window starts counting here
+    clock.now += 6  # ...and this is inside its disconnect
+    buy = command("BUY", volume=0.1)
+    name = drop(tmp_path, buy)
+    run_ea(ea_binary, tmp_path, terminal)
+    assert terminal.journal == []
+    assert result_of(tmp_path, name) is None
+    assert (tmp_path / name).exists()  # still a command: not used up
+    executed = tmp_path / protocol.EXECUTED
+    assert not executed.exists() or buy["id"] not in executed.read_text()
+    assert protocol.read_flat(tmp_path / protocol.HEARTBEAT)["connected"] is False
+
+    clock.now += 4  # connected again, inside the command's 30 s
+    run_ea(ea_binary, tmp_path, terminal)
+    assert result_of(tmp_path, name)["status"] == "executed"
+    assert [line["retcode"] for line in terminal.journal] == [10009]
+    assert len(broker.positions) == 2 and broker.positions[1]["magic"] == MAGIC
