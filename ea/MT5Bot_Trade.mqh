@@ -6,6 +6,8 @@
 #define VOLUME_EPSILON 1e-9
 #define QUOTE_WAIT_MS  500   // the longest wait for a symbol's first tick
 #define QUOTE_SLEEP_MS 20
+#define SEND_RETRIES   3     // sends again after an answer that proves nothing executed
+#define RETRY_SLEEP_MS 100   // times the attempt's number
 
 // One command's requests, summed up for its result (PROTOCOL.md 4).
 struct Batch
@@ -215,7 +217,44 @@ string RetcodeText(uint retcode)
   }
 
 //+------------------------------------------------------------------+
-//| Send one request with the command's magic and comment; false     |
+//| docs/mt5.md 6: answers that prove the request was not executed:  |
+//| requote (10004), price changed (10020), no quotes (10021), too   |
+//| many requests (10024), no connection (10031). Only these are     |
+//| sent again; a timeout or anything else that may have executed    |
+//| never is (at most once).                                         |
+//+------------------------------------------------------------------+
+bool NothingExecuted(uint retcode)
+  {
+   return retcode == 10004 || retcode == 10020 || retcode == 10021 || retcode == 10024
+          || retcode == 10031;
+  }
+
+//+------------------------------------------------------------------+
+//| Before attempt `attempt` (1, 2, ...) of a request refused with   |
+//| NothingExecuted: wait a little longer each time, then only if    |
+//| the command has not expired and the terminal is connected, a     |
+//| market deal at the current price. False: give up with the last   |
+//| answer.                                                          |
+//+------------------------------------------------------------------+
+bool ReadyToRetry(int attempt, MqlTradeRequest &request)
+  {
+   if(attempt > SEND_RETRIES)
+      return false;
+   Sleep(RETRY_SLEEP_MS * attempt);
+   if((double)TimeGMT() + 1.0 > g_expires_at || TerminalInfoInteger(TERMINAL_CONNECTED) == 0)
+      return false;
+   if(request.action != TRADE_ACTION_DEAL)
+      return true;
+   MqlTick tick;
+   if(!FreshTick(request.symbol, tick))
+      return false;
+   request.price = request.type == ORDER_TYPE_BUY ? tick.ask : tick.bid;
+   return true;
+  }
+
+//+------------------------------------------------------------------+
+//| Send one request with the command's magic and comment, again     |
+//| (bounded) while the server proves it did not execute it; false   |
 //| when the server did not accept it.                               |
 //+------------------------------------------------------------------+
 bool SendRequest(const Command &c, MqlTradeRequest &request, MqlTradeResult &result)
@@ -223,10 +262,15 @@ bool SendRequest(const Command &c, MqlTradeRequest &request, MqlTradeResult &res
    request.magic = c.magic;
    request.comment = c.comment;
    request.deviation = (ulong)InpDeviationPoints;
-   ZeroMemory(result);
-   ResetLastError();
-   if(!OrderSend(request, result) && result.retcode == 0)
-      result.comment = "OrderSend failed, error " + IntegerToString(GetLastError());
+   for(int attempt = 1; ; attempt++)
+     {
+      ZeroMemory(result);
+      ResetLastError();
+      if(!OrderSend(request, result) && result.retcode == 0)
+         result.comment = "OrderSend failed, error " + IntegerToString(GetLastError());
+      if(!NothingExecuted(result.retcode) || !ReadyToRetry(attempt, request))
+         break;
+     }
    if(!Accepted(result.retcode) && g_first_refusal == 0)
       g_first_refusal = result.retcode;
    return Accepted(result.retcode);

@@ -7,6 +7,7 @@ import pytest
 from ea import protocol
 from ea.linux import native
 from ea.linux.bridge import FakeTerminal
+from ea.paper.faults import Faults
 from ea.vectors import parts
 
 from .conftest import LOGIN, MAGIC, NOW, Clock, command, drop, make_broker, result_of
@@ -125,3 +126,60 @@ def test_a_disconnected_terminal_sends_nothing_and_keeps_the_command(
     assert result_of(tmp_path, name)["status"] == "executed"
     assert [line["retcode"] for line in terminal.journal] == [10009]
     assert len(broker.positions) == 2 and broker.positions[1]["magic"] == MAGIC
+
+
+# --- point 1: answers that prove nothing executed are sent again ----------------------
+
+RETRIED = {"requote": 10004, "price_changed": 10020, "price_off": 10021,
+           "too_many": 10024, "connection": 10031}  # fmt: skip
+
+
+def refused_then_done(kind):
+    """A seed whose first send meets `kind` and whose second goes through,
+    found by asking the fault model itself."""
+    for seed in range(1000):
+        broker = make_broker()
+        broker.use_faults(Faults.parse(f"{kind}=0.5,seed={seed}"))
+        deal = {"action": "deal", "symbol": "EURUSD", "type": "buy", "volume": 0.1,
+                "type_filling": "fok", "magic": MAGIC, "comment": ""}  # fmt: skip
+        first, second = broker.send(deal), broker.send(deal)
+        if first["retcode"] == RETRIED[kind] and second["retcode"] == 10009:
+            return seed
+    raise AssertionError(f"no seed gives {kind} then done")
+
+
+@pytest.mark.parametrize("kind", list(RETRIED))
+def test_a_close_refused_without_effect_is_sent_again(kind, ea_binary, tmp_path):
+    name = drop(tmp_path, command("CLOSE", ticket=LONG["ticket"]))
+    broker = broker_with([LONG])
+    profile = f"{kind}=0.5,seed={refused_then_done(kind)}"
+    terminal = run_ea(ea_binary, tmp_path, FakeTerminal(broker, LOGIN, tmp_path, NOW,
+                                                        faults=profile))  # fmt: skip
+    result = result_of(tmp_path, name)
+    assert (result["status"], result["retcode"], result["closed"]) == (
+        "executed",
+        10009,
+        1,
+    )
+    assert [line["retcode"] for line in terminal.journal] == [RETRIED[kind], 10009]
+    assert broker.positions == []
+
+
+def test_retries_are_bounded(ea_binary, tmp_path):
+    name = drop(tmp_path, command("CLOSE", ticket=LONG["ticket"]))
+    broker = broker_with([LONG])
+    terminal = run_ea(ea_binary, tmp_path, FakeTerminal(broker, LOGIN, tmp_path, NOW,
+                                                        faults="requote=1"))  # fmt: skip
+    result = result_of(tmp_path, name)
+    assert (result["status"], result["retcode"]) == ("rejected", 10004)
+    assert [line["retcode"] for line in terminal.journal] == [10004] * 4
+    assert broker.positions == [LONG]
+
+
+def test_a_busy_trade_context_is_not_sent_again(ea_binary, tmp_path):
+    # 10028 is not among the answers that prove nothing executed.
+    name = drop(tmp_path, command("BUY", volume=0.1))
+    terminal = run_ea(ea_binary, tmp_path, FakeTerminal(make_broker(), LOGIN, tmp_path,
+                                                        NOW, faults="busy=1"))  # fmt: skip
+    assert result_of(tmp_path, name)["status"] == "rejected"
+    assert [line["retcode"] for line in terminal.journal] == [10028]
