@@ -99,7 +99,12 @@ class FakeTerminal:
             "ACCOUNT_TRADE_ALLOWED": 1,
             **options.get("flags", {}),
         }
-        self.http = options.get("http")  # (method, url, headers, body) -> answer
+        self.http = options.get("http")
+        # The request reaches the broker but its answer is lost: OrderSend
+        # fails with no retcode, as a terminal whose link drops mid-send.
+        self.lose_answers = options.get(
+            "lose_answers", False
+        )  # (method, url, headers, body) -> answer
         self.journal = []
         self.problems = []
         self.log = []
@@ -229,6 +234,8 @@ class FakeTerminal:
         result = self.broker.send(request)
         self._journal(request, result)
         bid, ask = self.broker.tick(symbol) if symbol in self.market.specs else (0, 0)
+        if self.lose_answers:
+            return [0, 0, 0, 0, 0, bid, ask, ""]
         return [result["retcode"], result["deal"], result["order"], result["volume"],
                 result["price"], bid, ask, result["comment"]]  # fmt: skip
 

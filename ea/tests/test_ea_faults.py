@@ -71,6 +71,23 @@ def test_a_timeout_is_unknown_whatever_the_action(case, done, ea_binary, tmp_pat
     assert [line["retcode"] for line in terminal.journal] == [10012]
 
 
+@pytest.mark.parametrize(
+    "fields",
+    [dict(action="BUY", volume=0.1), dict(action="CLOSE", ticket=LONG["ticket"])],
+    ids=lambda f: f["action"],
+)
+def test_a_send_with_no_answer_is_unknown(fields, ea_binary, tmp_path):
+    fields = dict(fields)
+    name = drop(tmp_path, command(fields.pop("action"), "EURUSD", **fields))
+    terminal = FakeTerminal(
+        broker_with([LONG]), LOGIN, tmp_path, NOW, lose_answers=True
+    )
+    run_ea(ea_binary, tmp_path, terminal)
+    result = result_of(tmp_path, name)
+    assert (result["status"], result["retcode"]) == ("unknown", 0), result
+    assert len(terminal.journal) == 1  # it did reach the broker, once
+
+
 # --- point 7: no trading without a quote ---------------------------------------------
 
 
