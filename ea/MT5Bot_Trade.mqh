@@ -326,6 +326,21 @@ void BatchReset(Batch &b)
    b.unsure_retcode = 0;
   }
 
+//+------------------------------------------------------------------+
+//| After a send whose outcome is unknown: what the terminal shows   |
+//| now for the item it was about, for the trader to check. A hint,  |
+//| not proof: the server may publish the change a moment later.     |
+//+------------------------------------------------------------------+
+string StateAfter(const MqlTradeRequest &request, ulong ticket)
+  {
+   if(request.action == TRADE_ACTION_REMOVE)
+      return OrderSelect(ticket) ? "; the order is still there" : "; the order is gone";
+   if(request.action == TRADE_ACTION_DEAL)
+      return PositionSelectByTicket(ticket) ? "; the position is still open"
+             : "; the position is gone";
+   return "";
+  }
+
 void BatchSend(const Command &c, Batch &b, MqlTradeRequest &request, ulong ticket)
   {
    MqlTradeResult result;
@@ -351,7 +366,7 @@ void BatchSend(const Command &c, Batch &b, MqlTradeRequest &request, ulong ticke
       if(b.unsure == 0)
          b.unsure_retcode = result.retcode;
       b.unsure++;
-      note += ", outcome unknown";
+      note += ", outcome unknown" + StateAfter(request, ticket);
      }
    else
      {

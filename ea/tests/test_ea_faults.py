@@ -71,6 +71,19 @@ def test_a_timeout_is_unknown_whatever_the_action(case, done, ea_binary, tmp_pat
     assert [line["retcode"] for line in terminal.journal] == [10012]
 
 
+@pytest.mark.parametrize(("done", "state"), [(0, "still open"), (1, "gone")])
+def test_an_unknown_close_says_what_the_terminal_shows_after_it(
+    done, state, ea_binary, tmp_path
+):
+    name = drop(tmp_path, command("CLOSE", ticket=LONG["ticket"]))
+    profile = f"timeout=1,timeout_done={done}"
+    run_ea(ea_binary, tmp_path, FakeTerminal(broker_with([LONG]), LOGIN, tmp_path, NOW,
+                                             faults=profile))  # fmt: skip
+    message = result_of(tmp_path, name)["message"]
+    assert f"#{LONG['ticket']}: request cancelled by timeout (10012)" in message
+    assert f"the position is {state}" in message
+
+
 @pytest.mark.parametrize(
     "fields",
     [dict(action="BUY", volume=0.1), dict(action="CLOSE", ticket=LONG["ticket"])],
