@@ -7,7 +7,7 @@
 #define QUOTE_WAIT_MS  500   // the longest wait for a symbol's first tick
 #define QUOTE_SLEEP_MS 20
 #define SEND_RETRIES   3     // sends again after an answer that proves nothing executed
-#define RETRY_SLEEP_MS 100   // times the attempt's number
+#define RETRY_SLEEP_MS 250   // between two sends, as the paper terminal waits
 
 // One command's requests, summed up for its result (PROTOCOL.md 4).
 struct Batch
@@ -85,7 +85,7 @@ bool FreshTick(string symbol, MqlTick &tick)
 
 string NoQuote(string symbol)
   {
-   return "no quote for " + symbol + " (no valid tick within "
+   return "no_quote: no quote for " + symbol + " (no valid tick within "
           + IntegerToString(QUOTE_WAIT_MS) + " ms)";
   }
 
@@ -231,17 +231,16 @@ bool NothingExecuted(uint retcode)
 
 //+------------------------------------------------------------------+
 //| Before attempt `attempt` (1, 2, ...) of a request refused with   |
-//| NothingExecuted: wait a little longer each time, then only if    |
-//| the command has not expired and the terminal is connected, a     |
-//| market deal at the current price. False: give up with the last   |
-//| answer.                                                          |
+//| NothingExecuted: a pause that does not reach the command's       |
+//| expiry, then only while the terminal is connected, a market deal |
+//| at the current price. False: give up with the last answer.      |
 //+------------------------------------------------------------------+
 bool ReadyToRetry(int attempt, MqlTradeRequest &request)
   {
-   if(attempt > SEND_RETRIES)
+   if(attempt > SEND_RETRIES || (double)TimeGMT() + 1.0 + RETRY_SLEEP_MS / 1000.0 > g_expires_at)
       return false;
-   Sleep(RETRY_SLEEP_MS * attempt);
-   if((double)TimeGMT() + 1.0 > g_expires_at || TerminalInfoInteger(TERMINAL_CONNECTED) == 0)
+   Sleep(RETRY_SLEEP_MS);
+   if(TerminalInfoInteger(TERMINAL_CONNECTED) == 0)
       return false;
    if(request.action != TRADE_ACTION_DEAL)
       return true;
