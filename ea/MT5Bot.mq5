@@ -102,9 +102,13 @@ void Execute(const Command &c, Result &r)
                         Modify(c, r);
                      else
                         Cancel(c, r);
-   // Refused, and at least one request for want of a quote: say so for machines.
+   // Refused, and at least one request for want of a quote: say so for machines,
+   // in the message's first word as the paper terminal does, and in `code`.
    if(g_no_quote && r.status == "rejected" && r.retcode == 0)
+     {
       r.code = "no_quote";
+      r.message = "no_quote: " + r.message;
+     }
   }
 
 //+------------------------------------------------------------------+

@@ -85,7 +85,7 @@ bool FreshTick(string symbol, MqlTick &tick)
 
 string NoQuote(string symbol)
   {
-   return "no_quote: no quote for " + symbol + " (no valid tick within "
+   return "no quote for " + symbol + " (no valid tick within "
           + IntegerToString(QUOTE_WAIT_MS) + " ms)";
   }
 
