@@ -10,6 +10,7 @@ from ea.paper.sending import Unsent, nothing_to_do, refused, run_batch, stop_lev
 
 
 def select_positions(run, symbol=None, side=None):
+    run.settle()
     return sorted(
         (
             p
@@ -26,6 +27,7 @@ def close_ticket(run):
     ticket = run.command["ticket"]
     if ticket is None:
         return refused("CLOSE needs a ticket")
+    run.settle()
     position = run.broker.seen_position(ticket)
     if position is None:
         pending = " (a pending order: use CANCEL)" if run.broker.order(ticket) else ""
@@ -98,6 +100,7 @@ def modify(run):
     command, broker = run.command, run.broker
     if command["ticket"] is not None:
         ticket = command["ticket"]
+        run.settle()
         item = broker.seen_position(ticket) or broker.order(ticket)
         if item is None:
             return refused(f"ticket #{ticket} not found")

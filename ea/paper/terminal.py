@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ea import protocol
 from ea.paper import VERSION, commands, trading
+from ea.paper.patience import Patience
 
 log = logging.getLogger("ea.paper")
 
@@ -34,6 +35,8 @@ class Terminal:
         self.clock = options.get("clock", time.time)
         self.monotonic = options.get("monotonic", time.monotonic)
         self.poll = options.get("poll", 0.02)
+        # Retries and bounded waits (patience.py) sleep through this.
+        self.patience = Patience(options.get("sleep", time.sleep))
         self.heartbeat_every = options.get("heartbeat", 2.0)
         self.server = options.get("server", "Paper-Server")
         self.shutdown = False
@@ -210,7 +213,7 @@ class Terminal:
             )
         else:
             self.executed.add(command_id)
-            fields, sent = trading.execute(command, self.broker)
+            fields, sent = trading.execute(command, self.broker, self.patience)
             self._record(command, sent)
             log.info(
                 "%s %s %s: %s",
