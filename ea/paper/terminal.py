@@ -35,8 +35,9 @@ class Terminal:
         self.clock = options.get("clock", time.time)
         self.monotonic = options.get("monotonic", time.monotonic)
         self.poll = options.get("poll", 0.02)
+        self.sleep = options.get("sleep", time.sleep)
         # Retries and bounded waits (patience.py) sleep through this.
-        self.patience = Patience(options.get("sleep", time.sleep))
+        self.patience = Patience(self._sleep_beating)
         self.heartbeat_every = options.get("heartbeat", 2.0)
         self.server = options.get("server", "Paper-Server")
         self.shutdown = False
@@ -73,6 +74,16 @@ class Terminal:
                 step()
             except Exception:
                 log.exception("%s failed; trying again next pass", step.__name__)
+
+    def _sleep_beating(self, seconds):
+        """A wait inside a command (a retry's pause, a disconnect) keeps the
+        heartbeat going: a wait up to `expires_at` can outlast the server's
+        three intervals, and it must see a terminal that waits, not one gone."""
+        self.sleep(seconds)
+        try:
+            self.heartbeat_when_due()
+        except OSError:
+            log.exception("heartbeat during a wait failed; trying again")
 
     def heartbeat_when_due(self):
         if self.monotonic() >= self.heartbeat_due:

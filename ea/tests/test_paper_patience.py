@@ -259,6 +259,20 @@ def test_a_terminal_answers_an_offline_close_expired(clock, make_terminal, tmp_p
     assert broker.position(ticket) is not None
 
 
+def test_a_terminal_waiting_offline_keeps_its_heartbeat(clock, make_terminal, tmp_path):
+    """A wait up to expires_at outlasts the server's freshness window: the
+    heartbeat goes on, saying disconnected, while the command waits."""
+    broker = offline(clock)
+    terminal = make_terminal(broker, monotonic=clock)
+    terminal.write_heartbeat()
+    first = protocol.read_flat(tmp_path / protocol.HEARTBEAT)
+    name = drop(tmp_path, command("BUY", volume=0.1, expires_at=NOW + 90))
+    terminal.drain_commands()
+    assert result_of(tmp_path, name)["status"] == "executed"
+    beat = protocol.read_flat(tmp_path / protocol.HEARTBEAT)
+    assert beat["seq"] >= first["seq"] + 2 and beat["connected"] is False
+
+
 # --- 3. partial fills ------------------------------------------------------------
 
 
@@ -343,6 +357,17 @@ def test_a_symbol_that_stays_without_a_tick_is_refused_unsent(clock):
     assert (result["status"], result["retcode"]) == ("rejected", 0)
     assert result["message"].startswith("no_quote: no valid tick for EURUSD")
     assert desk.sent == [] and broker.positions == []
+
+
+def test_a_modify_without_a_tick_is_not_judged_on_zero(clock):
+    broker = make_broker(clock=clock)
+    ticket = open_position(broker)
+    broker.use_faults(Faults(notick=60))
+    desk = Desk(broker)
+    result = desk("MODIFY", ticket=ticket, stop_loss=1.07)
+    assert (result["status"], result["retcode"]) == ("rejected", 0)
+    assert "no_quote: no valid tick for EURUSD" in result["message"]
+    assert desk.sent == [] and broker.position(ticket)["sl"] is None
 
 
 # --- 5. a busy day: the realistic profile over thousands of commands -------------
