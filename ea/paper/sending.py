@@ -32,6 +32,10 @@ class Run:
         self.sent = []
         self.lost = []
         self.offline = False
+        # Tickets listed before the last opening request, and what a lost
+        # one left that was not (trading.lost reads them).
+        self.before = set()
+        self.new_items = []
 
     def send(self, request, rebuild=None):
         """Send `request`; on a refusal that proves nothing executed, send
@@ -74,6 +78,9 @@ class Run:
         return merge_close(results, asked)
 
     def _send_once(self, request):
+        if not request.get("position") and request["action"] in ("deal", "pending"):
+            listed = [*self.broker.seen_positions(), *self.broker.orders]
+            self.before = {item["ticket"] for item in listed}
         request = {
             **request,
             "magic": self.command["magic"],

@@ -113,14 +113,26 @@ def test_a_lost_close_reports_the_position_as_read_again(clock, executed, says):
     assert (broker.position(ticket) is None) == bool(executed)
 
 
-def test_a_lost_open_lists_what_is_ours_on_the_symbol(clock):
+@pytest.mark.parametrize("visible_after", [0, 200])
+def test_a_lost_open_names_the_position_it_left(clock, visible_after):
+    """The new position is waited for (a broker may publish it late) and
+    named; one that was there before is not taken for it."""
     broker = timed_out(clock, 1)
+    broker.faults.settings["visible_after"] = visible_after
+    old = open_position(broker)
     result = Desk(broker)("BUY", volume=0.1)
-    [position] = broker.positions
-    assert result["status"] == "unknown"
-    assert f"ours on EURUSD: #{position['ticket']} buy 0.1 lots" in result["message"]
-    nothing = Desk(timed_out(clock, 0))("BUY", volume=0.1)
-    assert "no position or order of ours on EURUSD is listed yet" in nothing["message"]
+    [new] = [p for p in broker.positions if p["ticket"] != old]
+    assert (result["status"], result["ticket"]) == ("unknown", new["ticket"])
+    assert f"new of ours on EURUSD: #{new['ticket']} buy 0.1 lots" in result["message"]
+    assert f"#{old}" not in result["message"]
+
+
+def test_a_lost_open_that_left_nothing_says_so(clock):
+    broker = timed_out(clock, 0)
+    open_position(broker)
+    result = Desk(broker)("BUY", volume=0.1)
+    assert (result["status"], result["ticket"]) == ("unknown", None)
+    assert "no new position or order of ours on EURUSD after 1 s" in result["message"]
 
 
 def test_a_send_without_a_retcode_is_unknown(clock):
