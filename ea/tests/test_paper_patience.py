@@ -5,6 +5,7 @@ of sending, a partly filled close sends its remainder, and lookups wait for a
 fresh position and a first tick. Time moves only through the test clock."""
 
 import collections
+import json
 
 import pytest
 
@@ -13,6 +14,7 @@ from ea.paper import rules, trading
 from ea.paper.commands import check
 from ea.paper.faults import Faults
 from ea.paper.patience import RETRY_PAUSE, RETRYABLE, TRIES, Patience
+from ea.paper.state import JOURNAL
 
 from .conftest import NOW, command, drop, make_broker, result_of
 
@@ -385,6 +387,21 @@ def test_a_modify_without_a_tick_is_not_judged_on_zero(clock):
 # --- 5. a busy day: the realistic profile over thousands of commands -------------
 
 
+# Commands of every kind, in a cycle that opens, reverses, modifies, places,
+# cancels and closes.
+BUSY_PLAN = [
+    ("BUY", "EURUSD", {"volume": 0.1, "sl_points": 500}),
+    ("SELL", "XAUUSD", {"volume": 0.5}),
+    ("BUY", "XAUUSD", {"volume": 1.0, "close_first": "short"}),
+    ("CLOSE_SYMBOL", "XAUUSD", {}),
+    ("MODIFY", "EURUSD", {"tp_points": 800}),
+    ("BUY", "EURUSD", {"order_type": "limit", "price": 1.05, "volume": 0.1}),
+    ("CANCEL", "EURUSD", {}),
+    ("SELL", "EURUSD", {"volume": 0.2}),
+    ("CLOSE_ALL", "", {}),
+]
+
+
 def busy_day(clock, count, seed):
     """`count` commands of every kind on a realistic broker, half a second
     apart; yields (command, result, requests sent, deals made)."""
@@ -393,17 +410,8 @@ def busy_day(clock, count, seed):
     broker.use_faults(Faults.parse(f"realistic:{seed},requote=0.3"))
     desk = Desk(broker)
     desk.ttl = 4  # short: a command that meets a 5 s disconnect expires
-    plan = [("BUY", "EURUSD", {"volume": 0.1, "sl_points": 500}),
-            ("SELL", "XAUUSD", {"volume": 0.5}),
-            ("BUY", "XAUUSD", {"volume": 1.0, "close_first": "short"}),
-            ("CLOSE_SYMBOL", "XAUUSD", {}),
-            ("MODIFY", "EURUSD", {"tp_points": 800}),
-            ("BUY", "EURUSD", {"order_type": "limit", "price": 1.05, "volume": 0.1}),
-            ("CANCEL", "EURUSD", {}),
-            ("SELL", "EURUSD", {"volume": 0.2}),
-            ("CLOSE_ALL", "", {})]  # fmt: skip
     for n in range(count):
-        action, symbol, fields = plan[n % len(plan)]
+        action, symbol, fields = BUSY_PLAN[n % len(BUSY_PLAN)]
         first_deal = broker.next_deal
         result = desk(action, symbol, **fields)
         deals = [d for d in broker.deals if d["ticket"] >= first_deal]
@@ -433,3 +441,30 @@ def test_a_busy_day_stays_exactly_once_and_honest(clock):
     assert statuses == {"executed", "rejected", "unknown", "expired"}, counts
     assert counts["rejected", 10004] and counts["unknown", 10012], counts
     assert counts["executed", 10010], counts  # partial fills met, and said
+
+
+def test_a_busy_day_through_the_terminals_files(clock, make_terminal, tmp_path):
+    """The same day through a terminal's folder (results, journal): one
+    result per command, each one the server would store, and the journal
+    shows no request twice and no trade behind a rejection or expiry
+    (a reversal's closes excepted: the result says `closed: n`)."""
+    broker = make_broker(clock=clock, balance=1e7)
+    broker.use_faults(Faults.parse("realistic:7,requote=0.3"))
+    terminal = make_terminal(broker, monotonic=clock)
+    results = {}
+    for n in range(600):
+        action, symbol, fields = BUSY_PLAN[n % len(BUSY_PLAN)]
+        data = command(action, symbol, expires_at=clock() + 4, **fields)
+        name = drop(tmp_path, data)
+        terminal.drain_commands()
+        results[data["id"]] = bounds.check_result(result_of(tmp_path, name))
+        clock.sleep(0.5)
+    journal = [json.loads(line) for line in (tmp_path / JOURNAL).open()]
+    requests = collections.Counter((line["id"], line["n"]) for line in journal)
+    assert max(requests.values()) == 1
+    for line in journal:
+        result = results[line["id"]]
+        if line["retcode"] in rules.ACCEPTED and not result.get("closed"):
+            assert result["status"] in ("executed", "unknown"), (line, result)
+    statuses = collections.Counter(r["status"] for r in results.values())
+    assert set(statuses) >= {"executed", "unknown", "rejected"}, statuses
