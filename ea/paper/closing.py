@@ -10,6 +10,7 @@ from ea.paper.sending import Unsent, nothing_to_do, refused, run_batch, stop_lev
 
 
 def select_positions(run, symbol=None, side=None):
+    run.settle()
     return sorted(
         (
             p
@@ -26,6 +27,7 @@ def close_ticket(run):
     ticket = run.command["ticket"]
     if ticket is None:
         return refused("CLOSE needs a ticket")
+    run.settle()
     position = run.broker.seen_position(ticket)
     if position is None:
         pending = " (a pending order: use CANCEL)" if run.broker.order(ticket) else ""
@@ -98,6 +100,7 @@ def modify(run):
     command, broker = run.command, run.broker
     if command["ticket"] is not None:
         ticket = command["ticket"]
+        run.settle()
         item = broker.seen_position(ticket) or broker.order(ticket)
         if item is None:
             return refused(f"ticket #{ticket} not found")
@@ -110,7 +113,7 @@ def modify(run):
         items = select_positions(run, command["symbol"])
     if not _new_stops_given(command):
         return refused("MODIFY needs a new stop_loss or take_profit")
-    requests = [r for r in (_modify_request(broker, command, i) for i in items) if r]
+    requests = [r for r in (_modify_request(run, command, i) for i in items) if r]
     if items and not requests:
         return nothing_to_do("stops already as asked", modified=0)
     return run_batch(
@@ -127,12 +130,12 @@ def _new_stops_given(command):
     return any(command[k] is not None for k in (*protocol.STOP_FIELDS, "price"))
 
 
-def _modify_request(broker, command, item):
+def _modify_request(run, command, item):
     """SLTP for a position, MODIFY for a pending order; None when nothing
     would change (MT5 would answer 10025 NO_CHANGES); Unsent when the new
     stops or price break the stops level (limits.py). A stop the command
     does not name keeps its current value."""
-    spec = broker.spec(item["symbol"])
+    spec = run.broker.spec(item["symbol"])
     pending = "price_open" not in item
     price = item["price"] if pending else item["price_open"]
     if pending and command["price"] is not None:
@@ -142,7 +145,7 @@ def _modify_request(broker, command, item):
     sl, tp = item["sl"] if sl is None else sl, item["tp"] if tp is None else tp
     if (sl, tp) == (item["sl"], item["tp"]) and (not pending or price == item["price"]):
         return None
-    reason = _stops_refusal(broker, spec, item, price, sl, tp)
+    reason = _stops_refusal(run, spec, item, price, sl, tp)
     if reason:
         return Unsent(item["ticket"], reason)
     if pending:
@@ -163,8 +166,12 @@ def _modify_request(broker, command, item):
     }
 
 
-def _stops_refusal(broker, spec, item, price, sl, tp):
-    bid, ask = broker.tick(spec.name)
+def _stops_refusal(run, spec, item, price, sl, tp):
+    tick = run.quote(spec.name)
+    if tick is None:
+        # A zero tick would judge every stop wrong (issue 14 point 7).
+        return f"no_quote: no valid tick for {spec.name} yet"
+    bid, ask = tick
     if "price_open" in item:
         return position_stops_refusal(spec, item["type"], sl, tp, bid, ask)
     return order_refusal(spec, item["type"], price, sl, tp, bid, ask)

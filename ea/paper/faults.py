@@ -83,8 +83,11 @@ class FaultsError(ValueError):
 
 
 class Faults:
-    def __init__(self, seed=0, **values):
+    def __init__(self, seed=0, script=(), **values):
         self.seed = seed
+        # Tests: the faults the first sends meet, in order (None: no fault),
+        # before the rates take over; never part of a profile's text.
+        self.script = list(script)
         self.rates = {k: float(values.get(k, 0.0)) for k in SEND_FAULTS}
         self.settings = {k: float(values.get(k, DEFAULTS[k])) for k in SETTINGS}
         _check(self.rates, self.settings)
@@ -103,7 +106,11 @@ class Faults:
     def active(self):
         """False for `perfect`: the broker then skips this module entirely."""
         timed = ("disconnect", "visible_after", "notick")
-        return any(self.rates.values()) or any(self.settings[k] for k in timed)
+        return (
+            bool(self.script)
+            or any(self.rates.values())
+            or any(self.settings[k] for k in timed)
+        )
 
     def describe(self):
         """The profile as text `parse` reads back, for the log."""
@@ -147,7 +154,12 @@ class Faults:
         # A text seed goes through SHA-512, not hash(): the same draws in every
         # process, whatever PYTHONHASHSEED is.
         rng = random.Random(f"{self.seed}:{self.sends}")  # noqa: S311 - not secrets
-        kind = self._draw(rng.random(), request)
+        number = rng.random()
+        if self.script:
+            kind = self.script.pop(0)
+            kind = kind if kind and _applies(SEND_FAULTS[kind][2], request) else None
+        else:
+            kind = self._draw(number, request)
         if kind is None:
             return self.watch(broker, lambda: broker.execute(request))
         if kind == "timeout":

@@ -2,7 +2,7 @@
 
 from ea.paper.closing import close_positions, select_positions
 from ea.paper.limits import order_refusal, position_stops_refusal, volume_refusal
-from ea.paper.rules import ACCEPTED
+from ea.paper.rules import ACCEPTED, DONE_PARTIAL
 from ea.paper.sending import answered, market_filling, refused, stop_levels
 
 
@@ -17,12 +17,24 @@ def open_order(run):
         positions = select_positions(run, spec.name, side)
         done = close_positions(run, positions, None, "nothing to close first")
         extra["closed"] = done["closed"]
-        if done["status"] != "executed" or done.get("failed"):
+        # A remainder left open by a partial fill is a close that failed.
+        if done["status"] != "executed" or done.get("failed") or _partial(done):
             return _close_first_failed(run, done, extra)
     request = open_request(run, spec)
     if isinstance(request, str):
         return refused(request, **extra)
-    return answered(run.send(request), describe(request), **extra)
+    result = run.send(request, rebuild=lambda: open_request(run, spec))
+    fields = answered(result, describe(request), **extra)
+    if result["retcode"] == DONE_PARTIAL:
+        fields["message"] += (
+            f"; filled in part: {result['volume']:g} of {request['volume']:g} lots,"
+            " the rest cancelled"
+        )
+    return fields
+
+
+def _partial(done):
+    return done["retcode"] == DONE_PARTIAL
 
 
 def _close_first_failed(run, done, extra):
@@ -41,7 +53,11 @@ def open_request(run, spec):
     may not be sent (limits.py)."""
     command = run.command
     side = command["action"].lower()
-    bid, ask = run.broker.tick(spec.name)
+    tick = run.quote(spec.name)
+    if tick is None:
+        # Never price 0 nor a stop measured from it (issue 14 point 7).
+        return f"no_quote: no valid tick for {spec.name} yet"
+    bid, ask = tick
     request = {"symbol": spec.name, "position": None}
     if command["order_type"] == "market":
         price = ask if side == "buy" else bid

@@ -6,19 +6,81 @@ or knew the server would refuse it (limits.py: volume limits, stops level)
 and sent nothing. Any other retcode: the trade server answered it.
 """
 
-from ea.paper.rules import ACCEPTED
+from ea.paper.patience import (
+    OFFLINE_PAUSE,
+    RETRY_PAUSE,
+    RETRYABLE,
+    TIMEOUT,
+    TRIES,
+    Patience,
+    merge_close,
+)
+from ea.paper.rules import ACCEPTED, DONE_PARTIAL, answer
 from ea.paper.symbols import FILLING_FOK, FILLING_IOC
 
 
 class Run:
-    """One command's execution: what was sent and answered, for the journal."""
+    """One command's execution: what was sent and answered, for the journal;
+    which answers were lost (timeouts: reported unknown); and whether it ran
+    out of time waiting for a connection."""
 
-    def __init__(self, command, broker):
+    def __init__(self, command, broker, patience=None):
         self.command = command
         self.broker = broker
+        self.patience = patience or Patience()
+        self.deadline = command["expires_at"]
         self.sent = []
+        self.lost = []
+        self.offline = False
+        # Tickets listed before the last opening request, and what a lost
+        # one left that was not (trading.lost reads them).
+        self.before = set()
+        self.new_items = []
 
-    def send(self, request):
+    def send(self, request, rebuild=None):
+        """Send `request`; on a refusal that proves nothing executed, send
+        again (`rebuild()` gives it a fresh price) while tries and time
+        last. Never sends while disconnected, never resends a timeout."""
+        result = None
+        for attempt in range(TRIES):
+            if attempt:
+                if not self.patience.pause(
+                    self.broker.clock, self.deadline, RETRY_PAUSE
+                ):
+                    break
+                request = rebuild() if rebuild else request
+                if not isinstance(request, dict):
+                    break  # the fresh price cannot be had: the last refusal stands
+            if not self.await_connection():
+                return result or self.not_sent()
+            result = self._send_once(request)
+            if result["retcode"] not in RETRYABLE:
+                break
+        if result["retcode"] == TIMEOUT or not result["retcode"]:
+            self.lost.append((self.sent[-1][0], result))
+        return result
+
+    def close(self, request):
+        """A closing deal; after a partial fill the remainder is sent again
+        at a fresh price while tries and time last (patience.merge_close)."""
+        asked, results = request["volume"], []
+        for _ in range(TRIES):
+            result = self.send(request)
+            results.append(result)
+            if result["retcode"] != DONE_PARTIAL:
+                break
+            left = round(request["volume"] - result["volume"], 8)
+            if left <= 0 or not self.patience.pause(
+                self.broker.clock, self.deadline, RETRY_PAUSE
+            ):
+                break
+            request = {**request, "volume": left}
+        return merge_close(results, asked)
+
+    def _send_once(self, request):
+        if not request.get("position") and request["action"] in ("deal", "pending"):
+            listed = [*self.broker.seen_positions(), *self.broker.orders]
+            self.before = {item["ticket"] for item in listed}
         request = {
             **request,
             "magic": self.command["magic"],
@@ -26,7 +88,33 @@ class Run:
         }
         result = self.broker.send(request)
         self.sent.append((request, result))
+        if result["retcode"] in ACCEPTED and not request.get("position"):
+            self.patience.opening(result.get("position"), self.broker.clock())
         return result
+
+    def await_connection(self):
+        """Wait while the terminal is offline; False when `expires_at` comes
+        first (nothing was sent)."""
+        broker = self.broker
+        if broker.connected():
+            return True
+        wait = self.patience.wait
+        if wait(broker.clock, self.deadline, broker.connected, OFFLINE_PAUSE):
+            return True
+        self.offline = True
+        return False
+
+    def not_sent(self):
+        return answer(
+            0, f"no connection to the trade server before {self.deadline}; not sent"
+        )
+
+    def settle(self):
+        """Positions this terminal opened lately show before a lookup."""
+        self.patience.settle(self.broker, self.deadline)
+
+    def quote(self, name):
+        return self.patience.quote(self.broker, name, self.deadline)
 
     def ours(self, item):
         return self.command["include_manual"] or item["magic"] == self.command["magic"]
@@ -137,7 +225,9 @@ def run_batch(run, items, build, counter, empty):
             continue
         if request["action"] == "deal":
             request["type_filling"] = market_filling(run.broker.spec(request["symbol"]))
-        result = run.send(request)
+        result = (
+            run.close(request) if request["action"] == "deal" else run.send(request)
+        )
         (done if result["retcode"] in ACCEPTED else failed).append((request, result))
     return summarize(done, failed, counter, empty)
 
@@ -172,6 +262,13 @@ def summarize(done, failed, counter, empty):
         fields["volume"] = round(sum(res["volume"] for _, res in done), 8)
     else:
         fields["price"], fields["volume"] = None, None
+    partial = [res["comment"] for _, res in done if res["retcode"] == DONE_PARTIAL]
+    if counter == "closed" and partial:
+        # A remainder is still open: history must say so (the first
+        # request's comment is in the message already).
+        fields["retcode"] = DONE_PARTIAL
+        more = [res["comment"] for _, res in done[1:] if res["retcode"] == DONE_PARTIAL]
+        fields["message"] += "".join("; " + note for note in more)
     if failed:
         fields["failed"] = len(failed)
         fields["message"] += "; not " + counter + ": " + "; ".join(notes)

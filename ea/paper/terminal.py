@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ea import protocol
 from ea.paper import VERSION, commands, trading
+from ea.paper.patience import Patience
 
 log = logging.getLogger("ea.paper")
 
@@ -34,6 +35,9 @@ class Terminal:
         self.clock = options.get("clock", time.time)
         self.monotonic = options.get("monotonic", time.monotonic)
         self.poll = options.get("poll", 0.02)
+        self.sleep = options.get("sleep", time.sleep)
+        # Retries and bounded waits (patience.py) sleep through this.
+        self.patience = Patience(self._sleep_beating)
         self.heartbeat_every = options.get("heartbeat", 2.0)
         self.server = options.get("server", "Paper-Server")
         self.shutdown = False
@@ -70,6 +74,16 @@ class Terminal:
                 step()
             except Exception:
                 log.exception("%s failed; trying again next pass", step.__name__)
+
+    def _sleep_beating(self, seconds):
+        """A wait inside a command (a retry's pause, a disconnect) keeps the
+        heartbeat going: a wait up to `expires_at` can outlast the server's
+        three intervals, and it must see a terminal that waits, not one gone."""
+        self.sleep(seconds)
+        try:
+            self.heartbeat_when_due()
+        except OSError:
+            log.exception("heartbeat during a wait failed; trying again")
 
     def heartbeat_when_due(self):
         if self.monotonic() >= self.heartbeat_due:
@@ -210,7 +224,7 @@ class Terminal:
             )
         else:
             self.executed.add(command_id)
-            fields, sent = trading.execute(command, self.broker)
+            fields, sent = trading.execute(command, self.broker, self.patience)
             self._record(command, sent)
             log.info(
                 "%s %s %s: %s",

@@ -31,6 +31,10 @@ class Clock:
     def __call__(self):
         return self.now
 
+    def sleep(self, seconds):
+        """A terminal's sleep on this clock: time passes, no test waits."""
+        self.now += seconds
+
 
 def make_broker(margin_mode="hedging", balance=10000.0, clock=None):
     clock = clock or Clock()
@@ -83,6 +87,7 @@ def make_terminal(tmp_path, clock):
     def build(broker=None, **options):
         broker = broker or make_broker(clock=clock)
         options.setdefault("clock", clock)
+        options.setdefault("sleep", clock.sleep)
         return Terminal(
             tmp_path, LOGIN, broker, Store(tmp_path), Journal(tmp_path),
             ExecutedIds(tmp_path), **options,
