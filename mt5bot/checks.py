@@ -36,12 +36,19 @@ def check_webhook_token(app_configs, **kwargs):
 def check_allowed_ips(app_configs, **kwargs):
     from signals.network import parse_networks
 
+    return unreadable(
+        ("WEBHOOK_ALLOWED_IPS", "TRUSTED_PROXIES"), parse_networks, "E001"
+    )
+
+
+def unreadable(names, parse, code):
+    """An error naming each setting `parse` refuses (ValueError)."""
     errors = []
-    for name in ("WEBHOOK_ALLOWED_IPS", "TRUSTED_PROXIES"):
+    for name in names:
         try:
-            parse_networks(getattr(settings, name))
+            parse(getattr(settings, name))
         except ValueError as exc:
-            errors.append(Error(f"{name}: {exc}", id="mt5bot.E001"))
+            errors.append(Error(f"{name}: {exc}", id=f"mt5bot.{code}"))
     return errors
 
 
@@ -134,13 +141,7 @@ HEADER_NAME = re.compile(r"\A[A-Za-z0-9]+(-[A-Za-z0-9]+)*\Z")
 def check_rates(app_configs, **kwargs):
     from mt5bot.rates import parse_rate
 
-    errors = []
-    for name in RATES:
-        try:
-            parse_rate(getattr(settings, name))
-        except ValueError as exc:
-            errors.append(Error(f"{name}: {exc}", id="mt5bot.E010"))
-    return errors
+    return unreadable(RATES, parse_rate, "E010")
 
 
 @register()

@@ -58,9 +58,13 @@ ESCAPED_NOTE = (
 )
 
 
-def new_signal(body, content_type, source_ip, received_at):
+def new_signal(body, content_type, source_ip, received_at, clean=None):
+    """The Signal of a request; `clean` is the body with the token blanked,
+    when the caller has it already."""
+    if clean is None:
+        clean = tokens.blank_bytes(body)
     # Blanked before the cut: a token across it would leave its head behind.
-    text = tokens.blank_bytes(body)[: settings.WEBHOOK_MAX_BODY_BYTES]
+    text = clean[: settings.WEBHOOK_MAX_BODY_BYTES]
     text = text.decode("utf-8", "replace")
     # PostgreSQL text cannot hold NUL.
     text = text.replace("\x00", "\ufffd")
@@ -77,9 +81,12 @@ def receive(body, content_type, source_ip, arrival=None):
     """Return (http status, response body) after recording the request; or
     503 having recorded nothing, when that could not be done in time."""
     arrival = arrival or deadline.Arrival()
-    signal = new_signal(body, content_type, source_ip, arrival.at)
+    # The token is blanked before anything reads the body: no field, cut
+    # comment or error message quoting the sender can hold it.
+    clean = tokens.blank_bytes(body)
+    signal = new_signal(body, content_type, source_ip, arrival.at, clean)
     try:
-        alert = read(signal, body, content_type)
+        alert = read(signal, body, clean, content_type)
     except PayloadError as exc:
         return in_time(arrival, partial(refuse, signal, exc))
     status, data = in_time(arrival, partial(fan_out, signal, alert))
@@ -104,17 +111,16 @@ def in_time(arrival, store):
         return 503, missed.as_dict()
 
 
-def read(signal, body, content_type):
-    """The alert in the body, before any transaction: parsing holds no lock."""
+def read(signal, body, clean, content_type):
+    """The alert in the body (`clean`: with the token blanked), before any
+    transaction: parsing holds no lock."""
     if len(body) > settings.WEBHOOK_MAX_BODY_BYTES:
         raise PayloadError(
             "body_too_large",
             f"The body is over {settings.WEBHOOK_MAX_BODY_BYTES} bytes.",
             status=413,
         )
-    # The token is blanked before anything reads the body: no field, cut
-    # comment or error message quoting the sender can hold it.
-    signal.format, fields = parse_body(tokens.blank_bytes(body), content_type)
+    signal.format, fields = parse_body(clean, content_type)
     alert = parse_alert(scrub_fields(signal, fields))
     signal.parsed = alert.as_json()
     signal.idempotency_key = alert.idempotency_key

@@ -9,8 +9,11 @@ import pytest
 
 from ea import protocol
 from ea.linux import check, native
+from ea.paper import trading
 from ea.paper.broker import Broker
+from ea.paper.commands import check as check_command
 from ea.paper.market import Market
+from ea.paper.patience import Patience
 from ea.paper.state import ExecutedIds, Journal, Store
 from ea.paper.terminal import Terminal
 from ea.vectors import parts
@@ -108,3 +111,21 @@ def ea_binary():
     if check.compiler() is None:
         pytest.skip("g++ is not installed")
     return native.cached_build()
+
+
+class Desk:
+    """One terminal's commands on `broker`: a shared Patience, as the
+    terminal holds one, and every request each command sent."""
+
+    def __init__(self, broker):
+        self.broker = broker
+        self.patience = Patience(broker.clock.sleep)
+        self.sent = []
+        self.ttl = 30
+
+    def __call__(self, action="BUY", symbol="EURUSD", **fields):
+        fields.setdefault("expires_at", self.broker.clock() + self.ttl)
+        data = command(action, symbol, **fields)
+        result, sent = trading.execute(check_command(data), self.broker, self.patience)
+        self.sent = sent
+        return result

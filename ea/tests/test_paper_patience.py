@@ -4,19 +4,14 @@ are retried inside the command's time, a disconnected terminal waits instead
 of sending, a partly filled close sends its remainder, and lookups wait for a
 fresh position and a first tick. Time moves only through the test clock."""
 
-import collections
-import json
-
 import pytest
 
 from ea import bounds, protocol
-from ea.paper import rules, trading
-from ea.paper.commands import check
+from ea.paper import rules
 from ea.paper.faults import Faults
-from ea.paper.patience import RETRY_PAUSE, RETRYABLE, TRIES, Patience
-from ea.paper.state import JOURNAL
+from ea.paper.patience import RETRY_PAUSE, RETRYABLE, TRIES
 
-from .conftest import NOW, command, drop, make_broker, result_of
+from .conftest import NOW, Desk, command, drop, make_broker, result_of
 
 RETRYABLE_FAULTS = ["requote", "price_changed", "price_off", "too_many", "busy",
                     "connection"]  # fmt: skip
@@ -27,24 +22,6 @@ def scripted(clock, *script, margin_mode="hedging", **values):
     broker = make_broker(margin_mode, clock=clock)
     broker.faults = Faults(script=script, **values)  # on, even with no script yet
     return broker
-
-
-class Desk:
-    """One terminal's commands on `broker`: a shared Patience, as the
-    terminal holds one, and every request each command sent."""
-
-    def __init__(self, broker):
-        self.broker = broker
-        self.patience = Patience(broker.clock.sleep)
-        self.sent = []
-        self.ttl = 30
-
-    def __call__(self, action="BUY", symbol="EURUSD", **fields):
-        fields.setdefault("expires_at", self.broker.clock() + self.ttl)
-        data = command(action, symbol, **fields)
-        result, sent = trading.execute(check(data), self.broker, self.patience)
-        self.sent = sent
-        return result
 
 
 def open_position(broker, symbol="EURUSD", volume=0.1, side="buy"):
@@ -382,89 +359,3 @@ def test_a_modify_without_a_tick_is_not_judged_on_zero(clock):
     assert (result["status"], result["retcode"]) == ("rejected", 0)
     assert "no_quote: no valid tick for EURUSD" in result["message"]
     assert desk.sent == [] and broker.position(ticket)["sl"] is None
-
-
-# --- 5. a busy day: the realistic profile over thousands of commands -------------
-
-
-# Commands of every kind, in a cycle that opens, reverses, modifies, places,
-# cancels and closes.
-BUSY_PLAN = [
-    ("BUY", "EURUSD", {"volume": 0.1, "sl_points": 500}),
-    ("SELL", "XAUUSD", {"volume": 0.5}),
-    ("BUY", "XAUUSD", {"volume": 1.0, "close_first": "short"}),
-    ("CLOSE_SYMBOL", "XAUUSD", {}),
-    ("MODIFY", "EURUSD", {"tp_points": 800}),
-    ("BUY", "EURUSD", {"order_type": "limit", "price": 1.05, "volume": 0.1}),
-    ("CANCEL", "EURUSD", {}),
-    ("SELL", "EURUSD", {"volume": 0.2}),
-    ("CLOSE_ALL", "", {}),
-]
-
-
-def busy_day(clock, count, seed):
-    """`count` commands of every kind on a realistic broker, half a second
-    apart; yields (command, result, requests sent, deals made)."""
-    broker = make_broker(clock=clock, balance=1e7)
-    # Requotes at 30 %, not 2 %: enough that retries sometimes run out.
-    broker.use_faults(Faults.parse(f"realistic:{seed},requote=0.3"))
-    desk = Desk(broker)
-    desk.ttl = 4  # short: a command that meets a 5 s disconnect expires
-    for n in range(count):
-        action, symbol, fields = BUSY_PLAN[n % len(BUSY_PLAN)]
-        first_deal = broker.next_deal
-        result = desk(action, symbol, **fields)
-        deals = [d for d in broker.deals if d["ticket"] >= first_deal]
-        yield action, result, desk.sent, deals
-        clock.sleep(0.5)
-
-
-def test_a_busy_day_stays_exactly_once_and_honest(clock):
-    counts = collections.Counter()
-    for action, result, sent, deals in busy_day(clock, 5000, seed=42):
-        counts[result["status"], result["retcode"]] += 1
-        opening = [req for req, _ in sent if not req.get("position")
-                   and req["action"] in ("deal", "pending")]  # fmt: skip
-        taken = [res for req, res in sent if req in opening
-                 and res["retcode"] in (*rules.ACCEPTED, 10012)]  # fmt: skip
-        assert len(taken) <= 1, (action, result)  # one order per command, at most
-        if result["status"] == "rejected":
-            assert result["retcode"] not in (*rules.ACCEPTED, 10012)
-            if not result.get("closed"):
-                assert deals == [], (action, result)
-        for deal in deals:
-            if deal["entry"] == "in" and action in ("BUY", "SELL"):
-                assert result["status"] in ("executed", "unknown"), result
-                if result["status"] == "executed":
-                    assert result["ticket"] == deal["position"]
-    statuses = {status for status, _ in counts}
-    assert statuses == {"executed", "rejected", "unknown", "expired"}, counts
-    assert counts["rejected", 10004] and counts["unknown", 10012], counts
-    assert counts["executed", 10010], counts  # partial fills met, and said
-
-
-def test_a_busy_day_through_the_terminals_files(clock, make_terminal, tmp_path):
-    """The same day through a terminal's folder (results, journal): one
-    result per command, each one the server would store, and the journal
-    shows no request twice and no trade behind a rejection or expiry
-    (a reversal's closes excepted: the result says `closed: n`)."""
-    broker = make_broker(clock=clock, balance=1e7)
-    broker.use_faults(Faults.parse("realistic:7,requote=0.3"))
-    terminal = make_terminal(broker, monotonic=clock)
-    results = {}
-    for n in range(600):
-        action, symbol, fields = BUSY_PLAN[n % len(BUSY_PLAN)]
-        data = command(action, symbol, expires_at=clock() + 4, **fields)
-        name = drop(tmp_path, data)
-        terminal.drain_commands()
-        results[data["id"]] = bounds.check_result(result_of(tmp_path, name))
-        clock.sleep(0.5)
-    journal = [json.loads(line) for line in (tmp_path / JOURNAL).open()]
-    requests = collections.Counter((line["id"], line["n"]) for line in journal)
-    assert max(requests.values()) == 1
-    for line in journal:
-        result = results[line["id"]]
-        if line["retcode"] in rules.ACCEPTED and not result.get("closed"):
-            assert result["status"] in ("executed", "unknown"), (line, result)
-    statuses = collections.Counter(r["status"] for r in results.values())
-    assert set(statuses) >= {"executed", "unknown", "rejected"}, statuses
