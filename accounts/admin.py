@@ -47,7 +47,14 @@ class NewAccountForm(forms.ModelForm):
 
     class Meta:
         model = Account
-        fields = ["login", "kind", "margin_mode", "transport", *SETTINGS_FIELDS]
+        fields = [
+            "login",
+            "kind",
+            "margin_mode",
+            "paper_faults",
+            "transport",
+            *SETTINGS_FIELDS,
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -80,7 +87,18 @@ class AccountAdmin(admin.ModelAdmin):
     readonly_fields = ["login", "kind", "created_at", *TERMINAL]
     fieldsets = [
         (None, {"fields": ["login", *SETTINGS_FIELDS]}),
-        ("Terminal", {"fields": ["kind", "margin_mode", "transport", *TERMINAL]}),
+        (
+            "Terminal",
+            {
+                "fields": [
+                    "kind",
+                    "margin_mode",
+                    "paper_faults",
+                    "transport",
+                    *TERMINAL,
+                ]
+            },
+        ),
     ]
 
     @admin.display(description="status", ordering="status")

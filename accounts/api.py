@@ -13,7 +13,7 @@ from accounts.validators import LOGIN_PATTERN
 from mt5bot import roles
 from mt5bot.api.base import ApiMixin, Conflict, ModelSerializer, Refused
 
-SETTINGS = [*SETTINGS_FIELDS, "margin_mode", "transport"]
+SETTINGS = [*SETTINGS_FIELDS, "margin_mode", "paper_faults", "transport"]
 # Written by the supervisor and the terminal, never through the API.
 TERMINAL_FIELDS = [
     "desired",

@@ -20,6 +20,7 @@ from pathlib import Path, PureWindowsPath
 
 from django.conf import settings
 
+from accounts.validators import fault_profile_problem
 from ea import protocol
 
 TERMINAL_EXE = "terminal64.exe"
@@ -213,11 +214,16 @@ def mt5_command(terminal_exe, ini_path):
     return [str(terminal_exe), "/portable", f"/config:{ini_path}"]
 
 
-def paper_command(python, root, login, margin_mode):
+def paper_command(python, root, login, margin_mode, faults="perfect"):
     """Argument list for the paper terminal. Run it with cwd=settings.BASE_DIR
-    (see paper_cwd) so `ea` is importable."""
+    (see paper_cwd) so `ea` is importable. `faults` is the account's fault
+    profile, passed always: what the account says is what the broker does,
+    whatever MT5BOT_PAPER_FAULTS the supervisor's environment holds."""
     if margin_mode not in MARGIN_MODES:
         raise InstanceError(f"margin mode {margin_mode!r} is not one of {MARGIN_MODES}")
+    problem = fault_profile_problem(faults)
+    if problem:
+        raise InstanceError(f"fault profile {faults!r}: {problem}")
     files = files_dir(root, login)
     return [
         str(python),
@@ -229,6 +235,8 @@ def paper_command(python, root, login, margin_mode):
         _login(login),
         "--margin-mode",
         margin_mode,
+        # One argument: a profile is never read as an option of its own.
+        f"--faults={faults}",
     ]
 
 

@@ -12,7 +12,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from accounts.validators import LOGIN_PATTERN, parse_symbol_list, validate_login
+from accounts.validators import (
+    LOGIN_PATTERN,
+    parse_symbol_list,
+    validate_fault_profile,
+    validate_login,
+)
 from ea import protocol
 
 DEFAULT_MAGIC = 20250929
@@ -27,8 +32,8 @@ MIN_MAGIC, MAX_MAGIC = 1, 10**18 - 1
 # (1000 for 1.000), not a sizing decision.
 MAX_MULTIPLIER = Decimal(1000)
 # Validated on every save as well as in forms: the settings that decide what
-# is traded.
-BOUNDED_FIELDS = ("volume_multiplier", "max_volume", "magic")
+# is traded, and the fault profile a paper terminal is started with.
+BOUNDED_FIELDS = ("volume_multiplier", "max_volume", "magic", "paper_faults")
 # Compared against when there is no key: as long as a digest, so a missing
 # key takes the same time as a wrong one, and matches no hex digest.
 NO_KEY = "-" * 64
@@ -184,6 +189,17 @@ class Account(models.Model):
         choices=MarginMode.choices,
         default=MarginMode.HEDGING,
         help_text="Paper terminals only; a real account reports its own.",
+    )
+    # Read by the supervisor when it starts the paper terminal (passed as
+    # --faults), so a change waits for the next start.
+    paper_faults = models.CharField(
+        "paper broker faults",
+        max_length=300,
+        default="perfect",
+        validators=[validate_fault_profile],
+        help_text="Paper terminals only, ignored for MT5 accounts: how the paper "
+        "broker misbehaves. perfect (none), realistic[:SEED] or KEY=VALUE,... "
+        "(ea/README.md). Applies from the terminal's next start or restart.",
     )
     transport = models.CharField(
         max_length=4,

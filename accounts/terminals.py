@@ -107,7 +107,11 @@ def terminal_command(account):
     root = settings.MT5_INSTANCES_DIR
     if account.kind != "mt5":
         args = instances.paper_command(
-            sys.executable, root, account.login, account.margin_mode
+            sys.executable,
+            root,
+            account.login,
+            account.margin_mode,
+            account.paper_faults,
         )
         return args, instances.paper_cwd()
     if not on_windows():

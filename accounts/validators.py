@@ -2,6 +2,8 @@ import re
 
 from django.core.exceptions import ValidationError
 
+from ea.paper.faults import Faults, FaultsError
+
 # An MT5 login is a positive integer. Being digits only is what lets the number
 # name a folder under MT5_INSTANCES_DIR: no separator, dot or drive letter can
 # ever reach a path.
@@ -23,3 +25,24 @@ def validate_login(value):
 def parse_symbol_list(text):
     """'XAUUSD, eurusd' -> ['XAUUSD', 'EURUSD']: the allowed-symbols field."""
     return [part.strip().upper() for part in text.split(",") if part.strip()]
+
+
+def fault_profile_problem(text):
+    """Why the paper broker would refuse `text` as a fault profile
+    (ea/paper/faults.py), or "" when it reads it: the same parser the
+    terminal starts with, so a profile the server accepts never stops it."""
+    try:
+        Faults.parse(text)
+    except FaultsError as exc:
+        return str(exc)
+    return ""
+
+
+def validate_fault_profile(value):
+    problem = fault_profile_problem(value)
+    if problem:
+        raise ValidationError(
+            "Not a fault profile: %(problem)s.",
+            code="invalid_faults",
+            params={"problem": problem},
+        )

@@ -27,6 +27,7 @@ from accounts.models import (
     Transport,
     files_dir,
 )
+from accounts.validators import fault_profile_problem
 from ea import bounds, protocol
 from history import live
 from notifications import notify
@@ -75,6 +76,11 @@ def can_run_here(account):
         return "MT5 terminals run on Windows only"
     if account.kind == Kind.MT5 and not settings.MT5_MAIN_PATH:
         return "MT5_MAIN_PATH is not set"
+    if account.kind == Kind.PAPER:
+        # A row written past the model's validation (a bulk update): say so
+        # on the account instead of starting a terminal that exits at once.
+        problem = fault_profile_problem(account.paper_faults)
+        return f"bad fault profile: {problem}" if problem else ""
     return ""
 
 

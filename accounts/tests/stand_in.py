@@ -23,9 +23,9 @@ def real_paper_exists():
     return (Path(settings.BASE_DIR) / "ea" / "paper" / "__main__.py").is_file()
 
 
-def sleeper_command(python, root, login, margin_mode):
+def sleeper_command(python, root, login, margin_mode, *faults):
     # The real builder still validates the login and names the files folder.
-    args = _real_paper_command(python, root, login, margin_mode)
+    args = _real_paper_command(python, root, login, margin_mode, *faults)
     return [python, "-c", SLEEPER, *args[3:]]
 
 

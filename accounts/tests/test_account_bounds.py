@@ -116,6 +116,7 @@ def test_the_admin_form_refuses_it(client, admin_user, cast, name, value, why):
         "magic": str(account.magic),
         "margin_mode": account.margin_mode,
         "transport": account.transport,
+        "paper_faults": account.paper_faults,
         "host": "",
         name: value,
     }

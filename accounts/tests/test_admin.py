@@ -87,6 +87,7 @@ def test_the_change_page_shows_the_terminal_read_only(staff, cast):
             "magic": "20250929",
             "margin_mode": "hedging",
             "transport": "file",
+            "paper_faults": "perfect",
             "status": "online",
         },
     )
@@ -110,6 +111,7 @@ def test_adding_creates_the_folder_and_asks_the_supervisor_to_start_it(
             "kind": "paper",
             "margin_mode": "netting",
             "transport": "file",
+            "paper_faults": "perfect",
             "nickname": "main",
             "enabled": "on",
             "volume_multiplier": "1",
@@ -146,6 +148,7 @@ def test_adding_refuses_what_the_command_refuses(
             "kind": kind,
             "margin_mode": "hedging",
             "transport": "file",
+            "paper_faults": "perfect",
             "volume_multiplier": "1",
             "magic": "1",
         },

@@ -113,6 +113,7 @@ def test_it_builds_the_paper_argument_list(tmp_path):
         "1123456",
         "--margin-mode",
         "netting",
+        "--faults=perfect",
     ]
 
 

@@ -113,13 +113,14 @@ def test_it_launches_a_paper_terminal_and_records_its_identity(paper_terminal):
     # Popen returns once exec closed our pipe, a moment before the kernel
     # fills in the new program's arguments: until then cmdline() is empty.
     wait_until(process.cmdline)
-    assert process.cmdline()[-6:] == [
+    assert process.cmdline()[-7:] == [
         "--files",
         str(instances.files_dir(settings.MT5_INSTANCES_DIR, "1123456")),
         "--login",
         "1123456",
         "--margin-mode",
         "netting",
+        "--faults=perfect",
     ]
     assert process.cwd() == str(settings.BASE_DIR)
     assert instances.files_dir(settings.MT5_INSTANCES_DIR, "1123456").is_dir()

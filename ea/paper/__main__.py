@@ -20,8 +20,8 @@ from ea.paper.terminal import Terminal
 
 log = logging.getLogger("ea.paper")
 
-# For tests and soak runs: the supervisor's environment reaches every paper
-# terminal it starts, so this sets one profile for all of them.
+# The profile of a terminal started without --faults (by hand, by a test).
+# The supervisor always passes the account's own (`Account.paper_faults`).
 FAULTS_ENV = "MT5BOT_PAPER_FAULTS"
 
 

@@ -141,6 +141,14 @@ class Command(BaseCommand):
             "--max-volume", help="Cap on opening orders (at most MAX_ORDER_VOLUME)."
         )
         add.add_argument("--magic", help="Magic number, 1 to 10^18 - 1 (not 0).")
+        add.add_argument(
+            "--faults",
+            "--paper-faults",
+            dest="paper_faults",
+            metavar="PROFILE",
+            help="Paper terminals only (ignored for MT5): how the paper broker "
+            "misbehaves; perfect (default), realistic[:SEED] or KEY=VALUE,...",
+        )
         actions.add_parser("list", help="Show every account and its terminal.")
         eakey = actions.add_parser(
             "eakey", help="Make a new EA key for the HTTP transport (shown once)."
@@ -252,6 +260,8 @@ class Command(BaseCommand):
             for name, value in chosen.items():
                 setattr(account, name, value)
             account.save(update_fields=list(chosen))
+        if account.kind == Kind.MT5 and "paper_faults" in chosen:
+            self.say(account, "--faults is ignored: it is an MT5 account.")
         if added.instance is None:
             self.say(account, f"added a {account.kind} account for host {host!r}.")
         else:
