@@ -3,23 +3,34 @@ processes are killed; then prove nothing was lost or executed twice.
 
     .venv/bin/python bench/soak.py [--webhooks 10000] [--concurrency 16]
                                    [--accounts 20] [--rate 100]
+                                   [--faults PROFILE]
                                    [--database-url URL] [--redis-url URL]
 
 The shape: PostgreSQL and Redis; `serve --workers 2` (two web processes and
 their parent); two supervisors (`supervise --host a` and `--host b`), each
-minding half of the paper accounts. Each alert goes to one account, round
-robin, with an explicit id: BUY or SELL EURUSD 0.01, every tenth a CLOSE_ALL.
-Senders re-send an alert that got no answer (as TradingView does after a
-5xx), with the same id.
+minding half of the paper accounts (every fourth a netting one). Each alert
+goes to one account, round robin, with an explicit id; an account's alerts
+alternate BUY and SELL of EURUSD 0.01, every fifth XAUUSD 0.05 instead (a
+symbol filled IOC, so a faulty broker can fill it in part), every tenth a
+reversal (`reverse`: close the other side first) and every tenth a
+CLOSE_ALL. Senders re-send an alert that got no answer (as TradingView does
+after a 5xx), with the same id.
+
+`--faults PROFILE` sets every paper account's fault profile (ea/paper/faults.py;
+default `perfect`, the broker that never misbehaves): `realistic` requotes,
+times out, fills in part and drops the connection at a busy broker's rates.
 
 Kills, by `kill -9`: a web process a third of the way in (its parent starts
 it again) and supervisor "a" at two thirds (restarted a second later, as a
 service manager would).
 
-At the end every command must be final, every accepted alert accounted for,
-and the paper brokers' journals must show no command executed twice and no
-trade without an executed (or unknown) command. It prints throughput and
-p50/p90/p99/max per stage, and exits 1 if a check failed.
+At the end every command must be final and every accepted alert accounted
+for; the paper brokers' journals and state must show no command executed
+twice, no `rejected` whose code may have executed, no trade without an
+executed (or unknown) command and no position history cannot account for
+(bench/soak_audit.py says how each is read). It prints the counts per final
+state and per retcode, throughput and p50/p90/p99/max per stage, and exits 1
+if a check failed.
 """
 
 import argparse
@@ -43,10 +54,18 @@ sys.path.insert(0, str(ROOT))
 from bench import kit  # noqa: E402
 from bench import postgres as kit_postgres  # noqa: E402
 from bench.kit import HOST, free_port  # noqa: E402
+from bench.soak_audit import Audit, report  # noqa: E402
+from ea.paper.faults import Faults, FaultsError  # noqa: E402
 
-FINAL = {"executed", "rejected", "failed", "expired", "unknown"}
-TRADED = {10008, 10009, 10010}
 ATTEMPTS = 6
+
+
+def fault_profile(text):
+    try:
+        Faults.parse(text)
+    except FaultsError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
 
 
 def parse_args(argv=None):
@@ -61,6 +80,14 @@ def parse_args(argv=None):
         "--database-url", default="postgres://postgres@127.0.0.1:5432/postgres"
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/12")
+    parser.add_argument(
+        "--faults",
+        type=fault_profile,
+        default="perfect",
+        metavar="PROFILE",
+        help="every paper account's fault profile: perfect (default), "
+        "realistic[:SEED] or KEY=VALUE,... (ea/README.md)",
+    )
     return parser.parse_args(argv)
 
 
@@ -114,12 +141,17 @@ class Soak:
         redis.Redis.from_url(self.args.redis_url).flushdb()
         self.manage("setup", "--no-demo")
         hosts = {login: "ab"[i % 2] for i, login in enumerate(self.logins)}
+        modes = {login: self.margin_mode(login) for login in self.logins}
         script = (
             "from accounts import operations\n"
             "from accounts.models import Account\n"
             f"for login, host in {hosts!r}.items():\n"
-            "    added = operations.add_account(login, host=host)\n"
-            "Account.objects.update(desired='running')\n"
+            "    operations.add_account(\n"
+            f"        login, host=host, margin_mode={modes!r}[login]\n"
+            "    )\n"
+            "Account.objects.update(\n"
+            f"    desired='running', paper_faults={self.args.faults!r}\n"
+            ")\n"
         )
         self.manage("shell", "-c", script)
         self.web = self.spawn(
@@ -172,18 +204,24 @@ class Soak:
 
     # --- load --------------------------------------------------------------------
 
+    def margin_mode(self, login):
+        return "netting" if self.logins.index(login) % 4 == 3 else "hedging"
+
     def alert(self, i):
+        """The account's `turn`-th alert (see the module's docstring)."""
         login = self.logins[i % len(self.logins)]
-        if (i // len(self.logins)) % 10 == 9:
-            return {"account_number": login, "action": "CLOSE_ALL", "id": f"soak-{i}"}
-        action = "BUY" if i % 2 else "SELL"
-        return {
-            "account_number": login,
-            "symbol": "EURUSD",
-            "action": action,
-            "volume": 0.01,
-            "id": f"soak-{i}",
-        }
+        turn, alert = (
+            i // len(self.logins),
+            {"account_number": login, "id": f"soak-{i}"},
+        )
+        if turn % 10 == 9:
+            return {**alert, "action": "CLOSE_ALL"}
+        alert.update(action="SELL" if turn % 2 else "BUY", symbol="EURUSD", volume=0.01)
+        if turn % 5 == 2:
+            alert.update(symbol="XAUUSD", volume=0.05)
+        if turn % 10 == 5:
+            alert["reverse"] = True
+        return alert
 
     def send(self, i):
         time.sleep(max(0.0, self.begin + i / self.args.rate - time.monotonic()))
@@ -234,9 +272,11 @@ class Soak:
 
     # --- checks ------------------------------------------------------------------
 
+    def files(self, login):
+        return self.dir / "instances" / login / "MQL5" / "Files"
+
     def journal(self, login):
-        folder = self.dir / "instances" / login / "MQL5" / "Files"
-        path = folder / "paper_journal.jsonl"
+        path = self.files(login) / "paper_journal.jsonl"
         if not path.exists():
             return []
         return [json.loads(line) for line in path.read_text().splitlines() if line]
@@ -248,11 +288,10 @@ class Soak:
             problems.append(f"{unanswered} alerts never answered")
         statuses = Counter(status for status, *_ in answers)
         commands = self.db.rows(
-            "SELECT uid::text AS uid, signal_id, account_login, action, status, "
-            "received_at, queued_at, delivered_at, finished_at "
-            "FROM history_command"
+            "SELECT replace(uid::text, '-', '') AS uid, signal_id, account_login, "
+            "action, close_first, magic, status, retcode, result_ticket, "
+            "received_at, queued_at, delivered_at, finished_at FROM history_command"
         )
-        by_uid = {row["uid"].replace("-", ""): row for row in commands}
         # Each answer names its commands; a re-send of an alert that went
         # through ("duplicate") names the original's.
         named = [
@@ -267,97 +306,25 @@ class Soak:
         if len(named) != self.args.webhooks or not all(named):
             problems.append(f"{sum(map(bool, named))} alerts with a command, "
                             f"not {self.args.webhooks}")  # fmt: skip
-        missing = {uid for uids in named for uid in uids} - set(by_uid)
+        stored = {row["uid"] for row in commands}
+        missing = {uid for uids in named for uid in uids} - stored
         if missing:
             problems.append(f"{len(missing)} commands answered but not stored")
         if len(commands) != self.args.webhooks:
             problems.append(
                 f"{len(commands)} commands stored, not {self.args.webhooks}"
             )
-        not_final = [r for r in commands if r["status"] not in FINAL]
-        if not_final:
-            problems.append(f"{len(not_final)} commands not final")
-        doubled = traded_unrecorded = executed_untraded = 0
-        for login in self.logins:
-            journal = self.journal(login)
-            counts = Counter((line["id"], line["n"]) for line in journal)
-            doubled += sum(1 for count in counts.values() if count > 1)
-            traded = {line["id"] for line in journal if line["retcode"] in TRADED}
-            for uid in traded:
-                row = by_uid.get(uid)
-                if row is None or row["status"] not in ("executed", "unknown"):
-                    traded_unrecorded += 1
-            for uid, row in by_uid.items():
-                if (
-                    row["account_login"] == login
-                    and row["status"] == "executed"
-                    and row["action"] != "CLOSE_ALL"
-                    and uid not in traded
-                ):
-                    executed_untraded += 1
-        if doubled:
-            problems.append(f"{doubled} commands executed twice")
-        if traded_unrecorded:
-            problems.append(f"{traded_unrecorded} trades without an executed command")
-        if executed_untraded:
-            problems.append(f"{executed_untraded} executed commands with no trade")
-        return problems, statuses, commands, answers
+        journals = {login: self.journal(login) for login in self.logins}
+        positions = {login: self.open_positions(login) for login in self.logins}
+        audit = Audit(commands, journals, positions)
+        problems += audit.run()
+        return problems, statuses, commands, answers, audit
 
-
-def percentiles(values):
-    ordered = sorted(values)
-    if not ordered:
-        return "n=0"
-
-    def at(q):
-        return ordered[min(len(ordered) - 1, int(q * (len(ordered) - 1) + 0.5))]
-
-    cells = [f"{name} {at(q) * 1000:8.1f}" for name, q in (("p50", 0.5), ("p90", 0.9))]
-    cells += [f"p99 {at(0.99) * 1000:8.1f}", f"max {ordered[-1] * 1000:8.1f} ms"]
-    return f"n={len(ordered):<6} " + "  ".join(cells)
-
-
-def seconds(a, b):
-    return (b - a).total_seconds() if a and b else None
-
-
-def report(soak, problems, statuses, commands, answers):
-    args = soak.args
-    outcomes = Counter(row["status"] for row in commands)
-    retried = sum(1 for _, _, attempt, _ in answers if attempt)
-    print(f"\nsoak: {args.webhooks} webhooks at concurrency {args.concurrency}, "
-          f"{args.accounts} paper accounts on 2 supervisors, 2 web workers, "
-          "PostgreSQL + Redis")  # fmt: skip
-    print(f"kills: {', '.join(soak.kills)}")
-    print(f"answers: {dict(statuses)}; alerts re-sent after no answer: {retried}")
-    print(f"commands: {len(commands)} {dict(outcomes)}")
-    print(f"sent in {soak.sent_in:.1f} s ({args.webhooks / soak.sent_in:.1f} alerts/s);"
-          f" all final after {soak.settled_in:.1f} s "
-          f"({outcomes['executed'] / soak.settled_in:.1f} executed/s)")  # fmt: skip
-    stages = {
-        "webhook answer (client)": [a[3] for a in answers if a[3] is not None],
-        "received -> delivered": [
-            seconds(r["received_at"], r["delivered_at"]) for r in commands
-        ],
-        "delivered -> result recorded": [
-            seconds(r["delivered_at"], r["finished_at"])
-            for r in commands
-            if r["status"] == "executed"
-        ],
-        "received -> executed": [
-            seconds(r["received_at"], r["finished_at"])
-            for r in commands
-            if r["status"] == "executed"
-        ],
-    }
-    for name, values in stages.items():
-        print(f"  {name:<30} {percentiles([v for v in values if v is not None])}")
-    print("checks:", "PASS" if not problems else "FAIL")
-    for problem in problems:
-        print(f"  - {problem}")
-    lost = sum(1 for row in commands if row["status"] not in FINAL)
-    print(f"lost 0? {lost or 'yes'}; doubled 0? "
-          f"{'yes' if not any('twice' in p for p in problems) else 'NO'}")  # fmt: skip
+    def open_positions(self, login):
+        path = self.files(login) / "paper_state.json"
+        if not path.exists():
+            return []
+        return json.loads(path.read_text())["broker"]["positions"]
 
 
 def soak(args):
@@ -369,10 +336,10 @@ def soak(args):
         try:
             run.start()
             answers = run.run()
-            problems, statuses, commands, answers = run.check(answers)
+            problems, *found = run.check(answers)
         finally:
             run.stop()
-        report(run, problems, statuses, commands, answers)
+        report(run, problems, *found)
         return not problems
 
 

@@ -1,7 +1,9 @@
 """The soak of bench/soak.py, small: PostgreSQL and Redis, two web workers
 and two supervisors (--host a, --host b), a web process and a supervisor
-killed (-9) mid-run; nothing lost, nothing executed twice. The full run
-(10,000 webhooks, 20 accounts) is `.venv/bin/python bench/soak.py`."""
+killed (-9) mid-run, every paper broker on the `realistic` fault profile;
+nothing lost, nothing executed twice, no `rejected` that may have executed,
+every position accounted for. The full run (10,000 webhooks, 20 accounts) is
+`.venv/bin/python bench/soak.py --faults realistic`."""
 
 import os
 
@@ -38,6 +40,7 @@ def test_a_small_soak_loses_and_doubles_nothing(capsys):
         args = [
             "--webhooks", "400", "--concurrency", "8", "--accounts", "6",
             "--rate", "60", "--database-url", database, "--redis-url", redis,
+            "--faults", "realistic",
         ]  # fmt: skip
         passed = soak.main(args) == 0
     out = capsys.readouterr().out
@@ -45,3 +48,8 @@ def test_a_small_soak_loses_and_doubles_nothing(capsys):
     assert passed, out
     assert "kills: web process" in out and "supervisor a" in out
     assert "lost 0? yes; doubled 0? yes" in out
+    assert "paper broker faults: realistic" in out
+    assert "commands per state and retcode: " in out
+    # The faults were met: the brokers refused some sends (journals).
+    answers = out.split("trade server answers per retcode (journals): ")[1]
+    assert any(f"{code}: " in answers.splitlines()[0] for code in (10004, 10020, 10021))
