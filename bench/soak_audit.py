@@ -155,7 +155,9 @@ class Audit:
     # --- counts -------------------------------------------------------------
 
     def by_state(self):
-        return Counter(row["status"] for row in self.commands)
+        """Every final state, 0 included: "rejected: 0" is a finding too."""
+        found = Counter(row["status"] for row in self.commands)
+        return Counter({**dict.fromkeys(FINAL, 0), **found})
 
     def by_state_and_retcode(self):
         return Counter((row["status"], row["retcode"]) for row in self.commands)

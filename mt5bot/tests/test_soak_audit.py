@@ -124,7 +124,10 @@ def test_it_counts_per_state_per_retcode_and_per_broker_answer():
     lines = [line("a", 1, 10004), line("a", 2, 10009, 1, 1),
              line("b", 1, 10009, 2, 2), line("c", 1, 10012)]  # fmt: skip
     states, pairs, answers = counts_lines(Audit(commands, {"1": lines}, {}))
-    assert states == "commands per final state: executed: 2, expired: 1, unknown: 1"
+    assert states == (
+        "commands per final state: executed: 2, expired: 1, unknown: 1, "
+        "failed: 0, rejected: 0"
+    )
     assert pairs == (
         "commands per state and retcode: executed 10009: 2, expired -: 1, "
         "unknown 10012: 1"
