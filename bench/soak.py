@@ -12,9 +12,11 @@ minding half of the paper accounts (every fourth a netting one). Each alert
 goes to one account, round robin, with an explicit id; an account's alerts
 alternate BUY and SELL of EURUSD 0.01, every fifth XAUUSD 0.05 instead (a
 symbol filled IOC, so a faulty broker can fill it in part), every tenth a
-reversal (`reverse`: close the other side first) and every tenth a
-CLOSE_ALL. Senders re-send an alert that got no answer (as TradingView does
-after a 5xx), with the same id.
+reversal (`reverse`: close the other side first), every twentieth a BUY of
+50 lots of XAUUSD that the broker refuses for want of margin (10019: a
+`rejected` that proves nothing executed) and every tenth a CLOSE_ALL.
+Senders re-send an alert that got no answer (as TradingView does after a
+5xx), with the same id.
 
 `--faults PROFILE` sets every paper account's fault profile (ea/paper/faults.py;
 default `perfect`, the broker that never misbehaves): `realistic` requotes,
@@ -221,6 +223,8 @@ class Soak:
             alert.update(symbol="XAUUSD", volume=0.05)
         if turn % 10 == 5:
             alert["reverse"] = True
+        if turn % 20 == 14:
+            alert.update(symbol="XAUUSD", volume=50)  # far beyond the margin
         return alert
 
     def send(self, i):
