@@ -111,6 +111,10 @@ bool OpenRequest(const Command &c, MqlTradeRequest &request, string &error)
    error = VolumeRefusal(symbol, asked, request.volume);
    if(error == "")
       error = PriceRefusal(symbol, request.type, price, sl, tp);
+   if(error == "")
+      error = LotRefusal(request.volume, c.max_volume);
+   if(error == "")
+      error = PositionsRefusal(c.magic, symbol);
    return error == "";
   }
 

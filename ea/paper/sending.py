@@ -6,6 +6,7 @@ or knew the server would refuse it (limits.py: volume limits, stops level)
 and sent nothing. Any other retcode: the trade server answered it.
 """
 
+from ea.paper.limits import NO_LIMITS
 from ea.paper.patience import (
     OFFLINE_PAUSE,
     RETRY_PAUSE,
@@ -24,10 +25,11 @@ class Run:
     which answers were lost (timeouts: reported unknown); and whether it ran
     out of time waiting for a connection."""
 
-    def __init__(self, command, broker, patience=None):
+    def __init__(self, command, broker, patience=None, limits=NO_LIMITS):
         self.command = command
         self.broker = broker
         self.patience = patience or Patience()
+        self.limits = limits  # the terminal's own (limits.TerminalLimits)
         self.deadline = command["expires_at"]
         self.sent = []
         self.lost = []
