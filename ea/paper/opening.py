@@ -3,7 +3,13 @@
 from ea.paper.closing import close_positions, select_positions
 from ea.paper.limits import order_refusal, position_stops_refusal, volume_refusal
 from ea.paper.rules import ACCEPTED, DONE_PARTIAL
-from ea.paper.sending import answered, market_filling, refused, stop_levels
+from ea.paper.sending import (
+    answered,
+    market_filling,
+    pending_time,
+    refused,
+    stop_levels,
+)
 
 
 def open_order(run):
@@ -70,6 +76,8 @@ def open_request(run, spec):
             action="pending",
             type=f"{side}_{command['order_type']}",
             type_filling="return",
+            type_time=pending_time(spec),
+            expiration=0,
         )
     sl, tp = stop_levels(spec, side, price, command)
     asked = opening_volume(run, spec, price, sl)
