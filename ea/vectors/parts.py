@@ -11,7 +11,7 @@ import dataclasses
 import hashlib
 
 from ea import protocol
-from ea.paper.symbols import BY_NAME
+from ea.paper.symbols import BY_NAME, EXPIRATION_ALL
 
 LOGIN = "1123456"
 NOW = 1764000000
@@ -85,8 +85,12 @@ def spec_entry(name):
     data = dataclasses.asdict(BY_NAME[name])
     for key in SPEC_SKIPPED:
         data.pop(key)
-    if data["execution"] == "market":  # the default: only the odd one says so
+    # The defaults (market execution, every expiration mode): only the odd
+    # symbol says so.
+    if data["execution"] == "market":
         data.pop("execution")
+    if data["expiration_modes"] == EXPIRATION_ALL:
+        data.pop("expiration_modes")
     data["point"] = BY_NAME[name].point
     return data
 
