@@ -4,8 +4,9 @@ The mix is deliberate: FOK-only, IOC-only and FOK+IOC filling masks, stops and
 freeze levels above zero, a tick size that is not the point (US500), volume
 steps of 0.01 and 0.1, a close-only and a disabled symbol. Every rule of
 docs/mt5.md §4-§8 therefore has a symbol on which it matters; the
-RETURN-only case (no FOK or IOC flag, exchange execution) is a golden
-vector's own symbol.
+RETURN-only case (no FOK or IOC flag, exchange execution), instant and
+request execution and the day-only expiration are golden vectors' own
+symbols (and the last two a fault profile's, ea/paper/faults.py).
 """
 
 import math

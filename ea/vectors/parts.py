@@ -2,9 +2,9 @@
 quotes the cases share, builders for a command, a starting state and the
 expected outcome, and the documents the cases cite.
 
-The case modules (opening, sizing, closing, steps, edges) import from here
-and from nowhere else in this folder; build.py imports them all. Outcomes
-stay out of here: they are written by hand in the case modules.
+The case modules (opening, sizing, closing, steps, edges, exemode) import
+from here and from nowhere else in this folder; build.py imports them all.
+Outcomes stay out of here: they are written by hand in the case modules.
 """
 
 import dataclasses
