@@ -9,7 +9,13 @@ from ea.paper.limits import (
     volume_refusal,
 )
 from ea.paper.rules import ACCEPTED, DONE_PARTIAL
-from ea.paper.sending import answered, market_filling, refused, stop_levels
+from ea.paper.sending import (
+    answered,
+    market_filling,
+    pending_time,
+    refused,
+    stop_levels,
+)
 
 
 def open_order(run):
@@ -76,6 +82,8 @@ def open_request(run, spec):
             action="pending",
             type=f"{side}_{command['order_type']}",
             type_filling="return",
+            type_time=pending_time(spec),
+            expiration=0,
         )
     sl, tp = stop_levels(spec, side, price, command)
     asked = opening_volume(run, spec, price, sl)
