@@ -3,7 +3,13 @@
 from ea.paper.closing import close_positions, select_positions
 from ea.paper.limits import order_refusal, position_stops_refusal, volume_refusal
 from ea.paper.rules import ACCEPTED, DONE_PARTIAL
-from ea.paper.sending import answered, market_filling, refused, stop_levels
+from ea.paper.sending import (
+    answered,
+    market_filling,
+    no_tick,
+    refused,
+    stop_levels,
+)
 
 
 def open_order(run):
@@ -56,7 +62,7 @@ def open_request(run, spec):
     tick = run.quote(spec.name)
     if tick is None:
         # Never price 0 nor a stop measured from it (issue 14 point 7).
-        return f"no_quote: no valid tick for {spec.name} yet"
+        return no_tick(spec.name)
     bid, ask = tick
     request = {"symbol": spec.name, "position": None}
     if command["order_type"] == "market":

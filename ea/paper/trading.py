@@ -30,6 +30,13 @@ def execute(command, broker, patience=None):
         # Nothing was sent: the command's time ran out while the terminal
         # waited for its connection (PROTOCOL.md §4, `expired`).
         fields = {**fields, "status": "expired", "retcode": 0}
+    elif run.no_quote and fields["status"] == "rejected" and not fields["retcode"]:
+        # PROTOCOL.md §4: a refusal for want of a tick says so for machines.
+        fields = {
+            **fields,
+            "code": "no_quote",
+            "message": "no_quote: " + fields["message"],
+        }
     return fields, run.sent
 
 
