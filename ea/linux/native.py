@@ -147,8 +147,8 @@ def replay_vector(binary, vector, folder, timers=2):
     folder = Path(folder)
     paper = replay.build(vector, folder)  # the broker and the executed ids
     name = replay.prepare(vector, folder)
-    state = vector["state"]
-    terminal = FakeTerminal(paper.broker, state["login"], folder, state["now"])
+    # The broker, its faults and the clock the paper terminal would use.
+    terminal = FakeTerminal(paper.broker, vector["state"]["login"], folder, paper.clock)
     done = run(binary, folder, terminal, timers=timers)
     outcome = replay.outcome(folder, name, terminal.journal, paper.broker)
     problems = replay.compare(vector, outcome) + terminal.problems

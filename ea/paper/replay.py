@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ea import protocol
 from ea.paper.broker import Broker
+from ea.paper.faults import Faults
 from ea.paper.market import Market
 from ea.paper.state import JOURNAL, ExecutedIds, Journal, Store
 from ea.paper.symbols import BY_NAME, Spec
@@ -44,26 +45,60 @@ def specs_for(state):
     return specs
 
 
+class Clock:
+    """The case's clock: `state.now`, moved only by the terminal's sleeps (a
+    retry's pause, a wait for a tick or a position), so a case with faults
+    plays the same on every machine and waits on no wall clock."""
+
+    def __init__(self, now):
+        self.now = float(now)
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+def faults_for(state, clock):
+    """The broker's faults from `state.faults` (README.md), or None: its
+    `script` (the faults the first sends meet, in order), settings of
+    ea/paper/faults.py, and `since`, how long the fault clock (its
+    disconnect windows) has run before the case starts."""
+    given = dict(state.get("faults") or {})
+    if not given:
+        return None
+    since = given.pop("since", None)
+    faults = Faults(script=given.pop("script", ()), **given)
+    if since is not None:
+        faults.start = clock() - since
+    return faults
+
+
 def build(vector, folder):
     """A terminal on `folder` whose broker is in the vector's starting state."""
     state = vector["state"]
     now = state["now"]
-    market = Market(1, now, specs=specs_for(state))
+    clock = Clock(now)
+    market = Market(1, clock(), specs=specs_for(state))
     for name, quote in state["prices"].items():
         market.set_quote(name, quote["bid"], quote["ask"])
     broker = Broker(
-        market, state["margin_mode"], state["balance"], state["currency"], lambda: now
+        market, state["margin_mode"], state["balance"], state["currency"], clock
     )
     broker.positions = [{"comment": "", "time": now, **p} for p in state["positions"]]
     broker.orders = [{"comment": "", "time": now, **o} for o in state["orders"]]
     broker.next_ticket, broker.next_deal = state["next_ticket"], state["next_deal"]
     broker.closed_symbols = set(state.get("market_closed", []))
+    faults = faults_for(state, clock)
+    if faults is not None:
+        broker.use_faults(faults)
     executed = ExecutedIds(folder)
     for command_id in state.get("executed_ids", []):
         executed.add(command_id)
     return Terminal(
         folder, state["login"], broker, Store(folder), Journal(folder), executed,
-        clock=lambda: now,
+        clock=clock, sleep=clock.sleep,
     )  # fmt: skip
 
 

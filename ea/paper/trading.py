@@ -69,12 +69,12 @@ def reread(run, request):
         position = broker.seen_position(request["position"])
         if position is None:
             return f"position #{request['position']} is not listed (closed?)"
-        return f"position #{position['ticket']} {_describe(position)}"
+        return f"position #{position['ticket']} is still listed: {_describe(position)}"
     if request.get("order"):
         order = broker.order(request["order"])
         if order is None:
             return f"order #{request['order']} is not listed"
-        return f"order #{order['ticket']} {order['type']} at {order['price']}"
+        return f"order #{order['ticket']} is still listed"
     return _new_on(run, request["symbol"])
 
 
@@ -98,4 +98,5 @@ def _new_on(run, symbol):
 
 
 def _describe(item):
-    return f"{item['type']} {item['volume']:g} lots, sl {item['sl']}, tp {item['tp']}"
+    # Words the EA writes alike (MT5Bot_Batch.mqh), so both read the same.
+    return f"{item['type']} {item['volume']:g} lots"

@@ -81,7 +81,7 @@ def test_a_timeout_is_reported_unknown(clock, action, fields, executed):
 
 @pytest.mark.parametrize(
     ("executed", "says"),
-    [(1, "is not listed (closed?)"), (0, "buy 0.1 lots, sl None, tp None")],
+    [(1, "is not listed (closed?)"), (0, "is still listed: buy 0.1 lots")],
 )
 def test_a_lost_close_reports_the_position_as_read_again(clock, executed, says):
     broker = timed_out(clock, executed)
