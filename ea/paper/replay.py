@@ -156,6 +156,7 @@ def outcome(folder, name, requests, broker):
     return {
         "result": protocol.read_flat(path) if path and path.exists() else None,
         "results": results,
+        "result_files": {r: protocol.read_flat(folder / r) for r in results},
         "requests": requests,
         "positions": broker.positions,
         "orders": broker.orders,
@@ -168,7 +169,15 @@ def compare(vector, outcome):
     """Differences between `vector["expected"]` and `outcome`, as text."""
     expected = vector["expected"]
     problems = _compare_result(expected, outcome["result"])
-    wanted = 0 if expected["result"] is None else 1
+    # Results of the command files `state.files` dropped before the case's.
+    earlier = expected.get("earlier_results", {})
+    for name, want in earlier.items():
+        got = outcome["result_files"].get(name)
+        if got is None:
+            problems.append(f"no result {name}")
+        else:
+            problems += _compare_fields(name, want, got)
+    wanted = (0 if expected["result"] is None else 1) + len(earlier)
     if len(outcome["results"]) != wanted:
         problems.append(f"{wanted} result file(s) expected: {outcome['results']}")
     problems += _compare_list("requests", expected["requests"], outcome["requests"])
