@@ -38,6 +38,7 @@ bool   g_connected = true;  // TERMINAL_CONNECTED as last logged
 #include "MT5Bot_Command.mqh"
 #include "MT5Bot_Patience.mqh"
 #include "MT5Bot_Trade.mqh"
+#include "MT5Bot_Unsure.mqh"
 #include "MT5Bot_Batch.mqh"
 #include "MT5Bot_Limits.mqh"
 #include "MT5Bot_Close.mqh"
