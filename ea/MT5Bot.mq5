@@ -74,6 +74,7 @@ void Execute(const Command &c, Result &r)
    g_no_quote = false;
    g_offline = false;
    g_accepted = false;
+   g_unsent = false;
    string blocker = TradeBlocker();
    if(blocker != "")
      {

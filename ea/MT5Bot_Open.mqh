@@ -168,6 +168,9 @@ void OpenOrder(const Command &c, Result &r)
       NoteOpened(DealPosition(request, result));
    Answered(request, result, Describe(request), r);
    r.closed = closed;
+   if(result.retcode == TRADE_RETCODE_DONE_PARTIAL)
+      r.message += "; filled in part: " + LotsText(result.volume) + " of "
+                   + LotsText(request.volume) + " lots, the rest cancelled";
    if(r.status == "unknown")
       LostOpening(c, before, result, r);
   }

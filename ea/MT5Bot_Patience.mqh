@@ -18,6 +18,7 @@ double g_expires_at;    // the command in hand's expires_at: no wait goes beyond
 bool   g_no_quote;      // a request of the command in hand was not sent for want of a tick
 bool   g_offline;       // the command in hand ran out of time waiting for a connection
 bool   g_accepted;      // a request of the command in hand was accepted
+bool   g_unsent;        // the last request was not sent: the connection never came back
 ulong  g_opened[];      // positions this EA opened whose deal it has not yet seen listed
 ulong  g_opened_at[];   // GetMicrosecondCount() of each one's deal
 

@@ -18,11 +18,12 @@ bool Accepted(uint retcode)
 //| the request executed: 10012 (the request timed out; the server   |
 //| may still have executed it) or no retcode at all (OrderSend      |
 //| failed and nothing came back). Such a send is reported `unknown`,|
-//| whatever the action, and never sent again.                       |
+//| whatever the action, and never sent again. Not a request the EA  |
+//| never sent because the connection did not come back in time.     |
 //+------------------------------------------------------------------+
 bool Unsure(uint retcode)
   {
-   return retcode == TRADE_RETCODE_TIMEOUT || retcode == 0;
+   return retcode == TRADE_RETCODE_TIMEOUT || (retcode == 0 && !g_unsent);
   }
 
 // SymbolSelect also adds it to Market Watch, which quotes need; it fails
@@ -212,6 +213,15 @@ bool SendRequest(const Command &c, MqlTradeRequest &request, MqlTradeResult &res
    request.magic = c.magic;
    request.comment = c.comment;
    request.deviation = (ulong)InpDeviationPoints;
+   g_unsent = false;
+   ZeroMemory(result);
+   if(!AwaitConnection())   // the time ran out offline: nothing was sent
+     {
+      g_unsent = true;
+      result.comment = "no connection to the trade server before "
+                       + JsonNumberText(g_expires_at) + "; not sent";
+      return false;
+     }
    for(int attempt = 1; ; attempt++)
      {
       ZeroMemory(result);

@@ -163,6 +163,25 @@ def test_a_disconnected_terminal_sends_nothing_and_keeps_the_command(
     assert len(broker.positions) == 2 and broker.positions[1]["magic"] == MAGIC
 
 
+@pytest.mark.parametrize(
+    ("expires", "status", "retcodes"), [(90, "executed", [10009]), (58, "expired", [])]
+)
+def test_a_connection_lost_in_a_command_is_waited_for_unsent(
+    expires, status, retcodes, ea_binary, tmp_path
+):
+    clock = Clock(NOW + 54.99)
+    broker = broker_with([], clock=clock)
+    terminal = FakeTerminal(broker, LOGIN, tmp_path, clock,
+                            faults="disconnect=5,disconnect_every=60,notick=0.1")  # fmt: skip
+    broker.faults.start = NOW  # disconnected from NOW+55 to NOW+60
+    name = drop(tmp_path, command("BUY", volume=0.1, expires_at=NOW + expires))
+    run_ea(ea_binary, tmp_path, terminal)
+    result = result_of(tmp_path, name)
+    assert (result["status"], result["retcode"]) == (status, (retcodes or [0])[0])
+    assert [line["retcode"] for line in terminal.journal] == retcodes
+    assert clock.now >= NOW + (60 if retcodes else 57)
+
+
 # --- point 1: answers that prove nothing executed are sent again ----------------------
 
 RETRIED = {"requote": 10004, "price_changed": 10020, "price_off": 10021,
