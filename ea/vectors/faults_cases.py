@@ -315,4 +315,33 @@ WAITS = [
     ),
 ]
 
-VECTORS = [*RETRIES, *TIMEOUTS, *PARTIAL, *WAITS]
+MORE = [
+    case(
+        "fault_partial_open",
+        "An opening IOC deal filled for 0.6 of 1 lot: executed, 10010, the "
+        "filled volume; the rest is cancelled by the server, never sent again.",
+        scripted("partial:0.6"),
+        ("BUY", "XAUUSD", {"volume": 1.0}),
+        expect(
+            {**done(NEXT, 2425.25, 0.6), "retcode": 10010},
+            buys(10010, symbol="XAUUSD", volume=0.6),
+            message="filled in part: 0.6 of 1 lots, the rest cancelled",
+            positions=[{"ticket": NEXT, "volume": 0.6}],
+        ),
+    ),
+    case(
+        "fault_connection_lost_before_send",
+        "The command is claimed while connected; the connection drops 10 ms "
+        "later, while the terminal waits 0.1 s for EURUSD's first tick. It "
+        "sends nothing until the connection is back 5 s later, then sends once.",
+        faulty(disconnect=5, disconnect_every=60, since=54.99, notick=0.1),
+        ("BUY", "EURUSD", {"volume": 0.1}),
+        expect(
+            done(NEXT, 1.0901, 0.1),
+            buys(10009),
+            positions=[{"ticket": NEXT, "volume": 0.1}],
+        ),
+    ),
+]
+
+VECTORS = [*RETRIES, *TIMEOUTS, *PARTIAL, *WAITS, *MORE]
