@@ -131,7 +131,7 @@ def to_float(value):
 
 
 def partial_close_note(result):
-    """PROTOCOL.md §4: a close that left part of the position open says how
+    """ea/PROTOCOL.md §4: a close that left part of the position open says how
     much in `closed_volume` and `remaining_volume`; history says it in
     words too, whatever the terminal's message says."""
     left = result.get("remaining_volume")

@@ -1,4 +1,4 @@
-"""A close the broker filled only in part (issue 14, PROTOCOL.md §4): the
+"""A close the broker filled only in part (issue 14, ea/PROTOCOL.md §4): the
 terminal reports `executed` with retcode 10010 and the optional
 `closed_volume` and `remaining_volume`; the server takes them and history
 says how much is still open."""
