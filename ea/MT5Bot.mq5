@@ -50,8 +50,9 @@ bool   g_connected = true;  // TERMINAL_CONNECTED as last logged
 //| Whether the terminal is connected to the trade server. While it  |
 //| is not, commands wait as command files: none is claimed or       |
 //| marked executed, so each runs once the connection is back, or    |
-//| ends `expired` when its expires_at passed meanwhile. A send now  |
-//| would only be used up on 10031. Changes are logged, not polls.   |
+//| the server withdraws it, `expired`, when its expires_at passed   |
+//| meanwhile. A send now would only be used up on 10031. Changes    |
+//| are logged, not polls.                                           |
 //+------------------------------------------------------------------+
 bool Connected()
   {
