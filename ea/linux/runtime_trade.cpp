@@ -120,7 +120,8 @@ bool OrderSend(const MqlTradeRequest &request, MqlTradeResult &result) {
        << static_cast<double>(request.type_filling) << request.symbol << request.volume
        << request.price << request.sl << request.tp << static_cast<double>(request.position)
        << static_cast<double>(request.order) << static_cast<double>(request.magic)
-       << request.comment;
+       << request.comment << static_cast<double>(request.type_time)
+       << static_cast<double>(request.expiration);
   std::vector<Value> reply = ask(args);
   ZeroMemory(result);
   result.retcode = static_cast<uint>(reply.at(0).number);

@@ -7,6 +7,7 @@ from ea.paper.sending import (
     answered,
     market_filling,
     no_tick,
+    pending_time,
     refused,
     stop_levels,
 )
@@ -76,6 +77,8 @@ def open_request(run, spec):
             action="pending",
             type=f"{side}_{command['order_type']}",
             type_filling="return",
+            type_time=pending_time(spec),
+            expiration=0,
         )
     sl, tp = stop_levels(spec, side, price, command)
     asked = opening_volume(run, spec, price, sl)

@@ -17,7 +17,7 @@ from ea.paper.patience import (
     merge_close,
 )
 from ea.paper.rules import ACCEPTED, DONE_PARTIAL, answer
-from ea.paper.symbols import FILLING_FOK, FILLING_IOC
+from ea.paper.symbols import EXPIRATIONS, FILLING_FOK, FILLING_IOC
 
 
 class Run:
@@ -125,10 +125,19 @@ class Run:
 
 
 def market_filling(spec):
-    """docs/mt5.md §4: FOK if the symbol allows it, else IOC, else RETURN."""
-    if spec.filling_modes & FILLING_FOK:
+    """docs/mt5.md §4: FOK on request and instant execution, whatever the
+    flags; otherwise FOK if the symbol allows it, else IOC, else RETURN."""
+    if spec.execution in ("request", "instant") or spec.filling_modes & FILLING_FOK:
         return "fok"
     return "ioc" if spec.filling_modes & FILLING_IOC else "return"
+
+
+def pending_time(spec):
+    """docs/mt5.md §14: a pending order stays until cancelled (GTC) where the
+    symbol allows it; where it allows DAY and not GTC, it lasts the day."""
+    if spec.expiration_modes & EXPIRATIONS["gtc"]:
+        return "gtc"
+    return "day" if spec.expiration_modes & EXPIRATIONS["day"] else "gtc"
 
 
 def stop_levels(spec, side, base, command):

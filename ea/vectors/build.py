@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from ea.vectors import closing, edges, faults_cases, opening, sizing, steps
+from ea.vectors import closing, edges, exemode, faults_cases, opening, sizing, steps
 
 HERE = Path(__file__).resolve().parent
 
@@ -41,6 +41,7 @@ def all_vectors():
         *edges.RETURN_ONLY,
         *edges.OPENING_LIMITS,
         *edges.CLOSING_LIMITS,
+        *exemode.VECTORS,
         *faults_cases.VECTORS,
     ]
 
