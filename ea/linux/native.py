@@ -151,7 +151,8 @@ def replay_vector(binary, vector, folder, timers=2):
     paper = replay.build(vector, folder)  # the broker and the executed ids
     name = replay.prepare(vector, folder)
     state = vector["state"]
-    terminal = FakeTerminal(paper.broker, state["login"], folder, state["now"])
+    # The broker, its faults and the clock the paper terminal would use.
+    terminal = FakeTerminal(paper.broker, state["login"], folder, paper.clock)
     limits = state.get("terminal_limits", {})
     inputs = {LIMIT_INPUTS[key]: value for key, value in limits.items()}
     done = run(binary, folder, terminal, timers=timers, inputs=inputs)

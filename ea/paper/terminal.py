@@ -43,6 +43,7 @@ class Terminal:
         self.server = options.get("server", "Paper-Server")
         self.limits = options.get("limits", NO_LIMITS)
         self.shutdown = False
+        self.was_connected = True  # as last logged
         # The journal lines of the last command, kept in every state saved
         # until the next command (see state.py).
         self.journal_tail = []
@@ -160,8 +161,12 @@ class Terminal:
 
     def drain_commands(self):
         """Every command file, in name order, until none is left; a file that
-        cannot be claimed yet waits for the next pass."""
+        cannot be claimed yet waits for the next pass. While the terminal is
+        disconnected none is claimed (PROTOCOL.md §4): each waits as a file,
+        which the server can still withdraw, instead of being used up."""
         while not self.shutdown:
+            if not self._connected():
+                return
             claimed = 0
             for name in protocol.listing(self.folder, protocol.COMMAND_PREFIX):
                 if self.shutdown:
@@ -169,6 +174,15 @@ class Terminal:
                 claimed += self.process(name)
             if not claimed:
                 return
+
+    def _connected(self):
+        connected = self.broker.connected()
+        if connected != self.was_connected:
+            state = "connected to" if connected else "not connected to"
+            log.info("%s the trade server: commands %s", state,
+                     "run" if connected else "wait")  # fmt: skip
+        self.was_connected = connected
+        return connected
 
     def process(self, name):
         """Steps 1-7 of PROTOCOL.md section 3 for one command file; True when
