@@ -16,14 +16,16 @@ bool Accepted(uint retcode)
 //+------------------------------------------------------------------+
 //| PROTOCOL.md 4: after a send, an answer that does not say whether |
 //| the request executed: 10012 (the request timed out; the server   |
-//| may still have executed it) or no retcode at all (OrderSend      |
+//| may still have executed it), 10028 (locked for processing: a     |
+//| dealer may be handling it) or no retcode at all (OrderSend       |
 //| failed and nothing came back). Such a send is reported `unknown`,|
 //| whatever the action, and never sent again. Not a request the EA  |
 //| never sent because the connection did not come back in time.     |
 //+------------------------------------------------------------------+
 bool Unsure(uint retcode)
   {
-   return retcode == TRADE_RETCODE_TIMEOUT || (retcode == 0 && !g_unsent);
+   return retcode == TRADE_RETCODE_TIMEOUT || retcode == TRADE_RETCODE_LOCKED
+          || (retcode == 0 && !g_unsent);
   }
 
 // SymbolSelect also adds it to Market Watch, which quotes need; it fails
@@ -182,7 +184,7 @@ string RetcodeText(uint retcode)
 //| many requests (10024), no connection (10031). Only these are     |
 //| sent again; a timeout or anything else that may have executed    |
 //| never is (at most once), nor 10028 (locked for processing),      |
-//| which MT5 does not say had no effect.                            |
+//| which MT5 does not say had no effect: that one is `unknown`.     |
 //+------------------------------------------------------------------+
 bool NothingExecuted(uint retcode)
   {

@@ -39,6 +39,7 @@ const uint TRADE_RETCODE_PLACED = 10008;
 const uint TRADE_RETCODE_DONE = 10009;
 const uint TRADE_RETCODE_DONE_PARTIAL = 10010;
 const uint TRADE_RETCODE_TIMEOUT = 10012;
+const uint TRADE_RETCODE_LOCKED = 10028;
 
 // Property enumerations: their numbering does not matter to the EA, so they
 // are listed once (X-macros) and runtime.cpp gets their names for free.

@@ -23,12 +23,15 @@ import time
 from ea.paper.rules import DONE_PARTIAL
 
 # Codes that prove the order was not executed (docs/mt5.md §6): requote,
-# prices changed, no quotes, too many requests, no connection. Not 10028
-# (locked for processing): MT5 does not say the request had no effect, so
-# it is never sent again blind; the EA sends the same set again.
+# prices changed, no quotes, too many requests, no connection; the EA sends
+# the same set again.
 RETRYABLE = frozenset({10004, 10020, 10021, 10024, 10031})
-# A timeout may or may not have executed: never retried, reported unknown.
-TIMEOUT = 10012
+# Answers that do not say whether the request executed, never retried and
+# reported unknown: 10012, the request timed out (the server may still have
+# executed it), and 10028, the request is locked for processing (on request
+# or instant execution a dealer may be handling it; MT5 does not say it had
+# no effect).
+UNSURE = frozenset({10012, 10028})
 TRIES = 4
 RETRY_PAUSE = 0.25
 OFFLINE_PAUSE = 0.5

@@ -12,8 +12,8 @@ from ea.paper.patience import (
     RETRY_PAUSE,
     RETRYABLE,
     TICK_WAIT,
-    TIMEOUT,
     TRIES,
+    UNSURE,
     Patience,
     merge_close,
 )
@@ -60,7 +60,7 @@ class Run:
             result = self._send_once(request)
             if result["retcode"] not in RETRYABLE:
                 break
-        if result["retcode"] == TIMEOUT or not result["retcode"]:
+        if result["retcode"] in UNSURE or not result["retcode"]:
             self.lost.append((self.sent[-1][0], result))
         return result
 

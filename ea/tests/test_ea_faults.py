@@ -231,9 +231,10 @@ def test_retries_are_bounded(ea_binary, tmp_path):
 
 
 def test_a_busy_trade_context_is_not_sent_again(ea_binary, tmp_path):
-    # 10028 is not among the answers that prove nothing executed.
+    # 10028 (locked for processing) does not say whether the request ran:
+    # unknown, sent once.
     name = drop(tmp_path, command("BUY", volume=0.1))
     terminal = run_ea(ea_binary, tmp_path, FakeTerminal(make_broker(), LOGIN, tmp_path,
                                                         NOW, faults="busy=1"))  # fmt: skip
-    assert result_of(tmp_path, name)["status"] == "rejected"
+    assert result_of(tmp_path, name)["status"] == "unknown"
     assert [line["retcode"] for line in terminal.journal] == [10028]

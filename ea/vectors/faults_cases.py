@@ -103,11 +103,17 @@ RETRIES = [
     ),
     case(
         "fault_locked_not_retried",
-        "10028 (request locked for processing) does not prove nothing executed: "
-        "it is never sent again blind, and the command is rejected with it.",
+        "10028 (request locked for processing) does not say whether the "
+        "request executed: it is never sent again, and the command is unknown "
+        "with what the terminal sees after it (here the broker did nothing).",
         scripted("busy"),
         ("BUY", "EURUSD", {"volume": 0.1}),
-        expect(refused(10028), buys(10028), positions=[]),
+        expect(
+            refused(10028, "unknown"),
+            buys(10028),
+            message=UNKNOWN + "no new position or order of ours on EURUSD after 1 s",
+            positions=[],
+        ),
     ),
     case(
         "fault_retries_exhausted",
