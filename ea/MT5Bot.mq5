@@ -26,6 +26,8 @@ input string InpServerUrl = "";           // HTTP: server URL, e.g. https://bot.
 input string InpEAKey = "";               // HTTP: this account's EA key
 input int    InpHttpTimeoutMs = 5000;     // HTTP: timeout per call (ms)
 input int    InpDeviationPoints = 10;     // Max. deviation for market orders (points)
+input double InpMaxLotsPerOrder = 0;      // Max. lots per opening order (0 = off)
+input int    InpMaxPositions = 0;         // Max. positions + pending orders of ours (0 = off)
 
 string g_login = "";        // this account, once the terminal is logged in
 bool   g_started = false;
@@ -36,7 +38,10 @@ bool   g_connected = true;  // TERMINAL_CONNECTED as last logged
 #include "MT5Bot_JsonWrite.mqh"
 #include "MT5Bot_Files.mqh"
 #include "MT5Bot_Command.mqh"
+#include "MT5Bot_Patience.mqh"
 #include "MT5Bot_Trade.mqh"
+#include "MT5Bot_Unsure.mqh"
+#include "MT5Bot_Batch.mqh"
 #include "MT5Bot_Limits.mqh"
 #include "MT5Bot_Close.mqh"
 #include "MT5Bot_Open.mqh"
@@ -47,8 +52,9 @@ bool   g_connected = true;  // TERMINAL_CONNECTED as last logged
 //| Whether the terminal is connected to the trade server. While it  |
 //| is not, commands wait as command files: none is claimed or       |
 //| marked executed, so each runs once the connection is back, or    |
-//| ends `expired` when its expires_at passed meanwhile. A send now  |
-//| would only be used up on 10031. Changes are logged, not polls.   |
+//| the server withdraws it, `expired`, when its expires_at passed   |
+//| meanwhile. A send now would only be used up on 10031. Changes    |
+//| are logged, not polls.                                           |
 //+------------------------------------------------------------------+
 bool Connected()
   {
@@ -69,15 +75,19 @@ void Execute(const Command &c, Result &r)
    g_first_refusal = 0;
    g_expires_at = c.expires_at;
    g_no_quote = false;
+   g_offline = false;
+   g_accepted = false;
+   g_unsent = false;
    string blocker = TradeBlocker();
    if(blocker != "")
      {
       Refused(r, blocker);
       return;
      }
-   if(!Connected())   // lost since Handle looked: nothing is sent
+   if(!AwaitConnection())   // lost since Handle looked: nothing is sent
      {
-      Refused(r, "not connected to the trade server");
+      ResultReset(r, "expired", 0, "no connection to the trade server before "
+                  + JsonNumberText(c.expires_at) + "; not sent");
       return;
      }
    if(c.action == "BUY" || c.action == "SELL")
@@ -102,13 +112,7 @@ void Execute(const Command &c, Result &r)
                         Modify(c, r);
                      else
                         Cancel(c, r);
-   // Refused, and at least one request for want of a quote: say so for machines,
-   // in the message's first word as the paper terminal does, and in `code`.
-   if(g_no_quote && r.status == "rejected" && r.retcode == 0)
-     {
-      r.code = "no_quote";
-      r.message = "no_quote: " + r.message;
-     }
+   ResultNotes(r);
   }
 
 //+------------------------------------------------------------------+
@@ -298,6 +302,12 @@ int OnInit()
    if(InpTransport == TRANSPORT_HTTP && (InpServerUrl == "" || InpEAKey == ""))
      {
       Print("the HTTP transport needs the server URL and the EA key");
+      return INIT_FAILED;
+     }
+   string limits = LimitInputsError();
+   if(limits != "")
+     {
+      Print(limits);
       return INIT_FAILED;
      }
    if(!EventSetMillisecondTimer(InpPollMilliseconds))

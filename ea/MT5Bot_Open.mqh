@@ -64,7 +64,7 @@ ENUM_ORDER_TYPE PendingType(bool buy, string order_type)
 //+------------------------------------------------------------------+
 //| The request for BUY/SELL, or false with the reason it cannot be  |
 //| built or may not be sent (MT5Bot_Limits.mqh). Pending orders     |
-//| take RETURN (docs/mt5.md 4).                                     |
+//| take RETURN (docs/mt5.md 4) and PendingTime (docs/mt5.md 14).    |
 //+------------------------------------------------------------------+
 bool OpenRequest(const Command &c, MqlTradeRequest &request, string &error)
   {
@@ -97,7 +97,7 @@ bool OpenRequest(const Command &c, MqlTradeRequest &request, string &error)
          request.action = TRADE_ACTION_PENDING;
          request.type = PendingType(buy, c.order_type);
          request.type_filling = ORDER_FILLING_RETURN;
-         request.type_time = ORDER_TIME_GTC;
+         request.type_time = PendingTime(symbol);
         }
    double sl, tp, asked;
    StopLevels(symbol, buy, price, c, sl, tp);
@@ -111,6 +111,10 @@ bool OpenRequest(const Command &c, MqlTradeRequest &request, string &error)
    error = VolumeRefusal(symbol, asked, request.volume);
    if(error == "")
       error = PriceRefusal(symbol, request.type, price, sl, tp);
+   if(error == "")
+      error = LotRefusal(request.volume, c.max_volume);
+   if(error == "")
+      error = PositionsRefusal(c.magic, symbol);
    return error == "";
   }
 
@@ -120,8 +124,12 @@ bool OpenRequest(const Command &c, MqlTradeRequest &request, string &error)
 void CloseFirstFailed(const Result &done, int closed, Result &r)
   {
    bool unsure = done.status == "unknown";
+   // An unknown close keeps its words in front, as the paper terminal's.
+   string head = unsure ? g_unsure_head : "";
    ResultReset(r, unsure ? "unknown" : "rejected", unsure ? done.retcode : g_first_refusal,
-               "close first: " + done.message + "; nothing opened");
+               head + "close first: " + StringSubstr(done.message, StringLen(head))
+               + "; nothing opened");
+   r.ticket = unsure ? done.ticket : 0;
    r.closed = closed;
   }
 
@@ -141,7 +149,9 @@ void OpenOrder(const Command &c, Result &r)
       Result done;
       ClosePositions(c, tickets, EMPTY_VALUE, "nothing to close first", done);
       closed = done.closed;
-      if(done.status != "executed" || done.failed > 0)
+      // A remainder left open by a partial fill is a close that failed.
+      if(done.status != "executed" || done.failed > 0
+         || done.retcode == TRADE_RETCODE_DONE_PARTIAL)
         {
          CloseFirstFailed(done, closed, r);
          return;
@@ -155,9 +165,17 @@ void OpenOrder(const Command &c, Result &r)
       r.closed = closed;
       return;
      }
+   ulong before[];
+   OursOn(c.symbol, c.magic, before);
    MqlTradeResult result;
-   SendRequest(c, request, result);
+   if(SendRequest(c, request, result) && request.action == TRADE_ACTION_DEAL)
+      NoteOpened(DealPosition(request, result));
    Answered(request, result, Describe(request), r);
    r.closed = closed;
+   if(result.retcode == TRADE_RETCODE_DONE_PARTIAL)
+      r.message += "; filled in part: " + LotsText(result.volume) + " of "
+                   + LotsText(request.volume) + " lots, the rest cancelled";
+   if(r.status == "unknown")
+      LostOpening(c, before, result, r);
   }
 //+------------------------------------------------------------------+

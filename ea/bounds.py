@@ -68,6 +68,11 @@ def check_result(data):
     _check_integer(data, "ticket", range(MAX_TICKET + 1))
     for field in ("price", "volume"):
         _check_amount(data, field)
+    # A partial close's volumes (PROTOCOL.md §4): lots, never negative.
+    for field in ("closed_volume", "remaining_volume"):
+        _check_amount(data, field)
+        if (data.get(field) or 0) < 0:
+            raise ProtocolError(f"{field} {data[field]!r} is negative", field)
     if not isinstance(data.get("message"), str | None):
         raise ProtocolError("message is not a string", "message")
     return data

@@ -46,10 +46,19 @@ void mql5_print_line(const std::string &line) { std::fprintf(stderr, "EA: %s\n",
 // --- common ---------------------------------------------------------------------------------
 int GetLastError() { return g_last_error; }
 void ResetLastError() { g_last_error = 0; }
-void Sleep(int milliseconds) { ::usleep(static_cast<useconds_t>(milliseconds > 50 ? 50 : milliseconds) * 1000); }
+// The bridge's clock may move on a sleep instead (a golden vector's): then no
+// real time passes, and GetMicrosecondCount counts the slept time too.
+static ulong g_slept_us = 0;
+void Sleep(int milliseconds) {
+  if (milliseconds > 0 && ask_long(Args() << "sleep" << milliseconds) == 1) {
+    g_slept_us += static_cast<ulong>(milliseconds) * 1000;
+    return;
+  }
+  ::usleep(static_cast<useconds_t>(milliseconds > 50 ? 50 : milliseconds) * 1000);
+}
 ulong GetMicrosecondCount() {
   auto now = std::chrono::steady_clock::now().time_since_epoch();
-  return static_cast<ulong>(std::chrono::duration_cast<std::chrono::microseconds>(now).count());
+  return g_slept_us + static_cast<ulong>(std::chrono::duration_cast<std::chrono::microseconds>(now).count());
 }
 int MathRand() { return std::rand() & 0x7FFF; }
 

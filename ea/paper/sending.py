@@ -6,17 +6,19 @@ or knew the server would refuse it (limits.py: volume limits, stops level)
 and sent nothing. Any other retcode: the trade server answered it.
 """
 
+from ea.paper.limits import NO_LIMITS
 from ea.paper.patience import (
     OFFLINE_PAUSE,
     RETRY_PAUSE,
     RETRYABLE,
-    TIMEOUT,
+    TICK_WAIT,
     TRIES,
+    UNSURE,
     Patience,
     merge_close,
 )
 from ea.paper.rules import ACCEPTED, DONE_PARTIAL, answer
-from ea.paper.symbols import FILLING_FOK, FILLING_IOC
+from ea.paper.symbols import EXPIRATIONS, FILLING_FOK, FILLING_IOC
 
 
 class Run:
@@ -24,14 +26,16 @@ class Run:
     which answers were lost (timeouts: reported unknown); and whether it ran
     out of time waiting for a connection."""
 
-    def __init__(self, command, broker, patience=None):
+    def __init__(self, command, broker, patience=None, limits=NO_LIMITS):
         self.command = command
         self.broker = broker
         self.patience = patience or Patience()
+        self.limits = limits  # the terminal's own (limits.TerminalLimits)
         self.deadline = command["expires_at"]
         self.sent = []
         self.lost = []
         self.offline = False
+        self.no_quote = False  # a request was not sent for want of a tick
         # Tickets listed before the last opening request, and what a lost
         # one left that was not (trading.lost reads them).
         self.before = set()
@@ -56,7 +60,7 @@ class Run:
             result = self._send_once(request)
             if result["retcode"] not in RETRYABLE:
                 break
-        if result["retcode"] == TIMEOUT or not result["retcode"]:
+        if result["retcode"] in UNSURE or not result["retcode"]:
             self.lost.append((self.sent[-1][0], result))
         return result
 
@@ -114,17 +118,28 @@ class Run:
         self.patience.settle(self.broker, self.deadline)
 
     def quote(self, name):
-        return self.patience.quote(self.broker, name, self.deadline)
+        tick = self.patience.quote(self.broker, name, self.deadline)
+        self.no_quote = self.no_quote or tick is None
+        return tick
 
     def ours(self, item):
         return self.command["include_manual"] or item["magic"] == self.command["magic"]
 
 
 def market_filling(spec):
-    """docs/mt5.md §4: FOK if the symbol allows it, else IOC, else RETURN."""
-    if spec.filling_modes & FILLING_FOK:
+    """docs/mt5.md §4: FOK on request and instant execution, whatever the
+    flags; otherwise FOK if the symbol allows it, else IOC, else RETURN."""
+    if spec.execution in ("request", "instant") or spec.filling_modes & FILLING_FOK:
         return "fok"
     return "ioc" if spec.filling_modes & FILLING_IOC else "return"
+
+
+def pending_time(spec):
+    """docs/mt5.md §14: a pending order stays until cancelled (GTC) where the
+    symbol allows it; where it allows DAY and not GTC, it lasts the day."""
+    if spec.expiration_modes & EXPIRATIONS["gtc"]:
+        return "gtc"
+    return "day" if spec.expiration_modes & EXPIRATIONS["day"] else "gtc"
 
 
 def stop_levels(spec, side, base, command):
@@ -152,6 +167,12 @@ def _level(spec, base, direction, absolute, points, pips):
 
 
 # --- result fields ---------------------------------------------------------
+
+
+def no_tick(symbol):
+    """Why a request was not sent for want of a tick; the result then starts
+    `no_quote:` and carries `code` (trading.execute)."""
+    return f"no valid tick for {symbol} within {TICK_WAIT:g} s"
 
 
 def refused(message, **extra):
@@ -262,13 +283,15 @@ def summarize(done, failed, counter, empty):
         fields["volume"] = round(sum(res["volume"] for _, res in done), 8)
     else:
         fields["price"], fields["volume"] = None, None
-    partial = [res["comment"] for _, res in done if res["retcode"] == DONE_PARTIAL]
+    partial = [res for _, res in done if res["retcode"] == DONE_PARTIAL]
     if counter == "closed" and partial:
         # A remainder is still open: history must say so (the first
-        # request's comment is in the message already).
+        # request's comment is in the message already), and machines too.
         fields["retcode"] = DONE_PARTIAL
         more = [res["comment"] for _, res in done[1:] if res["retcode"] == DONE_PARTIAL]
         fields["message"] += "".join("; " + note for note in more)
+        fields["closed_volume"] = fields["volume"]
+        fields["remaining_volume"] = round(sum(res["left"] for res in partial), 8)
     if failed:
         fields["failed"] = len(failed)
         fields["message"] += "; not " + counter + ": " + "; ".join(notes)

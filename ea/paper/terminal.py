@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ea import protocol
 from ea.paper import VERSION, commands, trading
+from ea.paper.limits import NO_LIMITS
 from ea.paper.patience import Patience
 
 log = logging.getLogger("ea.paper")
@@ -40,7 +41,9 @@ class Terminal:
         self.patience = Patience(self._sleep_beating)
         self.heartbeat_every = options.get("heartbeat", 2.0)
         self.server = options.get("server", "Paper-Server")
+        self.limits = options.get("limits", NO_LIMITS)
         self.shutdown = False
+        self.was_connected = True  # as last logged
         # The journal lines of the last command, kept in every state saved
         # until the next command (see state.py).
         self.journal_tail = []
@@ -158,8 +161,12 @@ class Terminal:
 
     def drain_commands(self):
         """Every command file, in name order, until none is left; a file that
-        cannot be claimed yet waits for the next pass."""
+        cannot be claimed yet waits for the next pass. While the terminal is
+        disconnected none is claimed (PROTOCOL.md §4): each waits as a file,
+        which the server can still withdraw, instead of being used up."""
         while not self.shutdown:
+            if not self._connected():
+                return
             claimed = 0
             for name in protocol.listing(self.folder, protocol.COMMAND_PREFIX):
                 if self.shutdown:
@@ -167,6 +174,15 @@ class Terminal:
                 claimed += self.process(name)
             if not claimed:
                 return
+
+    def _connected(self):
+        connected = self.broker.connected()
+        if connected != self.was_connected:
+            state = "connected to" if connected else "not connected to"
+            log.info("%s the trade server: commands %s", state,
+                     "run" if connected else "wait")  # fmt: skip
+        self.was_connected = connected
+        return connected
 
     def process(self, name):
         """Steps 1-7 of PROTOCOL.md section 3 for one command file; True when
@@ -224,7 +240,9 @@ class Terminal:
             )
         else:
             self.executed.add(command_id)
-            fields, sent = trading.execute(command, self.broker, self.patience)
+            fields, sent = trading.execute(
+                command, self.broker, self.patience, self.limits
+            )
             self._record(command, sent)
             log.info(
                 "%s %s %s: %s",

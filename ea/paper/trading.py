@@ -3,6 +3,7 @@ result it reports. The MQL5 EA implements the same rules; ea/vectors/ pins them.
 """
 
 from ea.paper import closing, opening
+from ea.paper.limits import NO_LIMITS
 from ea.paper.patience import LOOKUP_WAIT
 from ea.paper.rules import ACCEPTED
 from ea.paper.sending import Run
@@ -20,9 +21,10 @@ HANDLERS = {
 }
 
 
-def execute(command, broker, patience=None):
-    """(result fields, [(request, result), ...]) for a checked command."""
-    run = Run(command, broker, patience)
+def execute(command, broker, patience=None, limits=NO_LIMITS):
+    """(result fields, [(request, result), ...]) for a checked command;
+    `limits` are the terminal's own (limits.TerminalLimits)."""
+    run = Run(command, broker, patience, limits)
     fields = HANDLERS[command["action"]](run)
     if run.lost:
         fields = lost(run, fields)
@@ -30,6 +32,13 @@ def execute(command, broker, patience=None):
         # Nothing was sent: the command's time ran out while the terminal
         # waited for its connection (PROTOCOL.md §4, `expired`).
         fields = {**fields, "status": "expired", "retcode": 0}
+    elif run.no_quote and fields["status"] == "rejected" and not fields["retcode"]:
+        # PROTOCOL.md §4: a refusal for want of a tick says so for machines.
+        fields = {
+            **fields,
+            "code": "no_quote",
+            "message": "no_quote: " + fields["message"],
+        }
     return fields, run.sent
 
 
@@ -62,12 +71,12 @@ def reread(run, request):
         position = broker.seen_position(request["position"])
         if position is None:
             return f"position #{request['position']} is not listed (closed?)"
-        return f"position #{position['ticket']} {_describe(position)}"
+        return f"position #{position['ticket']} is still listed: {_describe(position)}"
     if request.get("order"):
         order = broker.order(request["order"])
         if order is None:
             return f"order #{request['order']} is not listed"
-        return f"order #{order['ticket']} {order['type']} at {order['price']}"
+        return f"order #{order['ticket']} is still listed"
     return _new_on(run, request["symbol"])
 
 
@@ -91,4 +100,5 @@ def _new_on(run, symbol):
 
 
 def _describe(item):
-    return f"{item['type']} {item['volume']:g} lots, sl {item['sl']}, tp {item['tp']}"
+    # Words the EA writes alike (MT5Bot_Batch.mqh), so both read the same.
+    return f"{item['type']} {item['volume']:g} lots"
