@@ -14,8 +14,8 @@ the checks read each line for what it is:
 - final: every command is in a final state;
 - rejected: its retcode proves nothing executed: a trade server refusal, or
   0 for the terminal's own (nothing sent), or none when the server refused it
-  before delivery. 10008/10009/10010 (done) or 10011/10012 (maybe done) under
-  `rejected` is a lie to the trader;
+  before delivery. 10008/10009/10010 (done) or 10011/10012/10028 (maybe
+  done) under `rejected` is a lie to the trader;
 - every trade has its command: an accepted request belongs to a command that
   is `executed` or `unknown`; a refused reversal (`rejected`, `closed: n`)
   may have closed positions, never opened one;
@@ -31,8 +31,10 @@ from collections import Counter
 FINAL = {"executed", "rejected", "failed", "expired", "unknown"}
 # Accepted by the trade server (docs/mt5.md §6).
 TRADED = {10008, 10009, 10010}
-# 10011 (processing error) and 10012 (timeout) may hide an execution.
-MAYBE_TRADED = {10011, 10012}
+# May hide an execution (docs/mt5.md §6): 10011 processing error, 10012
+# timeout, 10028 locked for processing (a dealer may be handling it). Kept
+# here, not imported from a terminal, so a terminal's mistake shows.
+MAYBE_TRADED = {10011, 10012, 10028}
 # MT5's trade server return codes run from 10004 to 10046.
 SERVER_CODES = range(10004, 10047)
 

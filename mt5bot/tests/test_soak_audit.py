@@ -51,7 +51,7 @@ def test_the_server_s_own_refusal_before_delivery_passes():
     assert problems([command("a", "rejected", None, delivered_at=None)]) == []
 
 
-@pytest.mark.parametrize("code", [10012, 10010, 10009, 10011, None, 5])
+@pytest.mark.parametrize("code", [10012, 10028, 10010, 10009, 10011, None, 5])
 def test_a_rejection_whose_code_may_have_executed_fails(code):
     found = problems([command("a", "rejected", code)])
     assert found == [f"1 rejected with a code that may have executed ({code}: 1)"]
