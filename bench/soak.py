@@ -262,8 +262,15 @@ class Soak:
             done["sent"] += 1
             return answer
 
-        with ThreadPoolExecutor(self.args.concurrency) as pool:
+        pool = ThreadPoolExecutor(self.args.concurrency)
+        try:
             answers = list(pool.map(counted, range(n)))
+        except KeyboardInterrupt:
+            # Ctrl-C: drop the alerts not yet sent, or the senders would go
+            # on through all of them before the servers are stopped.
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
         self.sent_in = time.monotonic() - self.begin
         killer.join(timeout=30)
         sql = (
