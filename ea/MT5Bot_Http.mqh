@@ -60,16 +60,23 @@ void HttpWorked()
    g_http_problem = "";
   }
 
-// A call that failed: said once when the server goes away (or fails in a
-// new way), then quiet while the back-off lasts.
+// A call that failed: said once when the server goes away, then quiet
+// while the back-off lasts (the chart shows the latest problem).
 void HttpFailed(string problem)
   {
-   if(!HttpDown() || problem != g_http_problem)
+   if(!HttpDown())
+     {
       PrintFormat("server down: %s; asking again with back-off up to %d s",
                   problem, HTTP_BACKOFF_MAX_MS / 1000);
-   if(!HttpDown())
       g_http_down_since = GetMicrosecondCount();
+     }
    g_http_problem = problem;
+  }
+
+// No answer, or one from a server in trouble (a proxy's 502/503/504).
+bool HttpServerAway(int status)
+  {
+   return status == -1 || status >= 500;
   }
 
 string HttpProblem(string method, string path, int status)
@@ -179,8 +186,9 @@ void HttpUploadResults()
            }
          else
            {
-            HttpFailed(HttpProblem("POST", "results", status));
-            return;   // the server is away: try again once it answers
+            if(HttpServerAway(status))
+               HttpFailed(HttpProblem("POST", "results", status));
+            return;   // try again on a later pass
            }
      }
   }
@@ -199,7 +207,7 @@ void HttpHeartbeat(string text, bool final)
    if(status == 204 || status == 200)
       HttpWorked();
    else
-      if(!final)
+      if(!final && HttpServerAway(status))
          HttpFailed(HttpProblem("POST", "heartbeat", status));
   }
 //+------------------------------------------------------------------+
