@@ -12,7 +12,9 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-LOCK = "webhook_terminal.lock"
+from ea import protocol
+
+LOCK = protocol.LOCK
 
 
 class Busy(Exception):

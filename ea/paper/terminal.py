@@ -66,7 +66,7 @@ class Terminal:
         shows the account down at once, not when the heartbeat goes stale.
         Also on a second signal's forced exit: stopped is still the truth."""
         try:
-            self.write_heartbeat(state="stopped")
+            self.write_heartbeat(state=protocol.STOPPED)
         except OSError:
             log.exception("the last heartbeat was not written")
         log.info("paper terminal %s stopped", self.login)
