@@ -26,10 +26,18 @@ def asking(op):
     return lambda question: question[0] == op
 
 
-def nth(op, n):
-    """Stop at the n-th question `op` (1-based)."""
-    seen = []
-    return lambda question: question[0] == op and len(seen.append(1) or seen) == n
+def draining():
+    """Stop where the first pass starts draining: its Connected() question
+    after the start-up heartbeat (whose last terminal question is the data
+    path), with the executed ids loaded and the files not yet listed."""
+    beaten = []
+
+    def stop(question):
+        if question == ["terminal", "TERMINAL_DATA_PATH"]:
+            beaten.append(True)
+        return bool(beaten) and question == ["terminal", "TERMINAL_CONNECTED"]
+
+    return stop
 
 
 def second_copy(binary, folder, broker):
@@ -102,8 +110,8 @@ def test_the_ea_refuses_a_folder_a_paper_terminal_holds(ea_binary, tmp_path):
 
 def test_it_reads_the_ids_another_writer_appended(ea_binary, tmp_path):
     copy = native.Copy(ea_binary, tmp_path, fake(tmp_path), timers=3)
-    # The second Comment comes at the end of the first timer: started, ids loaded.
-    pending = copy.answer_until(nth("comment", 2))
+    pending = copy.answer_until(draining())
+    assert pending is not None
     buy = command("BUY", volume=0.1)
     with open(tmp_path / protocol.EXECUTED, "a") as handle:
         handle.write(buy["id"] + "\n")
