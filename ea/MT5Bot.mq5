@@ -326,18 +326,27 @@ int OnInit()
    return INIT_SUCCEEDED;
   }
 
+// Unloaded only to be loaded again at once (new inputs, timeframe, build).
+bool Reloading(int reason)
+  {
+   return reason == REASON_PARAMETERS || reason == REASON_CHARTCHANGE
+          || reason == REASON_RECOMPILE;
+  }
+
 //+------------------------------------------------------------------+
 //| A copy refused in OnInit holds nothing and keeps its reason on   |
 //| the chart. Otherwise: a last heartbeat that says `stopped`, so   |
 //| the server shows the account down at once rather than when the   |
-//| heartbeat goes stale; then the lock goes and the chart is clean. |
+//| heartbeat goes stale (not when the EA comes straight back: that  |
+//| would flap the account offline and notify for nothing); then the |
+//| lock goes and the chart is clean.                                |
 //+------------------------------------------------------------------+
 void OnDeinit(const int reason)
   {
    EventKillTimer();
    if(reason == REASON_INITFAILED)
       return;
-   if(g_started)
+   if(g_started && !Reloading(reason))
       Heartbeat("stopped");
    ReleaseLock();
    Comment("");

@@ -31,6 +31,9 @@ const int INIT_FAILED = 1;
 const int INIT_PARAMETERS_INCORRECT = 2;
 // https://www.mql5.com/en/docs/constants/namedconstants/uninit
 const int REASON_PROGRAM = 0;
+const int REASON_RECOMPILE = 2;
+const int REASON_CHARTCHANGE = 3;
+const int REASON_PARAMETERS = 5;
 const int REASON_INITFAILED = 8;
 // https://www.mql5.com/en/docs/constants/environment_state/marketinfoconstants
 const int SYMBOL_FILLING_FOK = 1;

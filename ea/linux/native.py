@@ -120,6 +120,8 @@ class Copy:
         env["ASAN_OPTIONS"] = "detect_leaks=0"  # the EA's globals live until exit
         if options.get("virtual_clock"):
             env["MQL5_VIRTUAL_CLOCK"] = "1"
+        if "deinit_reason" in options:
+            env["MQL5_DEINIT_REASON"] = str(options["deinit_reason"])
         for name, value in (inputs or {}).items():
             env[f"MQL5_INPUT_{name}"] = str(value)
         # stderr to a file: a chatty EA must not block on a full pipe while
@@ -171,7 +173,8 @@ class Copy:
 def run(binary, folder, terminal, timers=2, inputs=None, **options):
     """Run the EA on `folder`: OnInit, `timers` OnTimer calls, OnDeinit.
     `inputs` sets the EA's inputs by name, as its Inputs tab would;
-    `virtual_clock=True` runs it on the runtime's own clock (runtime.cpp)."""
+    `virtual_clock=True` runs it on the runtime's own clock (runtime.cpp);
+    `deinit_reason` is the REASON_* OnDeinit gets (default REASON_PROGRAM)."""
     return Copy(binary, folder, terminal, timers, inputs, **options).finish()
 
 

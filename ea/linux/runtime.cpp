@@ -119,7 +119,9 @@ int main(int argc, char **argv) {
     if (i > 0) g_virtual_us += static_cast<ulong>(g_timer_ms) * 1000;
     OnTimer();
   }
-  OnDeinit(0);
+  // MQL5_DEINIT_REASON: why the terminal unloads it (REASON_PROGRAM if unset).
+  const char *reason = std::getenv("MQL5_DEINIT_REASON");
+  OnDeinit(reason ? std::atoi(reason) : REASON_PROGRAM);
   std::cout << "[\"exit\"]" << std::endl;
   return 0;
 }

@@ -151,6 +151,13 @@ def test_its_last_heartbeat_says_stopped(ea_binary, tmp_path):
     assert (heartbeat["state"], heartbeat["seq"]) == ("stopped", 2)
 
 
+@pytest.mark.parametrize("reason", [2, 3, 5])  # recompile, chart change, new inputs
+def test_a_reload_leaves_no_stopped_heartbeat(ea_binary, tmp_path, reason):
+    done = native.run(ea_binary, tmp_path, fake(tmp_path), deinit_reason=reason)
+    assert done.returncode == 0, done.stderr
+    assert "state" not in protocol.read_flat(tmp_path / protocol.HEARTBEAT)
+
+
 # --- inputs --------------------------------------------------------------------------------
 
 HTTP = {"InpTransport": 1, "InpServerUrl": "https://bot.example.com", "InpEAKey": "k3y"}
