@@ -326,13 +326,6 @@ int OnInit()
    return INIT_SUCCEEDED;
   }
 
-// Unloaded only to be loaded again at once (new inputs, timeframe, build).
-bool Reloading(int reason)
-  {
-   return reason == REASON_PARAMETERS || reason == REASON_CHARTCHANGE
-          || reason == REASON_RECOMPILE;
-  }
-
 //+------------------------------------------------------------------+
 //| A copy refused in OnInit holds nothing and keeps its reason on   |
 //| the chart. Otherwise: a last heartbeat that says `stopped`, so   |

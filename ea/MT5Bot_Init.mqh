@@ -89,6 +89,13 @@ string InputsProblem()
    return problem != "" ? problem : KeyProblem(InpEAKey);
   }
 
+// Unloaded only to be loaded again at once (new inputs, timeframe, build).
+bool Reloading(int reason)
+  {
+   return reason == REASON_PARAMETERS || reason == REASON_CHARTCHANGE
+          || reason == REASON_RECOMPILE;
+  }
+
 // Said in the journal and on the chart, where whoever attached it looks.
 int Refuse(int code, string why)
   {
