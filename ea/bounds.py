@@ -96,5 +96,14 @@ def _check_amount(data, field):
 
 def check_heartbeat(data):
     """Raise ProtocolError unless a heartbeat can be stored as it is (it is
-    kept whole, as JSON, for the dashboard)."""
-    return check_values(data)
+    kept whole, as JSON, for the dashboard), and its optional `state` is one
+    the server knows."""
+    check_values(data)
+    state = data.get("state")
+    if state is not None and state not in protocol.HEARTBEAT_STATES:
+        raise ProtocolError(
+            f"state {str(state)[:40]!r} is not one of "
+            f"{', '.join(protocol.HEARTBEAT_STATES)}",
+            "state",
+        )
+    return data

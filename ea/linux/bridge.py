@@ -117,6 +117,7 @@ class FakeTerminal:
         self.journal = []
         self.problems = []
         self.log = []
+        self.comments = []  # every Comment() the EA made, in order: its chart
 
     def answer(self, line):
         """The reply line to one request line."""
@@ -161,6 +162,10 @@ class FakeTerminal:
         if name == "TERMINAL_CONNECTED" and name not in self.flags:
             return [int(self.broker.connected())]
         return [self.flags[name]]
+
+    def op_comment(self, text):
+        self.comments.append(text)
+        return [1]
 
     # --- symbols ---------------------------------------------------------------
 

@@ -55,11 +55,23 @@ class Terminal:
     def run(self, once=False):
         self._install_signals()
         self.start()
-        while not self.shutdown:
-            self.run_pass()
-            if once:
-                break
-            time.sleep(self.poll)
+        try:
+            while not self.shutdown:
+                self.run_pass()
+                if once:
+                    break
+                time.sleep(self.poll)
+        finally:
+            self.stop()
+
+    def stop(self):
+        """A last heartbeat that says `stopped` (PROTOCOL.md 5): the server
+        shows the account down at once, not when the heartbeat goes stale.
+        Also on a second signal's forced exit: stopped is still the truth."""
+        try:
+            self.write_heartbeat(state=protocol.STOPPED)
+        except OSError:
+            log.exception("the last heartbeat was not written")
         log.info("paper terminal %s stopped", self.login)
 
     def start(self):
@@ -316,13 +328,13 @@ class Terminal:
 
     # --- heartbeat and symbols -------------------------------------------------
 
-    def write_heartbeat(self):
+    def write_heartbeat(self, state=None):
         self.heartbeat_seq += 1
-        protocol.write_atomic(self.folder, protocol.HEARTBEAT, self.heartbeat())
+        protocol.write_atomic(self.folder, protocol.HEARTBEAT, self.heartbeat(state))
         self.heartbeat_due = self.monotonic() + self.heartbeat_every
 
-    def heartbeat(self):
-        """PROTOCOL.md section 5, field for field."""
+    def heartbeat(self, state=None):
+        """PROTOCOL.md section 5, field for field; `state` only on the last."""
         now, broker = self.clock(), self.broker
         waiting = protocol.listing(self.folder, protocol.COMMAND_PREFIX)
         identity = {
@@ -355,7 +367,7 @@ class Terminal:
             "terminal_time": int(now),
             "data_path": str(self.folder.parent.parent),
             "seq": self.heartbeat_seq,
-        }
+        } | ({"state": state} if state else {})
 
     def write_symbols(self):
         symbols = [

@@ -41,11 +41,11 @@ def paper_terminal(folder):
 def test_it_announces_itself_as_the_paper_terminal_does(ea_binary, tmp_path):
     run_ea(ea_binary, tmp_path)
     heartbeat = protocol.read_flat(tmp_path / protocol.HEARTBEAT)
-    paper = paper_terminal(tmp_path).heartbeat()
+    paper = paper_terminal(tmp_path).heartbeat("stopped")  # the EA's last one
     assert list(heartbeat) == list(paper)
     assert heartbeat["kind"] == "mt5" and heartbeat["login"] == LOGIN
     assert heartbeat["connected"] is True and heartbeat["trade_allowed"] is True
-    assert (heartbeat["margin_mode"], heartbeat["seq"]) == ("hedging", 1)
+    assert (heartbeat["margin_mode"], heartbeat["seq"]) == ("hedging", 2)
     symbols = json.loads((tmp_path / protocol.SYMBOLS).read_text())
     names = [entry["name"] for entry in symbols["symbols"]]
     market = make_broker().market
@@ -59,7 +59,8 @@ def test_it_announces_itself_as_the_paper_terminal_does(ea_binary, tmp_path):
 def test_the_heartbeat_seq_carries_on_across_restarts(ea_binary, tmp_path):
     run_ea(ea_binary, tmp_path)
     run_ea(ea_binary, tmp_path)
-    assert protocol.read_flat(tmp_path / protocol.HEARTBEAT)["seq"] == 2
+    # Each run: one at start-up, one `stopped` from OnDeinit.
+    assert protocol.read_flat(tmp_path / protocol.HEARTBEAT)["seq"] == 4
 
 
 def test_it_answers_a_symbols_request(ea_binary, tmp_path):
