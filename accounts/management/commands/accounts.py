@@ -16,7 +16,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accounts import operations, terminals
-from accounts.models import BOUNDED_FIELDS, Account, Kind, MarginMode, Transport
+from accounts.models import (
+    BOUNDED_FIELDS,
+    Account,
+    ContractKind,
+    Kind,
+    MarginMode,
+    Transport,
+)
 from accounts.operations import (  # noqa: F401 - default_kind is tested here
     default_kind,
     describe,
@@ -141,6 +148,13 @@ class Command(BaseCommand):
             "--max-volume", help="Cap on opening orders (at most MAX_ORDER_VOLUME)."
         )
         add.add_argument("--magic", help="Magic number, 1 to 10^18 - 1 (not 0).")
+        add.add_argument(
+            "--contract-kind",
+            choices=ContractKind.values,
+            help="Where the broker lists an instrument as a cash CFD and as a "
+            "futures contract, which one alerts trade (default cash; ask: "
+            "refuse as ambiguous).",
+        )
         actions.add_parser("list", help="Show every account and its terminal.")
         eakey = actions.add_parser(
             "eakey", help="Make a new EA key for the HTTP transport (shown once)."
@@ -233,6 +247,8 @@ class Command(BaseCommand):
         **opts,
     ):
         chosen = self.clean_settings(opts)
+        if opts.get("contract_kind"):
+            chosen["contract_kind"] = opts["contract_kind"]
         progress = ProgressBar(self.stderr)
         try:
             added = self.run(
