@@ -56,6 +56,32 @@ def test_it_announces_itself_as_the_paper_terminal_does(ea_binary, tmp_path):
     assert eurusd == pytest.approx(expected)
 
 
+def test_its_symbols_list_is_the_paper_terminals_catalogue_too(ea_binary, tmp_path):
+    ea_folder, paper_folder = tmp_path / "ea", tmp_path / "paper"
+    ea_folder.mkdir(), paper_folder.mkdir()
+    run_ea(ea_binary, ea_folder)
+    paper_terminal(paper_folder).write_symbols()
+    ea, paper = (
+        {
+            e["name"]: e
+            for e in json.loads((f / protocol.SYMBOLS).read_text())["symbols"]
+        }
+        for f in (ea_folder, paper_folder)
+    )
+    assert list(ea) == list(paper)
+    for name, entry in ea.items():
+        assert entry == pytest.approx(paper[name]), name
+    assert (ea["US100"]["calc_mode"], ea["US100"]["expiration_time"]) == (
+        "futures",
+        1923984000,
+    )
+    assert (ea["US100Cash"]["calc_mode"], ea["US100Cash"]["expiration_time"]) == (
+        "cfd_index",
+        0,
+    )
+    assert ea["US100"]["path"] == "Indices\\Futures\\US100"
+
+
 def test_the_heartbeat_seq_carries_on_across_restarts(ea_binary, tmp_path):
     run_ea(ea_binary, tmp_path)
     run_ea(ea_binary, tmp_path)

@@ -87,6 +87,8 @@ def spec_entry(name):
         data.pop(key)
     if data["execution"] == "market":  # the default: only the odd one says so
         data.pop("execution")
+    if not data["expiration_time"]:  # likewise: only a dated symbol says so
+        data.pop("expiration_time")
     data["point"] = BY_NAME[name].point
     return data
 
