@@ -106,6 +106,40 @@ void HttpUploadResults()
      }
   }
 
+//+------------------------------------------------------------------+
+//| The symbol list over HTTP (PROTOCOL.md 7): posted once the EA    |
+//| has started, and again when a heartbeat's answer asks for it     |
+//| ({"send_symbols": true}), the HTTP side of the request file.     |
+//| Tried after a heartbeat the server answered, so a server that is |
+//| away costs nothing more; a list it refuses is not sent again     |
+//| until it asks.                                                   |
+//+------------------------------------------------------------------+
+bool g_http_symbols_due = true;
+
+bool HttpAsksForSymbols(const uchar &answer[])
+  {
+   JsonObject doc;
+   JsonRead(answer, ArraySize(answer), doc);
+   int at = JsonFind(doc, "send_symbols");
+   return doc.flat && at >= 0 && doc.kinds[at] == JSON_TRUE;
+  }
+
+void HttpSendSymbols(int heartbeat_status, const uchar &answer[])
+  {
+   if(heartbeat_status == 200 && HttpAsksForSymbols(answer))
+      g_http_symbols_due = true;
+   if(!g_http_symbols_due || heartbeat_status == -1)
+      return;
+   uchar body[], reply[];
+   int size = TextToBytes(SymbolsJson(g_login), body);
+   int status = HttpCall("POST", "symbols", body, size, reply);
+   if(status == -1)
+      return;   // away after all: the next heartbeat tries again
+   g_http_symbols_due = false;
+   if(status != 200)
+      PrintFormat("POST symbols: HTTP %d; sent again when the server asks", status);
+  }
+
 void HttpHeartbeat(string text)
   {
    uchar body[], answer[];
@@ -113,5 +147,7 @@ void HttpHeartbeat(string text)
    int status = HttpCall("POST", "heartbeat", body, size, answer);
    if(status != 204 && status != 200 && status != -1)
       PrintFormat("POST heartbeat: HTTP %d", status);
+   HttpSendSymbols(status, answer);
   }
+
 //+------------------------------------------------------------------+

@@ -134,8 +134,9 @@ string SymbolJson(string name)
   }
 
 // Every symbol the broker offers, not only Market Watch's: the server
-// resolves alert symbols against this list.
-bool WriteSymbols(string login)
+// resolves alert symbols against this list. The file's content, and the
+// body the HTTP transport posts (MT5Bot_Http.mqh HttpSendSymbols).
+string SymbolsJson(string login)
   {
    string text = "{";
    JsonPutInteger(text, "protocol", PROTOCOL_VERSION);
@@ -146,6 +147,11 @@ bool WriteSymbols(string login)
    int total = SymbolsTotal(false);
    for(int i = 0; i < total; i++)
       text += (i > 0 ? "," : "") + SymbolJson(SymbolName(i, false));
-   return WriteTextAtomic(SYMBOLS_FILE, text + "]}");
+   return text + "]}";
+  }
+
+bool WriteSymbols(string login)
+  {
+   return WriteTextAtomic(SYMBOLS_FILE, SymbolsJson(login));
   }
 //+------------------------------------------------------------------+

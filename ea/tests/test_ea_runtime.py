@@ -156,10 +156,12 @@ def test_it_waits_until_the_terminal_is_logged_in(ea_binary, tmp_path):
 class Server:
     """PROTOCOL.md 7, as far as the EA sees it."""
 
-    def __init__(self, commands, results_status=200):
+    def __init__(self, commands, results_status=200, asks=(), symbols_status=200):
         self.commands = list(commands)
         self.results_status = results_status
         self.calls, self.results, self.heartbeats = [], [], []
+        self.asks = set(asks)  # heartbeats (1, 2, ...) answered "send_symbols"
+        self.symbols_status, self.symbols = symbols_status, []
 
     def __call__(self, method, url, headers, body):
         self.calls.append((method, url, headers))
@@ -175,7 +177,12 @@ class Server:
             return self.results_status, b'{"recorded": true}'
         if (method, path) == ("POST", "heartbeat"):
             self.heartbeats.append(protocol.loads_flat(body))
+            if len(self.heartbeats) in self.asks:
+                return 200, b'{"send_symbols": true}'
             return 204, b""
+        if (method, path) == ("POST", "symbols"):
+            self.symbols.append(json.loads(body))
+            return self.symbols_status, b'{"stored": true}'
         return 404, b""
 
 
@@ -205,6 +212,35 @@ def test_a_result_the_server_did_not_take_is_kept_and_sent_later(ea_binary, tmp_
     assert terminal.journal == []  # sent again: the result, never the order
     assert server.results[-1]["id"] == buy["id"]
     assert list(tmp_path.glob(protocol.RESULT_PREFIX + "*")) == []
+
+
+def test_over_http_it_posts_its_symbols_once_started(ea_binary, tmp_path):
+    server = Server([])
+    run_ea(ea_binary, tmp_path, fake(tmp_path, http=server), inputs=HTTP)
+    assert len(server.heartbeats) == 1 and len(server.symbols) == 1
+    assert server.symbols[0] == json.loads((tmp_path / protocol.SYMBOLS).read_text())
+    posted = {e["name"]: e for e in server.symbols[0]["symbols"]}
+    assert posted["US100"]["calc_mode"] == "futures"
+
+
+EVERY_PASS = {**HTTP, "InpHeartbeatSeconds": 0}  # a heartbeat on every timer
+
+
+def test_over_http_it_posts_them_again_when_a_heartbeat_answer_asks(
+    ea_binary, tmp_path
+):
+    server = Server([], asks={3})
+    run_ea(ea_binary, tmp_path, fake(tmp_path, http=server), timers=4,
+           inputs=EVERY_PASS)  # fmt: skip
+    assert len(server.heartbeats) >= 4
+    assert len(server.symbols) == 2  # at start, and once asked
+
+
+def test_over_http_a_refused_list_waits_until_the_server_asks(ea_binary, tmp_path):
+    server = Server([], symbols_status=503)
+    run_ea(ea_binary, tmp_path, fake(tmp_path, http=server), timers=4,
+           inputs=EVERY_PASS)  # fmt: skip
+    assert len(server.heartbeats) >= 4 and len(server.symbols) == 1
 
 
 # --- the JSON reader, against the paper terminal's ----------------------------------------
