@@ -28,6 +28,7 @@ CASH, FUTURES, ASK = "cash", "futures", "ask"
 FUTURES_MODES = frozenset({"futures", "exch_futures", "exch_futures_forts"})
 CASH_MARK = re.compile(r"(CASH|[._\- ]SPOT)$")
 LABEL = {CASH: "a cash CFD", FUTURES: "a futures contract"}
+ACCOUNT = "the account's contract kind"
 
 
 def described(entry):
@@ -81,7 +82,7 @@ class Kinds:
         both = self.listed.get(self.instrument.get(found.symbol), {})
         want, why = self.asked(text, aliases, wanted)
         if len(both) < 2:
-            if why != "the account" and want and want != got:
+            if why != ACCOUNT and want and want != got:
                 raise mismatch(text, found.symbol, got, why)
             return found if got == CASH else tagged(found, found.symbol, FUTURES)
         if not want:
@@ -103,7 +104,7 @@ class Kinds:
         marked = marked_kind(target or text)
         if marked:
             return marked, "its symbol mapping" if target else "the alert's symbol"
-        return ("" if wanted == ASK else wanted or CASH), "the account"
+        return ("" if wanted == ASK else wanted or CASH), ACCOUNT
 
 
 def tagged(found, symbol, kind, note=""):

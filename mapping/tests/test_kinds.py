@@ -67,8 +67,8 @@ def test_the_refusal_lists_both_contracts():
 def test_the_note_names_the_contract_not_chosen():
     found = settled(INDEX, "NAS100", {}, 0.6, "cash")
     assert found.note == (
-        "NAS100: US100Cash is a cash CFD, chosen by the account over a futures "
-        "contract, US100"
+        "NAS100: US100Cash is a cash CFD, chosen by the account's contract kind "
+        "over a futures contract, US100"
     )
     assert "chosen by the alert's symbol" in settled(INDEX, "US100.f", {}, 0.6, "").note
 
