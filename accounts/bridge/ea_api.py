@@ -154,7 +154,7 @@ class HeartbeatView(EAView):
 
 def wants_symbols(account):
     """Whether the server asks this terminal for its list in the heartbeat's
-    answer (PROTOCOL.md 7): the HTTP side of the request file, asked on the
+    answer (ea/PROTOCOL.md 7): the HTTP side of the request file, asked on the
     same terms (SYMBOL_FETCH_ENABLED; no list yet, or a refresh requested)."""
     if not settings.SYMBOL_FETCH_ENABLED:
         return False
@@ -165,7 +165,7 @@ def wants_symbols(account):
 class SymbolsView(EAView):
     def post(self, request, login):
         """The terminal's symbol list, as webhook_symbols.json holds it
-        (PROTOCOL.md 5), kept as the keeper keeps the file's."""
+        (ea/PROTOCOL.md 5), kept as the keeper keeps the file's."""
         # Read past DATA_UPLOAD_MAX_MEMORY_SIZE (1 MiB), which `body` enforces:
         # a list is allowed its own 16 MiB and not a byte more.
         raw = request.read(symbols.MAX_LIST_BYTES + 1)
