@@ -16,13 +16,12 @@ from accounts.validators import LOGIN_PATTERN, parse_symbol_list, validate_login
 from ea import protocol
 
 DEFAULT_MAGIC = 20250929
-# The magic numbers an account may carry. 0 is what manual trades carry, so
-# with it every manual position would count as the bot's own (CLOSE_ALL would
-# close them); the EA reads integers of at most 18 digits and refuses every
-# command with a longer one (ea/MT5Bot_Command.mqh `FieldInteger`). The
-# column itself may be narrower (32 bits on PostgreSQL); its own range
-# validator then says so.
-MIN_MAGIC, MAX_MAGIC = 1, 10**18 - 1
+# The magic numbers an account may carry: the range both terminals accept
+# (ea/PROTOCOL.md 3). 0 is what manual trades carry, so with it every manual
+# position would count as the bot's own (CLOSE_ALL would close them); the EA
+# reads integers of at most 18 digits. The column itself may be narrower (32
+# bits on PostgreSQL); its own range validator then says so.
+MIN_MAGIC, MAX_MAGIC = protocol.MAGIC_MIN, protocol.MAGIC_MAX
 # An alert's volume is multiplied by at most this; a larger factor is a typo
 # (1000 for 1.000), not a sizing decision.
 MAX_MULTIPLIER = Decimal(1000)

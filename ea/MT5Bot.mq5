@@ -26,6 +26,8 @@ input string InpServerUrl = "";           // HTTP: server URL, e.g. https://bot.
 input string InpEAKey = "";               // HTTP: this account's EA key
 input int    InpHttpTimeoutMs = 5000;     // HTTP: timeout per call (ms)
 input int    InpDeviationPoints = 10;     // Max. deviation for market orders (points)
+input double InpMaxLotsPerOrder = 0;      // Max. lots per opening order (0 = off)
+input int    InpMaxPositions = 0;         // Max. positions + pending orders of ours (0 = off)
 
 string g_login = "";        // this account, once the terminal is logged in
 bool   g_started = false;
@@ -298,6 +300,12 @@ int OnInit()
    if(InpTransport == TRANSPORT_HTTP && (InpServerUrl == "" || InpEAKey == ""))
      {
       Print("the HTTP transport needs the server URL and the EA key");
+      return INIT_FAILED;
+     }
+   string limits = LimitInputsError();
+   if(limits != "")
+     {
+      Print(limits);
       return INIT_FAILED;
      }
    if(!EventSetMillisecondTimer(InpPollMilliseconds))

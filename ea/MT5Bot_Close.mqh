@@ -177,6 +177,11 @@ bool ModifyRequest(const Command &c, ulong ticket, MqlTradeRequest &request,
    double open = position ? PositionGetDouble(POSITION_PRICE_OPEN) : OrderGetDouble(ORDER_PRICE_OPEN);
    double old_sl = position ? PositionGetDouble(POSITION_SL) : OrderGetDouble(ORDER_SL);
    double old_tp = position ? PositionGetDouble(POSITION_TP) : OrderGetDouble(ORDER_TP);
+   // MODIFY sets type_time and expiration too: the order's own, or it would
+   // become GTC (docs/mt5.md 14).
+   ENUM_ORDER_TYPE_TIME type_time = position ? ORDER_TIME_GTC
+                                    : (ENUM_ORDER_TYPE_TIME)OrderGetInteger(ORDER_TYPE_TIME);
+   datetime expiration = position ? 0 : (datetime)OrderGetInteger(ORDER_TIME_EXPIRATION);
    bool buy = position ? PositionGetInteger(POSITION_TYPE) == POSITION_TYPE_BUY
               : IsBuyType(OrderGetInteger(ORDER_TYPE));
    double price = open;
@@ -204,7 +209,8 @@ bool ModifyRequest(const Command &c, ulong ticket, MqlTradeRequest &request,
      {
       request.order = ticket;
       request.price = price;
-      request.type_time = ORDER_TIME_GTC;
+      request.type_time = type_time;
+      request.expiration = expiration;
      }
    return true;
   }

@@ -8,6 +8,9 @@
 //+------------------------------------------------------------------+
 #define PROTOCOL_VERSION 1
 #define COMMENT_LENGTH   31
+// The magic numbers a command may carry (PROTOCOL.md 3): 0 is what manual
+// trades carry, and 18 digits is what StringToInteger reads exactly.
+#define MAGIC_MAX_TEXT   "999999999999999999"
 
 struct Command
   {
@@ -29,6 +32,7 @@ struct Command
    double            sl_pips;
    double            tp_pips;
    double            risk_percent;
+   double            max_volume;   // the account's lot limit; EMPTY_VALUE: none
    ulong             ticket;
    ulong             magic;
    bool              include_manual;
@@ -117,6 +121,27 @@ bool FieldInteger(const JsonObject &doc, string key, long &value, bool &present,
    return true;
   }
 
+//+------------------------------------------------------------------+
+//| `magic`, required and within 1 .. 10^18 - 1: checked on the      |
+//| digits, so 10^18 and beyond are refused, never read wrapped.     |
+//+------------------------------------------------------------------+
+bool FieldMagic(const JsonObject &doc, ulong &value, string &error)
+  {
+   int at = JsonFind(doc, "magic");
+   value = 0;
+   if(at >= 0 && doc.kinds[at] != JSON_INT && doc.kinds[at] != JSON_NULL)
+     {
+      error = "magic must be an integer, not " + JsonRepr(doc, at);
+      return false;
+     }
+   string digits = at >= 0 && doc.kinds[at] == JSON_INT ? doc.texts[at] : "";
+   if(digits != "" && StringGetCharacter(digits, 0) != '-' && StringLen(digits) <= 18)
+      value = (ulong)StringToInteger(digits);
+   if(value == 0)
+      error = "magic must be from 1 to " + MAGIC_MAX_TEXT + ", not " + JsonRepr(doc, at);
+   return value > 0;
+  }
+
 bool FieldString(const JsonObject &doc, string key, bool required, string &value,
                  string &error)
   {
@@ -191,19 +216,20 @@ bool CommandNumbers(const JsonObject &doc, Command &c, string &error)
           && FieldNumber(doc, "tp_points", false, c.tp_points, error)
           && FieldNumber(doc, "sl_pips", false, c.sl_pips, error)
           && FieldNumber(doc, "tp_pips", false, c.tp_pips, error)
-          && FieldNumber(doc, "risk_percent", false, c.risk_percent, error);
+          && FieldNumber(doc, "risk_percent", false, c.risk_percent, error)
+          && FieldNumber(doc, "max_volume", false, c.max_volume, error);
   }
 
 bool CommandRest(const JsonObject &doc, Command &c, string &error)
   {
-   long ticket, magic;
-   bool has_ticket, has_magic;
+   long ticket;
+   bool has_ticket;
    if(!FieldString(doc, "symbol", false, c.symbol, error)
       || !FieldString(doc, "original_symbol", false, c.original_symbol, error)
       || !FieldString(doc, "close_first", false, c.close_first, error)
       || !FieldString(doc, "comment", false, c.comment, error)
       || !FieldInteger(doc, "ticket", ticket, has_ticket, error)
-      || !FieldInteger(doc, "magic", magic, has_magic, error)
+      || !FieldMagic(doc, c.magic, error)
       || !FieldFlag(doc, "include_manual", c.include_manual, error)
       || !FieldString(doc, "order_type", false, c.order_type, error))
       return false;
@@ -215,13 +241,12 @@ bool CommandRest(const JsonObject &doc, Command &c, string &error)
       if(c.close_first != "" && c.close_first != "long" && c.close_first != "short")
          error = "close_first must be long, short or empty, not '" + c.close_first + "'";
       else
-         if(magic < 0)
-            error = "magic must not be negative";
+         if(!IsNone(c.max_volume) && c.max_volume <= 0)
+            error = "max_volume must be above 0, not " + JsonNumberText(c.max_volume);
          else
             if(has_ticket && ticket <= 0)
                error = "ticket must be positive";
    c.ticket = has_ticket && ticket > 0 ? (ulong)ticket : 0;
-   c.magic = magic > 0 ? (ulong)magic : 0;
    // MT5 keeps 31 characters of a comment; the server already cuts it.
    c.comment = StringSubstr(c.comment, 0, COMMENT_LENGTH);
    return error == "";

@@ -33,6 +33,68 @@ string VolumeRefusal(string symbol, double asked, double volume)
   }
 
 //+------------------------------------------------------------------+
+//| The lot limits on an opening order's final volume (sized and     |
+//| floored to the step): the account's, sent as the command's       |
+//| max_volume, then this EA's own input. Refused, never capped, so  |
+//| the trader sees it.                                              |
+//+------------------------------------------------------------------+
+string LotRefusal(double volume, double max_volume)
+  {
+   if(!IsNone(max_volume) && volume > max_volume + VOLUME_EPSILON)
+      return "volume " + JsonNumberText(volume) + " is above the account's limit of "
+             + JsonNumberText(max_volume) + " lots per order (max_volume)";
+   if(InpMaxLotsPerOrder > 0 && volume > InpMaxLotsPerOrder + VOLUME_EPSILON)
+      return "volume " + JsonNumberText(volume) + " is above the terminal's limit of "
+             + JsonNumberText(InpMaxLotsPerOrder) + " lots per order (max lots)";
+   return "";
+  }
+
+// Positions and pending orders carrying `magic`; on a netting account -1
+// when `symbol` has a position already (an order there changes it, adds none).
+int OursOpen(ulong magic, string symbol)
+  {
+   bool hedging = AccountInfoInteger(ACCOUNT_MARGIN_MODE) == ACCOUNT_MARGIN_MODE_RETAIL_HEDGING;
+   int ours = 0;
+   for(int i = 0; i < PositionsTotal(); i++)
+     {
+      if(PositionGetTicket(i) == 0)
+         continue;
+      if(!hedging && PositionGetString(POSITION_SYMBOL) == symbol)
+         return -1;
+      if((ulong)PositionGetInteger(POSITION_MAGIC) == magic)
+         ours++;
+     }
+   for(int i = 0; i < OrdersTotal(); i++)
+      if(OrderGetTicket(i) > 0 && (ulong)OrderGetInteger(ORDER_MAGIC) == magic)
+         ours++;
+   return ours;
+  }
+
+// The last line of defence: no opening order while InpMaxPositions of ours
+// are open (positions and pending orders, either may become one).
+string PositionsRefusal(ulong magic, string symbol)
+  {
+   if(InpMaxPositions <= 0)
+      return "";
+   int ours = OursOpen(magic, symbol);
+   if(ours < InpMaxPositions)
+      return "";
+   return IntegerToString(ours) + " positions and orders of ours are open, the terminal's limit of "
+          + IntegerToString(InpMaxPositions) + " (max positions)";
+  }
+
+// OnInit: the limit inputs are 0 (off) or above.
+string LimitInputsError()
+  {
+   if(!MathIsValidNumber(InpMaxLotsPerOrder) || InpMaxLotsPerOrder < 0)
+      return "max lots per order must be 0 (off) or above, not "
+             + JsonNumberText(InpMaxLotsPerOrder);
+   if(InpMaxPositions < 0)
+      return "max positions must be 0 (off) or above, not " + IntegerToString(InpMaxPositions);
+   return "";
+  }
+
+//+------------------------------------------------------------------+
 //| docs/mt5.md 8: `value` must lie on the `direction` side of       |
 //| `reference` (+1 above, -1 below), at least the stops level away; |
 //| a stop at the reference itself is refused too, as the server     |

@@ -64,7 +64,7 @@ ENUM_ORDER_TYPE PendingType(bool buy, string order_type)
 //+------------------------------------------------------------------+
 //| The request for BUY/SELL, or false with the reason it cannot be  |
 //| built or may not be sent (MT5Bot_Limits.mqh). Pending orders     |
-//| take RETURN (docs/mt5.md 4).                                     |
+//| take RETURN (docs/mt5.md 4) and PendingTime (docs/mt5.md 14).    |
 //+------------------------------------------------------------------+
 bool OpenRequest(const Command &c, MqlTradeRequest &request, string &error)
   {
@@ -97,7 +97,7 @@ bool OpenRequest(const Command &c, MqlTradeRequest &request, string &error)
          request.action = TRADE_ACTION_PENDING;
          request.type = PendingType(buy, c.order_type);
          request.type_filling = ORDER_FILLING_RETURN;
-         request.type_time = ORDER_TIME_GTC;
+         request.type_time = PendingTime(symbol);
         }
    double sl, tp, asked;
    StopLevels(symbol, buy, price, c, sl, tp);
@@ -111,6 +111,10 @@ bool OpenRequest(const Command &c, MqlTradeRequest &request, string &error)
    error = VolumeRefusal(symbol, asked, request.volume);
    if(error == "")
       error = PriceRefusal(symbol, request.type, price, sl, tp);
+   if(error == "")
+      error = LotRefusal(request.volume, c.max_volume);
+   if(error == "")
+      error = PositionsRefusal(c.magic, symbol);
    return error == "";
   }
 

@@ -126,15 +126,31 @@ bool SamePrice(string symbol, double a, double b)
    return MathAbs(a - b) < SymbolInfoDouble(symbol, SYMBOL_POINT) / 10;
   }
 
-// docs/mt5.md 4: FOK if the symbol allows it, else IOC, else RETURN.
+// docs/mt5.md 4: request and instant execution fill market orders FOK,
+// whatever the flags; otherwise FOK if the symbol allows it, else IOC,
+// else RETURN.
 ENUM_ORDER_TYPE_FILLING MarketFilling(string symbol)
   {
+   long execution = SymbolInfoInteger(symbol, SYMBOL_TRADE_EXEMODE);
+   if(execution == SYMBOL_TRADE_EXECUTION_REQUEST || execution == SYMBOL_TRADE_EXECUTION_INSTANT)
+      return ORDER_FILLING_FOK;
    long modes = SymbolInfoInteger(symbol, SYMBOL_FILLING_MODE);
    if((modes & SYMBOL_FILLING_FOK) != 0)
       return ORDER_FILLING_FOK;
    if((modes & SYMBOL_FILLING_IOC) != 0)
       return ORDER_FILLING_IOC;
    return ORDER_FILLING_RETURN;
+  }
+
+// docs/mt5.md 14: a pending order is GTC where the symbol allows it, DAY
+// where it allows DAY and not GTC; a symbol that allows neither gets GTC,
+// and the server's 10022 says why nothing was placed.
+ENUM_ORDER_TYPE_TIME PendingTime(string symbol)
+  {
+   long modes = SymbolInfoInteger(symbol, SYMBOL_EXPIRATION_MODE);
+   if((modes & SYMBOL_EXPIRATION_GTC) == 0 && (modes & SYMBOL_EXPIRATION_DAY) != 0)
+      return ORDER_TIME_DAY;
+   return ORDER_TIME_GTC;
   }
 
 double PipSize(string symbol)

@@ -60,6 +60,17 @@ COMMAND_FIELDS = (
     "magic",
     "comment",
 )
+# Optional command fields (PROTOCOL.md 3 and 9): absent or null in a command
+# from before they were added, and then no limit applies.
+# max_volume: the largest volume, in lots, an opening order (BUY or SELL) may
+# have once sized and floored to the step; above it the terminal refuses it.
+OPTIONAL_COMMAND_FIELDS = ("max_volume",)
+# The magic numbers a command may carry, agreed between the server (an
+# account's magic is held to it) and both terminals (they refuse a command
+# outside it). 0 is what manual trades carry, so with it every manual
+# position would count as ours; 10^18 and above do not fit the 18 digits the
+# EA reads exactly.
+MAGIC_MIN, MAGIC_MAX = 1, 10**18 - 1
 ACTIONS = (
     "BUY",
     "SELL",

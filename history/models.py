@@ -176,6 +176,10 @@ class Command(models.Model):
     sl_pips = money()
     tp_pips = money()
     risk_percent = money()
+    # An opening order's lot limit on this account when the command was made
+    # (the smaller of its max_volume and MAX_ORDER_VOLUME): the terminal
+    # refuses the order when its final volume, risk-sized or not, is above.
+    max_volume = money()
     ticket = models.BigIntegerField(null=True, blank=True)
     side = models.CharField(max_length=5, blank=True)
     close_first = models.CharField(max_length=5, blank=True)
@@ -246,6 +250,7 @@ class Command(models.Model):
             "include_manual": self.include_manual,
             "magic": self.magic,
             "comment": self.comment,
+            "max_volume": to_float(self.max_volume),
         }
 
     def claim(self):

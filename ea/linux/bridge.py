@@ -24,10 +24,14 @@ from pathlib import Path
 
 from ea import protocol
 from ea.paper.faults import Faults
+from ea.paper.orders import time_of
 from ea.paper.state import journal_line
+from ea.paper.symbols import EXECUTIONS
 
 ORDER_TYPES = ("buy", "sell", "buy_limit", "sell_limit", "buy_stop", "sell_stop")
 FILLINGS = ("fok", "ioc", "return")
+# ENUM_ORDER_TYPE_TIME: GTC 0, DAY 1, SPECIFIED 2, SPECIFIED_DAY 3.
+TYPE_TIMES = ("gtc", "day", "specified", "specified_day")
 MARGIN_MODES = {"netting": 0, "exchange": 1, "hedging": 2}
 # ENUM_SYMBOL_TRADE_MODE: disabled 0, longonly 1, shortonly 2, closeonly 3, full 4.
 TRADE_MODE_VALUES = {
@@ -50,6 +54,7 @@ SPEC_VALUES = {
     "SYMBOL_TRADE_STOPS_LEVEL": "stops_level",
     "SYMBOL_TRADE_FREEZE_LEVEL": "freeze_level",
     "SYMBOL_FILLING_MODE": "filling_modes",
+    "SYMBOL_EXPIRATION_MODE": "expiration_modes",
     "SYMBOL_POINT": "point",
     "SYMBOL_TRADE_TICK_SIZE": "tick_size",
     "SYMBOL_TRADE_CONTRACT_SIZE": "contract_size",
@@ -79,6 +84,7 @@ ITEM_KEYS = {
     "ORDER_SL": "sl",
     "ORDER_TP": "tp",
     "ORDER_SYMBOL": "symbol",
+    "ORDER_TIME_EXPIRATION": "expiration",
     "DEAL_POSITION_ID": "position",
 }
 STRINGS = {"SYMBOL_DESCRIPTION", "SYMBOL_PATH", "SYMBOL_CURRENCY_BASE",
@@ -176,6 +182,8 @@ class FakeTerminal:
             return [TRADE_MODE_VALUES[spec.trade_mode]]
         if prop == "SYMBOL_TRADE_CALC_MODE":
             return [CALC_MODE_VALUES[spec.calc_mode]]
+        if prop == "SYMBOL_TRADE_EXEMODE":
+            return [EXECUTIONS.index(spec.execution)]
         if prop == "SYMBOL_TRADE_TICK_VALUE":
             return [self.market.tick_value(spec, self.broker.currency)]
         bid, ask = self.broker.tick(name)
@@ -217,6 +225,8 @@ class FakeTerminal:
         if prop in ("POSITION_TYPE", "ORDER_TYPE"):
             # POSITION_TYPE_BUY and _SELL are 0 and 1, as ORDER_TYPE_BUY and _SELL.
             return [ORDER_TYPES.index(item["type"]) if item else 0]
+        if prop == "ORDER_TYPE_TIME":
+            return [TYPE_TIMES.index(time_of(item)[0]) if item else 0]
         value = item.get(ITEM_KEYS[prop])
         if value is None:  # MQL5 answers 0 or "" for no such item, 0 for no stop
             return ["" if prop in STRINGS else 0]
@@ -225,7 +235,9 @@ class FakeTerminal:
     # --- trading -------------------------------------------------------------------
 
     def op_order_send(self, action, type_, filling, symbol, volume, price, sl, tp,
-                      position, order, magic, comment):  # fmt: skip
+                      position, order, magic, comment, type_time,
+                      expiration):  # fmt: skip
+        timed = action in ("pending", "modify")
         request = {
             "action": action,
             "symbol": symbol or self._order_symbol(order),
@@ -241,6 +253,8 @@ class FakeTerminal:
             "order": int(order) or None,
             "magic": int(magic),
             "comment": comment,
+            "type_time": TYPE_TIMES[int(type_time)] if timed else None,
+            "expiration": int(expiration) if timed else None,
         }
         result = self.broker.send(request)
         self._journal(request, result)

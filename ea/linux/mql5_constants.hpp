@@ -30,6 +30,10 @@ const int INIT_FAILED = 1;
 // https://www.mql5.com/en/docs/constants/environment_state/marketinfoconstants
 const int SYMBOL_FILLING_FOK = 1;
 const int SYMBOL_FILLING_IOC = 2;
+const int SYMBOL_EXPIRATION_GTC = 1;
+const int SYMBOL_EXPIRATION_DAY = 2;
+const int SYMBOL_EXPIRATION_SPECIFIED = 4;
+const int SYMBOL_EXPIRATION_SPECIFIED_DAY = 8;
 // https://www.mql5.com/en/docs/constants/errorswarnings/enum_trade_return_codes
 const uint TRADE_RETCODE_PLACED = 10008;
 const uint TRADE_RETCODE_DONE = 10009;
@@ -72,8 +76,8 @@ MQL5_ENUM(ENUM_MQL_INFO_INTEGER, MQL_INTEGER)
 // https://www.mql5.com/en/docs/constants/environment_state/marketinfoconstants
 #define SYMBOL_INTEGER(X)                                                   \
   X(SYMBOL_DIGITS) X(SYMBOL_TRADE_STOPS_LEVEL) X(SYMBOL_TRADE_FREEZE_LEVEL) \
-  X(SYMBOL_FILLING_MODE) X(SYMBOL_TRADE_MODE)                               \
-  X(SYMBOL_TRADE_CALC_MODE) X(SYMBOL_EXPIRATION_TIME)
+  X(SYMBOL_FILLING_MODE) X(SYMBOL_TRADE_MODE) X(SYMBOL_TRADE_EXEMODE)          \
+  X(SYMBOL_EXPIRATION_MODE) X(SYMBOL_TRADE_CALC_MODE) X(SYMBOL_EXPIRATION_TIME)
 MQL5_ENUM(ENUM_SYMBOL_INFO_INTEGER, SYMBOL_INTEGER)
 #define SYMBOL_DOUBLE(X)                                                   \
   X(SYMBOL_BID) X(SYMBOL_ASK) X(SYMBOL_POINT) X(SYMBOL_TRADE_TICK_SIZE)    \
@@ -90,6 +94,13 @@ enum ENUM_SYMBOL_TRADE_MODE {
   SYMBOL_TRADE_MODE_SHORTONLY,
   SYMBOL_TRADE_MODE_CLOSEONLY,
   SYMBOL_TRADE_MODE_FULL
+};
+// Values as documented (0..3): the runtime returns them as numbers.
+enum ENUM_SYMBOL_TRADE_EXECUTION {
+  SYMBOL_TRADE_EXECUTION_REQUEST,
+  SYMBOL_TRADE_EXECUTION_INSTANT,
+  SYMBOL_TRADE_EXECUTION_MARKET,
+  SYMBOL_TRADE_EXECUTION_EXCHANGE
 };
 // https://www.mql5.com/en/docs/constants/environment_state/marketinfoconstants
 // (ENUM_SYMBOL_CALC_MODE). The EA compares by name; ea/linux/bridge.py answers
@@ -119,7 +130,8 @@ MQL5_ENUM(ENUM_POSITION_PROPERTY_DOUBLE, POSITION_DOUBLE)
 MQL5_ENUM(ENUM_POSITION_PROPERTY_STRING, POSITION_STRING)
 enum ENUM_POSITION_TYPE { POSITION_TYPE_BUY, POSITION_TYPE_SELL };
 // https://www.mql5.com/en/docs/constants/tradingconstants/orderproperties
-#define ORDER_INTEGER(X) X(ORDER_TICKET) X(ORDER_TYPE) X(ORDER_MAGIC)
+#define ORDER_INTEGER(X) \
+  X(ORDER_TICKET) X(ORDER_TYPE) X(ORDER_MAGIC) X(ORDER_TYPE_TIME) X(ORDER_TIME_EXPIRATION)
 MQL5_ENUM(ENUM_ORDER_PROPERTY_INTEGER, ORDER_INTEGER)
 #define ORDER_DOUBLE(X) \
   X(ORDER_VOLUME_CURRENT) X(ORDER_PRICE_OPEN) X(ORDER_SL) X(ORDER_TP)
@@ -139,7 +151,13 @@ enum ENUM_ORDER_TYPE {
   ORDER_TYPE_CLOSE_BY
 };
 enum ENUM_ORDER_TYPE_FILLING { ORDER_FILLING_FOK, ORDER_FILLING_IOC, ORDER_FILLING_RETURN };
-enum ENUM_ORDER_TYPE_TIME { ORDER_TIME_GTC, ORDER_TIME_DAY, ORDER_TIME_SPECIFIED };
+// Values as documented (0..3): the runtime returns ORDER_TYPE_TIME as a number.
+enum ENUM_ORDER_TYPE_TIME {
+  ORDER_TIME_GTC,
+  ORDER_TIME_DAY,
+  ORDER_TIME_SPECIFIED,
+  ORDER_TIME_SPECIFIED_DAY
+};
 // https://www.mql5.com/en/docs/constants/tradingconstants/enum_trade_request_actions
 enum ENUM_TRADE_REQUEST_ACTIONS {
   TRADE_ACTION_DEAL = 1,

@@ -35,6 +35,9 @@ FLAGS = (
     "-Wno-unused-parameter",
 )
 TIMEOUT = 60
+# A vector's `state.terminal_limits` (ea/paper/limits.TerminalLimits) as the
+# EA's inputs that hold the same limits.
+LIMIT_INPUTS = {"max_lots": "InpMaxLotsPerOrder", "max_positions": "InpMaxPositions"}
 
 
 class BuildError(RuntimeError):
@@ -149,7 +152,9 @@ def replay_vector(binary, vector, folder, timers=2):
     name = replay.prepare(vector, folder)
     state = vector["state"]
     terminal = FakeTerminal(paper.broker, state["login"], folder, state["now"])
-    done = run(binary, folder, terminal, timers=timers)
+    limits = state.get("terminal_limits", {})
+    inputs = {LIMIT_INPUTS[key]: value for key, value in limits.items()}
+    done = run(binary, folder, terminal, timers=timers, inputs=inputs)
     outcome = replay.outcome(folder, name, terminal.journal, paper.broker)
     problems = replay.compare(vector, outcome) + terminal.problems
     if done.returncode != 0:

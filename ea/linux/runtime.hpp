@@ -19,10 +19,12 @@ std::u16string decode_utf8(const std::string &bytes);
 std::string encode_utf8(const std::u16string &units);
 
 // One item of the bridge's answer: a string or a number (null and false
-// are 0, true is 1).
+// are 0, true is 1). `integer` is an integer item read exactly (a magic of
+// 18 digits is beyond a double's 2^53), else the number rounded.
 struct Value {
   bool is_string = false;
   double number = 0;
+  long long integer = 0;
   std::u16string text;
 };
 
@@ -39,6 +41,8 @@ class Args {
     std::snprintf(buffer, sizeof buffer, "%.17g", number);
     return add(buffer);
   }
+  // Exactly, where a double would round (a magic number).
+  Args &integer(long long number) { return add(std::to_string(number)); }
 
  private:
   Args &add(const std::string &item) {

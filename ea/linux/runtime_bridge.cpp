@@ -106,6 +106,9 @@ std::vector<Value> parse_reply(const std::string &line) {
       std::size_t end = line.find_first_of(",]", i);
       std::string item = line.substr(i, end - i);
       value.number = item == "null" ? 0 : item == "true" ? 1 : item == "false" ? 0 : std::stod(item);
+      bool whole = item.find_first_of(".eE") == std::string::npos && item != "null" &&
+                   item != "true" && item != "false";
+      value.integer = whole ? std::stoll(item) : std::llround(value.number);
       i = end;
     }
     values.push_back(value);
@@ -127,7 +130,7 @@ std::vector<Value> ask(const Args &args) {
 }
 
 double ask_number(const Args &args) { return ask(args).at(0).number; }
-long ask_long(const Args &args) { return std::llround(ask_number(args)); }
+long ask_long(const Args &args) { return ask(args).at(0).integer; }
 string ask_string(const Args &args) { return string::from_utf16(ask(args).at(0).text); }
 
 }  // namespace runtime

@@ -119,8 +119,10 @@ bool OrderSend(const MqlTradeRequest &request, MqlTradeResult &result) {
   args << "order_send" << action_name(request.action) << static_cast<double>(request.type)
        << static_cast<double>(request.type_filling) << request.symbol << request.volume
        << request.price << request.sl << request.tp << static_cast<double>(request.position)
-       << static_cast<double>(request.order) << static_cast<double>(request.magic)
-       << request.comment;
+       << static_cast<double>(request.order);
+  args.integer(static_cast<long long>(request.magic))
+      << request.comment << static_cast<double>(request.type_time)
+      << static_cast<double>(request.expiration);
   std::vector<Value> reply = ask(args);
   ZeroMemory(result);
   result.retcode = static_cast<uint>(reply.at(0).number);

@@ -14,6 +14,7 @@ from ea import protocol
 from ea.paper import opening
 from ea.paper.broker import Broker
 from ea.paper.faults import Faults, FaultsError
+from ea.paper.limits import TerminalLimits
 from ea.paper.market import Market
 from ea.paper.state import ExecutedIds, Journal, Store
 from ea.paper.terminal import Terminal
@@ -23,6 +24,9 @@ log = logging.getLogger("ea.paper")
 # For tests and soak runs: the supervisor's environment reaches every paper
 # terminal it starts, so this sets one profile for all of them.
 FAULTS_ENV = "MT5BOT_PAPER_FAULTS"
+# The terminal's own limits (limits.TerminalLimits), as the EA's inputs.
+MAX_LOTS_ENV = "MT5BOT_PAPER_MAX_LOTS"
+MAX_POSITIONS_ENV = "MT5BOT_PAPER_MAX_POSITIONS"
 
 
 def manual_position(text):
@@ -54,6 +58,19 @@ def faults(text):
     except FaultsError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
     return text
+
+
+def not_negative(kind):
+    def read(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            value = -1
+        if not value >= 0:  # NaN too
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number >= 0")
+        return value
+
+    return read
 
 
 def parser():
@@ -95,6 +112,20 @@ def parser():
         metavar="PROFILE",
         help=f"broker faults for tests and soak runs: perfect (default), "
         f"realistic[:SEED] or KEY=VALUE,...; default from ${FAULTS_ENV}",
+    )
+    p.add_argument(
+        "--max-lots",
+        type=not_negative(float),
+        default=os.environ.get(MAX_LOTS_ENV, "0"),
+        help="refuse an opening order above this many lots, whatever the "
+        f"server allows (0: off; default from ${MAX_LOTS_ENV})",
+    )
+    p.add_argument(
+        "--max-positions",
+        type=not_negative(int),
+        default=os.environ.get(MAX_POSITIONS_ENV, "0"),
+        help="refuse an opening order while this many positions and pending "
+        f"orders of ours are open (0: off; default from ${MAX_POSITIONS_ENV})",
     )
     p.add_argument("--once", action="store_true", help="one pass, then exit")
     p.add_argument("--log-level", default="INFO")
@@ -175,6 +206,7 @@ def open_terminal(args):
         poll=args.poll,
         heartbeat=args.heartbeat,
         server=args.server,
+        limits=TerminalLimits(args.max_lots, args.max_positions),
     )
 
 

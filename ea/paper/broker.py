@@ -44,7 +44,10 @@ class Broker:
 
     def use_faults(self, faults):
         """faults.py's model from now on; None or `perfect` for none. Every
-        hook tests `self.faults` once, so a perfect broker pays nothing more."""
+        hook tests `self.faults` once, so a perfect broker pays nothing more.
+        Its symbol faults change the market's specifications from now on."""
+        if faults is not None and faults.active:
+            self.market.specs = faults.symbols(self.market.specs)
         self.faults = faults if faults is not None and faults.active else None
 
     # --- persistence --------------------------------------------------------

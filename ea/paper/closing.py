@@ -6,6 +6,7 @@ an explicit ticket is taken whoever opened it (PROTOCOL.md section 3).
 
 from ea import protocol
 from ea.paper.limits import order_refusal, position_stops_refusal, volume_refusal
+from ea.paper.orders import time_of
 from ea.paper.sending import Unsent, nothing_to_do, refused, run_batch, stop_levels
 
 
@@ -149,6 +150,9 @@ def _modify_request(run, command, item):
     if reason:
         return Unsent(item["ticket"], reason)
     if pending:
+        # MODIFY sets type_time and expiration too: the order's own, or it
+        # would become GTC (docs/mt5.md §14).
+        type_time, expiration = time_of(item)
         return {
             "action": "modify",
             "symbol": spec.name,
@@ -156,6 +160,8 @@ def _modify_request(run, command, item):
             "price": price,
             "sl": sl,
             "tp": tp,
+            "type_time": type_time,
+            "expiration": expiration,
         }
     return {
         "action": "sltp",

@@ -70,12 +70,12 @@ def check(data):
     command["account"] = _string(data, "account", required=True)
     command["expires_at"] = _number(data, "expires_at", required=True)
     command["seq"] = _integer(data, "seq")
-    for name in NUMBERS:
+    for name in (*NUMBERS, *protocol.OPTIONAL_COMMAND_FIELDS):
         command[name] = _number(data, name)
     for name in STRINGS:
         command[name] = _string(data, name)
     command["ticket"] = _integer(data, "ticket")
-    command["magic"] = _integer(data, "magic") or 0
+    command["magic"] = _integer(data, "magic")
     command["include_manual"] = _flag(data, "include_manual")
     command["order_type"] = _string(data, "order_type") or "market"
     _check_choices(command)
@@ -89,12 +89,23 @@ def _check_choices(command):
         raise ValueError(
             f"close_first must be long, short or empty, not {command['close_first']!r}"
         )
-    if command["magic"] < 0:
-        raise ValueError("magic must not be negative")
+    _check_magic(command["magic"])
+    if command["max_volume"] is not None and command["max_volume"] <= 0:
+        raise ValueError(f"max_volume must be above 0, not {command['max_volume']!r}")
     if command["ticket"] is not None and command["ticket"] <= 0:
         raise ValueError("ticket must be positive")
     # MT5 keeps 31 characters of a comment; the server already cuts it.
     command["comment"] = command["comment"][:COMMENT_LENGTH]
+
+
+def _check_magic(magic):
+    """The agreed range (PROTOCOL.md 3): with magic 0 every manual trade
+    would be ours, and the EA reads at most 18 digits exactly."""
+    if magic is None or not protocol.MAGIC_MIN <= magic <= protocol.MAGIC_MAX:
+        raise ValueError(
+            f"magic must be from {protocol.MAGIC_MIN} to {protocol.MAGIC_MAX}, "
+            f"not {magic!r}"
+        )
 
 
 def _number(data, name, required=False):

@@ -15,9 +15,11 @@ A profile is written `NAME[:SEED][,KEY=VALUE...]` or `KEY=VALUE,...`:
 `realistic:42`, `realistic,requote=0.1`, `requote=0.1,timeout=0.02,seed=7`.
 """
 
+import dataclasses
 import random
 
 from ea.paper import rules
+from ea.paper.symbols import EXPIRATIONS
 
 # Retcodes the faults answer with (docs/mt5.md §6).
 REQUOTE = 10004
@@ -41,15 +43,24 @@ SEND_FAULTS = {
     "timeout": (TIMEOUT, "request cancelled by timeout", "any"),
     "partial": (rules.DONE_PARTIAL, "done partially", "ioc"),
 }
+# Symbols listed as some brokers list them (switches, 0 or 1): `day_only`
+# keeps DE40's pending orders for the day only (SYMBOL_EXPIRATION_MODE DAY:
+# a GTC order is 10022), `instant_nofill` trades USDCHF on instant execution
+# with no filling flag (only FOK fills it). docs/mt5.md §4 and §14.
+SYMBOL_FAULTS = {
+    "day_only": ("DE40", {"expiration_modes": EXPIRATIONS["day"]}),
+    "instant_nofill": ("USDCHF", {"execution": "instant", "filling_modes": 0}),
+}
 # Shares and durations: `timeout_done` is the share of timeouts after which
 # the order WAS executed (the caller cannot tell which); a disconnect lasts
 # `disconnect` seconds at the end of every `disconnect_every` seconds from the
 # start; a new position shows `visible_after` ms after its deal; a symbol has
 # no tick for `notick` seconds after the terminal first asks for it.
 SETTINGS = ("timeout_done", "disconnect", "disconnect_every", "visible_after",
-            "notick")  # fmt: skip
+            "notick", *SYMBOL_FAULTS)  # fmt: skip
 DEFAULTS = {"timeout_done": 0.5, "disconnect": 0.0, "disconnect_every": 0.0,
-            "visible_after": 0.0, "notick": 0.0}  # fmt: skip
+            "visible_after": 0.0, "notick": 0.0,
+            **dict.fromkeys(SYMBOL_FAULTS, 0.0)}  # fmt: skip
 
 # A busy day at a retail broker, at the high end on purpose so that a soak
 # run of 10,000 alerts meets every fault tens of times: requotes a few % of
@@ -58,7 +69,8 @@ DEFAULTS = {"timeout_done": 0.5, "disconnect": 0.0, "disconnect_every": 0.0,
 # trade context a few in a thousand, timeouts well under 1 % (half of them
 # after the order went through), one IOC deal in twenty filled in part, a
 # 5 s reconnect every 10 minutes, positions published 200 ms after the deal
-# and a first tick half a second after a symbol is selected.
+# a first tick half a second after a symbol is selected, and both awkward
+# symbols.
 PROFILES = {
     "perfect": {},
     "realistic": {
@@ -74,6 +86,8 @@ PROFILES = {
         "disconnect_every": 600.0,
         "visible_after": 200.0,
         "notick": 0.5,
+        "day_only": 1,
+        "instant_nofill": 1,
     },
 }
 
@@ -105,7 +119,7 @@ class Faults:
     @property
     def active(self):
         """False for `perfect`: the broker then skips this module entirely."""
-        timed = ("disconnect", "visible_after", "notick")
+        timed = ("disconnect", "visible_after", "notick", *SYMBOL_FAULTS)
         return (
             bool(self.script)
             or any(self.rates.values())
@@ -118,6 +132,15 @@ class Faults:
         shown = [f"{k}={v:g}" for k, v in values.items()
                  if v != DEFAULTS.get(k, 0.0)]  # fmt: skip
         return ",".join([*shown, f"seed={self.seed}"])
+
+    def symbols(self, specs):
+        """`specs` (name -> Spec) with the symbol faults applied, as a new
+        dict: the paper list itself is never changed."""
+        specs = dict(specs)
+        for key, (name, changes) in SYMBOL_FAULTS.items():
+            if self.settings[key] and name in specs:
+                specs[name] = dataclasses.replace(specs[name], **changes)
+        return specs
 
     # --- what the terminal sees ----------------------------------------------
 
@@ -307,6 +330,9 @@ def _check(rates, settings):
         raise FaultsError(
             f"the send fault rates add up to {sum(rates.values()):g}, above 1"
         )
+    for key in SYMBOL_FAULTS:
+        if settings[key] not in (0, 1):
+            raise FaultsError(f"{key}={settings[key]:g} is a switch: 0 or 1")
     down, every = settings["disconnect"], settings["disconnect_every"]
     if down and not down < every:
         raise FaultsError(

@@ -13,8 +13,24 @@ MT5Bot_Limits.mqh makes the same checks with the same words.
 """
 
 import math
+from dataclasses import dataclass
 
 EPSILON = 1e-9
+
+
+@dataclass(frozen=True)
+class TerminalLimits:
+    """The terminal's own last line of defence, set by whoever runs it (the
+    EA's inputs, the paper terminal's options), whatever the server sends:
+    the most lots one opening order may have, and the most positions and
+    pending orders of ours (the command's magic) there may be when an
+    opening order is sent. 0 is off."""
+
+    max_lots: float = 0.0
+    max_positions: int = 0
+
+
+NO_LIMITS = TerminalLimits()
 
 
 def number_text(value):
@@ -45,6 +61,35 @@ def volume_refusal(spec, asked, volume):
         return (
             f"volume {n(volume)} is above the maximum {n(spec.volume_max)} "
             f"for {spec.name}"
+        )
+    return None
+
+
+def lot_refusal(volume, max_volume, limits):
+    """An opening order's final volume (sized and floored to the step) above
+    the command's `max_volume` (the account's limit) or the terminal's own
+    `max_lots`: refused, never capped, so the trader sees it."""
+    n = number_text
+    if max_volume is not None and volume > max_volume + EPSILON:
+        return (
+            f"volume {n(volume)} is above the account's limit of {n(max_volume)} "
+            "lots per order (max_volume)"
+        )
+    if limits.max_lots and volume > limits.max_lots + EPSILON:
+        return (
+            f"volume {n(volume)} is above the terminal's limit of "
+            f"{n(limits.max_lots)} lots per order (max lots)"
+        )
+    return None
+
+
+def positions_refusal(ours, limits):
+    """`ours`: the positions and pending orders of ours open now. An order
+    that would add one more is refused once there are `max_positions`."""
+    if limits.max_positions and ours >= limits.max_positions:
+        return (
+            f"{ours} positions and orders of ours are open, the terminal's limit "
+            f"of {limits.max_positions} (max positions)"
         )
     return None
 

@@ -1,9 +1,21 @@
 """BUY and SELL: a market deal or a pending order, after `close_first`."""
 
 from ea.paper.closing import close_positions, select_positions
-from ea.paper.limits import order_refusal, position_stops_refusal, volume_refusal
+from ea.paper.limits import (
+    lot_refusal,
+    order_refusal,
+    position_stops_refusal,
+    positions_refusal,
+    volume_refusal,
+)
 from ea.paper.rules import ACCEPTED, DONE_PARTIAL
-from ea.paper.sending import answered, market_filling, refused, stop_levels
+from ea.paper.sending import (
+    answered,
+    market_filling,
+    pending_time,
+    refused,
+    stop_levels,
+)
 
 
 def open_order(run):
@@ -70,13 +82,19 @@ def open_request(run, spec):
             action="pending",
             type=f"{side}_{command['order_type']}",
             type_filling="return",
+            type_time=pending_time(spec),
+            expiration=0,
         )
     sl, tp = stop_levels(spec, side, price, command)
     asked = opening_volume(run, spec, price, sl)
     if isinstance(asked, str):
         return asked
     request.update(price=price, sl=sl, tp=tp, volume=spec.normalize_volume(asked))
-    return _refusal(spec, request, asked, bid, ask) or request
+    return (
+        _refusal(spec, request, asked, bid, ask)
+        or _guard_refusal(run, request)
+        or request
+    )
 
 
 def _refusal(spec, request, asked, bid, ask):
@@ -89,6 +107,22 @@ def _refusal(spec, request, asked, bid, ask):
     if request["action"] == "deal":
         return position_stops_refusal(spec, kind, sl, tp, bid, ask)
     return order_refusal(spec, kind, request["price"], sl, tp, bid, ask)
+
+
+def _guard_refusal(run, request):
+    """The lot limits (the account's, sent with the command, and the
+    terminal's own), then the terminal's limit on positions of ours."""
+    reason = lot_refusal(request["volume"], run.command.get("max_volume"), run.limits)
+    if reason or not run.limits.max_positions:
+        return reason
+    broker, magic = run.broker, run.command["magic"]
+    positions = broker.seen_positions()
+    if broker.margin_mode != "hedging" and any(
+        p["symbol"] == request["symbol"] for p in positions
+    ):
+        return None  # netting: the order changes that position, adds none
+    ours = sum(1 for i in [*positions, *broker.orders] if i["magic"] == magic)
+    return positions_refusal(ours, run.limits)
 
 
 def opening_volume(run, spec, price, sl):

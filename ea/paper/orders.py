@@ -14,6 +14,7 @@ def place(broker, req):
     volume = rules.check_volume(spec, req.get("volume"))
     rules.check_trade_mode(spec, side, volume)
     rules.check_filling(spec, req.get("type_filling"), pending=True)
+    type_time, expiration = _expiry(broker, spec, req)
     price = req.get("price")
     rules.check_pending_price(spec, order_type, price, *broker.quote(spec.name))
     rules.check_stops(spec, side, price, req.get("sl"), req.get("tp"))
@@ -30,24 +31,46 @@ def place(broker, req):
             "magic": req.get("magic", 0),
             "comment": req.get("comment", ""),
             "time": int(broker.clock()),
+            "type_time": type_time,
+            "expiration": expiration,
         }
     )
     return answer(rules.PLACED, "placed", 0, ticket, volume, price)
 
 
+def _expiry(broker, spec, req):
+    """(type_time, expiration) of a PENDING or MODIFY request, checked; a
+    request that names none is GTC, as MqlTradeRequest's zero is."""
+    type_time = req.get("type_time") or "gtc"
+    expiration = rules.check_expiration(
+        spec, type_time, req.get("expiration") or 0, int(broker.clock())
+    )
+    return type_time, expiration
+
+
 def modify(broker, req):
+    """TRADE_ACTION_MODIFY sets price, SL, TP, type_time and expiration all
+    at once: a request that leaves the last two out makes the order GTC
+    (docs/mt5.md §14)."""
     order = broker.order(req.get("order"))
     if order is None:
         raise Refusal(rules.INVALID, f"order #{req.get('order')} not found")
     spec = broker.tradable(order["symbol"])
     price, sl, tp = req.get("price"), req.get("sl"), req.get("tp")
-    if (price, sl, tp) == (order["price"], order["sl"], order["tp"]):
+    type_time, expiration = _expiry(broker, spec, req)
+    if (price, sl, tp, type_time, expiration) == (
+        order["price"],
+        order["sl"],
+        order["tp"],
+        *time_of(order),
+    ):
         raise Refusal(rules.NO_CHANGES, "no changes")
     bid, ask = broker.quote(spec.name)
     rules.check_order_freeze(spec, order, bid, ask)
     rules.check_pending_price(spec, order["type"], price, bid, ask)
     rules.check_stops(spec, rules.side_of(order["type"]), price, sl, tp)
     order["price"], order["sl"], order["tp"] = price, sl, tp
+    order["type_time"], order["expiration"] = type_time, expiration
     return answer(rules.DONE, "done", 0, order["ticket"], order["volume"], price)
 
 
@@ -63,11 +86,17 @@ def remove(broker, req):
     )
 
 
+def time_of(order):
+    """(type_time, expiration) of an order; one from before they were kept
+    (a saved state, a golden vector) is GTC."""
+    return order.get("type_time") or "gtc", order.get("expiration") or 0
+
+
 def check_triggers(broker):
-    """Activate pending orders the price reached and close positions at
-    their SL/TP, as the server does between requests. Returns what
-    happened, one line of text per event, for the log."""
-    events = []
+    """Remove expired pending orders, activate those the price reached and
+    close positions at their SL/TP, as the server does between requests.
+    Returns what happened, one line of text per event, for the log."""
+    events = [_expire(broker, o) for o in list(broker.orders) if _expired(broker, o)]
     for order in list(broker.orders):
         if _trading_open(broker, order["symbol"]) and _order_reached(broker, order):
             events.append(_activate(broker, order))
@@ -77,6 +106,17 @@ def check_triggers(broker):
             if hit:
                 events.append(_stop_out(broker, position, hit))
     return events
+
+
+def _expired(broker, order):
+    ends = rules.expires_at(*time_of(order), order.get("time", 0))
+    return ends is not None and broker.clock() >= ends
+
+
+def _expire(broker, order):
+    broker.orders.remove(order)
+    type_time, _ = time_of(order)
+    return f"order #{order['ticket']} expired ({type_time.upper()})"
 
 
 def _trading_open(broker, symbol):

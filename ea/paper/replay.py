@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ea import protocol
 from ea.paper.broker import Broker
+from ea.paper.limits import TerminalLimits
 from ea.paper.market import Market
 from ea.paper.state import JOURNAL, ExecutedIds, Journal, Store
 from ea.paper.symbols import BY_NAME, Spec
@@ -63,8 +64,14 @@ def build(vector, folder):
         executed.add(command_id)
     return Terminal(
         folder, state["login"], broker, Store(folder), Journal(folder), executed,
-        clock=lambda: now,
+        clock=lambda: now, limits=terminal_limits(state),
     )  # fmt: skip
+
+
+def terminal_limits(state):
+    """The terminal's own limits a vector sets (`state.terminal_limits`,
+    keys as TerminalLimits' fields; the EA's replay sets its inputs so)."""
+    return TerminalLimits(**state.get("terminal_limits", {}))
 
 
 def command_file(vector):
@@ -189,6 +196,8 @@ def _same(want, got):
     if isinstance(want, numbers) and isinstance(got, numbers):
         if isinstance(want, bool) or isinstance(got, bool):
             return want is got
+        if type(want) is int and type(got) is int:
+            return want == got  # a magic of 18 digits: no tolerance
         return math.isclose(want, got, rel_tol=0, abs_tol=TOLERANCE * max(1, abs(want)))
     return want == got
 

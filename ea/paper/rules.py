@@ -5,7 +5,9 @@ and the MQL5 reference, "Trade Server Return Codes") or returns quietly. They
 read the symbol and the current quote only; the account's state is broker.py's.
 """
 
-from ea.paper.symbols import FILLING_FOK, FILLING_IOC
+import datetime
+
+from ea.paper.symbols import EXPIRATIONS, FILLING_FOK, FILLING_IOC
 
 DONE = 10009
 PLACED = 10008
@@ -17,6 +19,7 @@ INVALID_STOPS = 10016
 TRADE_DISABLED = 10017
 MARKET_CLOSED = 10018
 NO_MONEY = 10019
+INVALID_EXPIRATION = 10022
 NO_CHANGES = 10025
 FROZEN = 10029
 INVALID_FILL = 10030
@@ -65,17 +68,62 @@ def check_volume(spec, volume, most=None):
 
 
 def check_filling(spec, filling, pending):
-    """docs/mt5.md §4: market deals take FOK or IOC as the symbol's mask allows;
-    RETURN for pending orders, and for market orders on exchange execution
-    only. A wrong choice is 10030."""
+    """docs/mt5.md §4: market deals take FOK or IOC as the symbol's mask allows,
+    and FOK whatever the mask on request and instant execution; RETURN for
+    pending orders, and for market orders on exchange execution only. A
+    wrong choice is 10030."""
     if filling not in FILLINGS:
         raise Refusal(INVALID_FILL, f"unsupported filling type {filling!r}")
     if filling == "return" and (pending or spec.execution == "exchange"):
+        return
+    if filling == "fok" and not pending and spec.execution in ("request", "instant"):
         return
     if not spec.filling_modes & FILLINGS[filling]:
         raise Refusal(
             INVALID_FILL, f"unsupported filling mode {filling.upper()} for {spec.name}"
         )
+
+
+def check_expiration(spec, type_time, expiration, now):
+    """docs/mt5.md §14: a pending order's type_time must be one the symbol's
+    SYMBOL_EXPIRATION_MODE lists, and a SPECIFIED(_DAY) one must not have
+    expired already; otherwise 10022. Returns the expiration kept with the
+    order (0 unless the type names one)."""
+    flag = EXPIRATIONS.get(type_time, 0) if isinstance(type_time, str) else 0
+    if not spec.expiration_modes & flag:
+        raise Refusal(
+            INVALID_EXPIRATION,
+            f"invalid expiration: type_time {str(type_time).upper()} is not "
+            f"allowed for {spec.name}",
+        )
+    if type_time not in ("specified", "specified_day"):
+        return 0
+    if not isinstance(expiration, int) or isinstance(expiration, bool):
+        raise Refusal(INVALID_EXPIRATION, f"invalid expiration {expiration!r}")
+    if expires_at(type_time, expiration, now) <= now:
+        raise Refusal(
+            INVALID_EXPIRATION, f"invalid expiration {expiration}: already past"
+        )
+    return expiration
+
+
+def expires_at(type_time, expiration, placed):
+    """When an order ends, Unix seconds, or None (GTC). DAY orders end with
+    the day they were placed and SPECIFIED_DAY ones with their expiration's
+    day: the paper server's day is the UTC day."""
+    if type_time == "specified":
+        return expiration
+    if type_time == "day":
+        return _end_of_day(placed)
+    if type_time == "specified_day":
+        return _end_of_day(expiration)
+    return None
+
+
+def _end_of_day(moment):
+    day = datetime.datetime.fromtimestamp(moment, datetime.UTC).date()
+    midnight = datetime.datetime.combine(day, datetime.time(), datetime.UTC)
+    return int(midnight.timestamp()) + 86400
 
 
 def check_trade_mode(spec, side, opening):

@@ -6,6 +6,7 @@ or knew the server would refuse it (limits.py: volume limits, stops level)
 and sent nothing. Any other retcode: the trade server answered it.
 """
 
+from ea.paper.limits import NO_LIMITS
 from ea.paper.patience import (
     OFFLINE_PAUSE,
     RETRY_PAUSE,
@@ -16,7 +17,7 @@ from ea.paper.patience import (
     merge_close,
 )
 from ea.paper.rules import ACCEPTED, DONE_PARTIAL, answer
-from ea.paper.symbols import FILLING_FOK, FILLING_IOC
+from ea.paper.symbols import EXPIRATIONS, FILLING_FOK, FILLING_IOC
 
 
 class Run:
@@ -24,10 +25,11 @@ class Run:
     which answers were lost (timeouts: reported unknown); and whether it ran
     out of time waiting for a connection."""
 
-    def __init__(self, command, broker, patience=None):
+    def __init__(self, command, broker, patience=None, limits=NO_LIMITS):
         self.command = command
         self.broker = broker
         self.patience = patience or Patience()
+        self.limits = limits  # the terminal's own (limits.TerminalLimits)
         self.deadline = command["expires_at"]
         self.sent = []
         self.lost = []
@@ -121,10 +123,19 @@ class Run:
 
 
 def market_filling(spec):
-    """docs/mt5.md §4: FOK if the symbol allows it, else IOC, else RETURN."""
-    if spec.filling_modes & FILLING_FOK:
+    """docs/mt5.md §4: FOK on request and instant execution, whatever the
+    flags; otherwise FOK if the symbol allows it, else IOC, else RETURN."""
+    if spec.execution in ("request", "instant") or spec.filling_modes & FILLING_FOK:
         return "fok"
     return "ioc" if spec.filling_modes & FILLING_IOC else "return"
+
+
+def pending_time(spec):
+    """docs/mt5.md §14: a pending order stays until cancelled (GTC) where the
+    symbol allows it; where it allows DAY and not GTC, it lasts the day."""
+    if spec.expiration_modes & EXPIRATIONS["gtc"]:
+        return "gtc"
+    return "day" if spec.expiration_modes & EXPIRATIONS["day"] else "gtc"
 
 
 def stop_levels(spec, side, base, command):

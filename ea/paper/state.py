@@ -115,6 +115,8 @@ def journal_line(jseq, command, n, request, result, now):
         "sl": request.get("sl"),
         "tp": request.get("tp"),
         "type_filling": request.get("type_filling"),
+        "type_time": request.get("type_time"),
+        "expiration": request.get("expiration"),
         "message": result["comment"],
         "time": now,
     }

@@ -4,9 +4,11 @@ The mix is deliberate: FOK-only, IOC-only and FOK+IOC filling masks, stops and
 freeze levels above zero, a tick size that is not the point (US500), volume
 steps of 0.01 and 0.1, a close-only and a disabled symbol. Every rule of
 docs/mt5.md §4-§8 therefore has a symbol on which it matters; the
-RETURN-only case (no FOK or IOC flag, exchange execution) is a golden
-vector's own symbol. The Nasdaq is listed three ways, as XM lists it: USTEC,
-a cash CFD US100Cash and a dated future US100 (mapping/kinds.py chooses).
+RETURN-only case (no FOK or IOC flag, exchange execution), instant and
+request execution and the day-only expiration are golden vectors' own
+symbols (and the last two a fault profile's, ea/paper/faults.py).
+The Nasdaq is listed three ways, as XM lists it: USTEC, a cash CFD
+US100Cash and a dated future US100 (mapping/kinds.py chooses).
 """
 
 import math
@@ -14,6 +16,12 @@ from dataclasses import asdict, dataclass
 
 FILLING_FOK = 1  # SYMBOL_FILLING_FOK
 FILLING_IOC = 2  # SYMBOL_FILLING_IOC
+# SYMBOL_TRADE_EXEMODE, in ENUM_SYMBOL_TRADE_EXECUTION's order (0..3).
+EXECUTIONS = ("request", "instant", "market", "exchange")
+# SYMBOL_EXPIRATION_MODE's flags, by the request's type_time that each allows
+# (ORDER_TIME_GTC, _DAY, _SPECIFIED, _SPECIFIED_DAY: docs/mt5.md §14).
+EXPIRATIONS = {"gtc": 1, "day": 2, "specified": 4, "specified_day": 8}
+EXPIRATION_ALL = 15
 TRADE_MODES = ("full", "longonly", "shortonly", "closeonly", "disabled")
 
 
@@ -41,12 +49,15 @@ class Spec:
     freeze_level: int = 0
     filling_modes: int = FILLING_FOK | FILLING_IOC
     trade_mode: str = "full"
-    # SYMBOL_TRADE_EXEMODE as far as filling goes, "market" or "exchange":
-    # RETURN is allowed for market orders only on exchange (docs/mt5.md §4).
+    # SYMBOL_TRADE_EXEMODE (EXECUTIONS): request and instant execution fill
+    # market orders FOK, market execution FOK or IOC as the mask allows,
+    # exchange execution RETURN too (docs/mt5.md §4).
     execution: str = "market"
     # SYMBOL_EXPIRATION_TIME, Unix seconds; 0: the symbol never expires. The
     # paper broker trades a dated symbol after it all the same.
     expiration_time: int = 0
+    # SYMBOL_EXPIRATION_MODE: the type_time values pending orders may take.
+    expiration_modes: int = EXPIRATION_ALL
     volatility: float = 0.00002  # relative sigma of one feed step
     band: float = 0.004  # the walk stays within base_price x (1 +- band)
 
@@ -78,9 +89,11 @@ class Spec:
 
 
 # Simulation settings, not symbol properties a real terminal would report,
-# and `execution`, which webhook_symbols.json does not carry (PROTOCOL.md 5).
+# and `execution` and `expiration_modes`, which webhook_symbols.json does not
+# carry (PROTOCOL.md 5).
 _FEED_ONLY = (
     "leverage", "base_price", "spread", "volatility", "band", "execution",
+    "expiration_modes",
 )  # fmt: skip
 
 

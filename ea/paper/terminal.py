@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ea import protocol
 from ea.paper import VERSION, commands, trading
+from ea.paper.limits import NO_LIMITS
 from ea.paper.patience import Patience
 
 log = logging.getLogger("ea.paper")
@@ -40,6 +41,7 @@ class Terminal:
         self.patience = Patience(self._sleep_beating)
         self.heartbeat_every = options.get("heartbeat", 2.0)
         self.server = options.get("server", "Paper-Server")
+        self.limits = options.get("limits", NO_LIMITS)
         self.shutdown = False
         # The journal lines of the last command, kept in every state saved
         # until the next command (see state.py).
@@ -224,7 +226,9 @@ class Terminal:
             )
         else:
             self.executed.add(command_id)
-            fields, sent = trading.execute(command, self.broker, self.patience)
+            fields, sent = trading.execute(
+                command, self.broker, self.patience, self.limits
+            )
             self._record(command, sent)
             log.info(
                 "%s %s %s: %s",

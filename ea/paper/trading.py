@@ -3,6 +3,7 @@ result it reports. The MQL5 EA implements the same rules; ea/vectors/ pins them.
 """
 
 from ea.paper import closing, opening
+from ea.paper.limits import NO_LIMITS
 from ea.paper.patience import LOOKUP_WAIT
 from ea.paper.rules import ACCEPTED
 from ea.paper.sending import Run
@@ -20,9 +21,10 @@ HANDLERS = {
 }
 
 
-def execute(command, broker, patience=None):
-    """(result fields, [(request, result), ...]) for a checked command."""
-    run = Run(command, broker, patience)
+def execute(command, broker, patience=None, limits=NO_LIMITS):
+    """(result fields, [(request, result), ...]) for a checked command;
+    `limits` are the terminal's own (limits.TerminalLimits)."""
+    run = Run(command, broker, patience, limits)
     fields = HANDLERS[command["action"]](run)
     if run.lost:
         fields = lost(run, fields)

@@ -23,11 +23,16 @@ def test_a_full_command_is_read_with_its_types():
 
 def test_absent_optional_fields_read_as_null():
     data = {"protocol": 1, "id": "a1", "account": "1", "action": "CLOSE_ALL",
-            "expires_at": 5}  # fmt: skip
+            "expires_at": 5, "magic": 7}  # fmt: skip
     parsed = parse(raw(data))
     assert parsed["volume"] is None and parsed["ticket"] is None
     assert parsed["symbol"] == "" and parsed["include_manual"] is False
-    assert parsed["order_type"] == "market" and parsed["magic"] == 0
+    assert parsed["order_type"] == "market" and parsed["max_volume"] is None
+
+
+def test_the_magic_range_is_read_exactly_to_its_top():
+    assert parse(raw(command(magic=10**18 - 1)))["magic"] == 999999999999999999
+    assert parse(raw(command(magic=1)))["magic"] == 1
 
 
 def test_unknown_fields_are_ignored():
@@ -47,7 +52,13 @@ def test_unknown_fields_are_ignored():
         ({"volume": True}, "volume must be a number"),
         ({"ticket": 12.0}, "ticket must be an integer"),
         ({"ticket": -4}, "ticket must be positive"),
-        ({"magic": -1}, "magic must not be negative"),
+        ({"magic": -1}, "magic must be from 1 to 999999999999999999, not -1"),
+        ({"magic": 0}, "magic must be from 1 to 999999999999999999, not 0"),
+        ({"magic": None}, "magic must be from 1 to 999999999999999999, not None"),
+        ({"magic": 10**18}, "not 1000000000000000000"),
+        ({"magic": 1e3}, "magic must be an integer"),
+        ({"max_volume": 0}, "max_volume must be above 0"),
+        ({"max_volume": "2"}, "max_volume must be a number"),
         ({"include_manual": "yes"}, "include_manual must be true or false"),
         ({"close_first": "both"}, "close_first"),
         ({"order_type": "stop_limit"}, "unknown order_type"),

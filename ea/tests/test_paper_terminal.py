@@ -292,9 +292,9 @@ def test_a_shutdown_stops_between_commands(tmp_path, terminal, monkeypatch):
     names = [drop(tmp_path, command(volume=0.1)) for _ in range(3)]
     original = trading.execute
 
-    def execute_then_stop(command, broker, patience):
+    def execute_then_stop(*args):
         terminal.shutdown = True  # a signal arrives during the first command
-        return original(command, broker, patience)
+        return original(*args)
 
     monkeypatch.setattr(trading, "execute", execute_then_stop)
     terminal.drain_commands()

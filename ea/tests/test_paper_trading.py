@@ -142,7 +142,7 @@ def test_modify_pending_order_stops_measured_from_its_price(hedging):
 
 
 def test_include_manual_reaches_every_magic(hedging):
-    place(hedging, magic=0)
+    opening.seed_manual(hedging, "EURUSD", "buy", 0.1)  # magic 0
     place(hedging, magic=99)
     result, _ = run(hedging, "CLOSE_SYMBOL", "EURUSD", include_manual=True)
     assert result["closed"] == 2 and hedging.positions == []

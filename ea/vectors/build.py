@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from ea.vectors import closing, edges, opening, sizing, steps
+from ea.vectors import closing, edges, exemode, guards, opening, sizing, steps
 
 HERE = Path(__file__).resolve().parent
 
@@ -41,6 +41,8 @@ def all_vectors():
         *edges.RETURN_ONLY,
         *edges.OPENING_LIMITS,
         *edges.CLOSING_LIMITS,
+        *exemode.VECTORS,
+        *guards.VECTORS,
     ]
 
 

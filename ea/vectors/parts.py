@@ -2,16 +2,16 @@
 quotes the cases share, builders for a command, a starting state and the
 expected outcome, and the documents the cases cite.
 
-The case modules (opening, sizing, closing, steps, edges) import from here
-and from nowhere else in this folder; build.py imports them all. Outcomes
-stay out of here: they are written by hand in the case modules.
+The case modules (opening, sizing, closing, steps, edges, exemode) import
+from here and from nowhere else in this folder; build.py imports them all.
+Outcomes stay out of here: they are written by hand in the case modules.
 """
 
 import dataclasses
 import hashlib
 
 from ea import protocol
-from ea.paper.symbols import BY_NAME
+from ea.paper.symbols import BY_NAME, EXPIRATION_ALL
 
 LOGIN = "1123456"
 NOW = 1764000000
@@ -85,9 +85,13 @@ def spec_entry(name):
     data = dataclasses.asdict(BY_NAME[name])
     for key in SPEC_SKIPPED:
         data.pop(key)
-    if data["execution"] == "market":  # the default: only the odd one says so
+    # The defaults (market execution, every expiration mode): only the odd
+    # symbol says so.
+    if data["execution"] == "market":
         data.pop("execution")
-    if not data["expiration_time"]:  # likewise: only a dated symbol says so
+    if data["expiration_modes"] == EXPIRATION_ALL:
+        data.pop("expiration_modes")
+    if not data["expiration_time"]:  # likewise: only a dated one
         data.pop("expiration_time")
     data["point"] = BY_NAME[name].point
     return data

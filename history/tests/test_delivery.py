@@ -62,7 +62,8 @@ def test_it_writes_the_command_file_and_marks_it_delivered(client, cast):
     assert command.status == "delivered" and command.delivered_at
     path = folder() / command.file_name
     data = json.loads(path.read_bytes())
-    assert set(data) == set(protocol.COMMAND_FIELDS)
+    assert list(data) == [*protocol.COMMAND_FIELDS, *protocol.OPTIONAL_COMMAND_FIELDS]
+    assert data["max_volume"] == 100.0  # MAX_ORDER_VOLUME: the account sets none
     assert data["id"] == command.uid.hex and data["seq"] == command.pk
     assert (data["account"], data["action"], data["symbol"]) == (
         "1123456",
