@@ -8,7 +8,6 @@
 //+------------------------------------------------------------------+
 #property copyright "mt5bot"
 #property version   "1.00"
-#property strict
 
 #define EA_VERSION "mt5-1.0"
 #define COMMAND_ROUNDS 10
@@ -38,19 +37,25 @@ bool   g_connected = true;  // TERMINAL_CONNECTED as last logged
 #include "MT5Bot_JsonWrite.mqh"
 #include "MT5Bot_Files.mqh"
 #include "MT5Bot_Command.mqh"
+#include "MT5Bot_Patience.mqh"
 #include "MT5Bot_Trade.mqh"
+#include "MT5Bot_Unsure.mqh"
+#include "MT5Bot_Batch.mqh"
 #include "MT5Bot_Limits.mqh"
 #include "MT5Bot_Close.mqh"
 #include "MT5Bot_Open.mqh"
 #include "MT5Bot_Status.mqh"
 #include "MT5Bot_Http.mqh"
+#include "MT5Bot_Chart.mqh"
+#include "MT5Bot_Init.mqh"
 
 //+------------------------------------------------------------------+
 //| Whether the terminal is connected to the trade server. While it  |
 //| is not, commands wait as command files: none is claimed or       |
 //| marked executed, so each runs once the connection is back, or    |
-//| ends `expired` when its expires_at passed meanwhile. A send now  |
-//| would only be used up on 10031. Changes are logged, not polls.   |
+//| the server withdraws it, `expired`, when its expires_at passed   |
+//| meanwhile. A send now would only be used up on 10031. Changes    |
+//| are logged, not polls.                                           |
 //+------------------------------------------------------------------+
 bool Connected()
   {
@@ -58,6 +63,8 @@ bool Connected()
    if(connected != g_connected)
       Print(connected ? "connected to the trade server again"
             : "not connected to the trade server: commands wait");
+   if(!connected)
+      NoteError("not connected to the trade server");
    g_connected = connected;
    return connected;
   }
@@ -71,15 +78,19 @@ void Execute(const Command &c, Result &r)
    g_first_refusal = 0;
    g_expires_at = c.expires_at;
    g_no_quote = false;
+   g_offline = false;
+   g_accepted = false;
+   g_unsent = false;
    string blocker = TradeBlocker();
    if(blocker != "")
      {
       Refused(r, blocker);
       return;
      }
-   if(!Connected())   // lost since Handle looked: nothing is sent
+   if(!AwaitConnection())   // lost since Handle looked: nothing is sent
      {
-      Refused(r, "not connected to the trade server");
+      ResultReset(r, "expired", 0, "no connection to the trade server before "
+                  + JsonNumberText(c.expires_at) + "; not sent");
       return;
      }
    if(c.action == "BUY" || c.action == "SELL")
@@ -104,13 +115,7 @@ void Execute(const Command &c, Result &r)
                         Modify(c, r);
                      else
                         Cancel(c, r);
-   // Refused, and at least one request for want of a quote: say so for machines,
-   // in the message's first word as the paper terminal does, and in `code`.
-   if(g_no_quote && r.status == "rejected" && r.retcode == 0)
-     {
-      r.code = "no_quote";
-      r.message = "no_quote: " + r.message;
-     }
+   ResultNotes(r);
   }
 
 //+------------------------------------------------------------------+
@@ -124,6 +129,7 @@ void Finish(string rest, string progress, string id, const Result &r)
    if(WriteTextAtomic(RESULT_PREFIX + rest, text))
       FileDelete(progress);
    PrintFormat("%s: %s %s", id, r.status, r.message);
+   NoteResult(id, r);
   }
 
 void FinishWith(string rest, string progress, string id, string status, string message)
@@ -146,6 +152,33 @@ bool Expired(const Command &c)
    return (double)TimeGMT() + 1.0 > c.expires_at;
   }
 
+// Steps 3-7 for a command that was read and checked.
+void HandleCommand(string rest, string progress, string id, const Command &c)
+  {
+   g_action = CommandLabel(c);
+   if(c.account != g_login)
+      FinishWith(rest, progress, id, "rejected", "wrong account");
+   else
+      if(WasExecuted(id))
+        {
+         PrintFormat("%s: id %s was executed before; no second result", progress, id);
+         FileDelete(progress);
+        }
+      else
+         if(Expired(c))
+            FinishWith(rest, progress, id, "expired",
+                       "expired at " + JsonNumberText(c.expires_at) + ", not sent");
+         else
+            if(!Connected() || !MarkExecuted(id))
+               MoveFile(progress, COMMAND_PREFIX + rest, 0);  // nothing sent: next pass
+            else
+              {
+               Result r;
+               Execute(c, r);
+               Finish(rest, progress, id, r);
+              }
+  }
+
 //+------------------------------------------------------------------+
 //| Steps 2-7 of PROTOCOL.md 3 for a claimed (in-progress) file.     |
 //+------------------------------------------------------------------+
@@ -154,6 +187,7 @@ void Handle(string rest, string progress, const uchar &bytes[], int size)
    JsonObject doc;
    JsonRead(bytes, size, doc);
    string id = doc.flat ? FlatId(doc) : doc.id;
+   g_action = "";
    if(id == "")
      {
       MoveAside(progress, rest, doc.flat ? "malformed command: no id" : "malformed command: " + doc.error);
@@ -167,27 +201,7 @@ void Handle(string rest, string progress, const uchar &bytes[], int size)
       if(!CommandFromJson(doc, c, error))
          FinishWith(rest, progress, id, "rejected", "invalid command: " + error);
       else
-         if(c.account != g_login)
-            FinishWith(rest, progress, id, "rejected", "wrong account");
-         else
-            if(WasExecuted(id))
-              {
-               PrintFormat("%s: id %s was executed before; no second result", progress, id);
-               FileDelete(progress);
-              }
-            else
-               if(Expired(c))
-                  FinishWith(rest, progress, id, "expired",
-                             "expired at " + JsonNumberText(c.expires_at) + ", not sent");
-               else
-                  if(!Connected() || !MarkExecuted(id))
-                     MoveFile(progress, COMMAND_PREFIX + rest, 0);  // nothing sent: next pass
-                  else
-                    {
-                     Result r;
-                     Execute(c, r);
-                     Finish(rest, progress, id, r);
-                    }
+         HandleCommand(rest, progress, id, c);
   }
 
 // Step 1: claim the file by renaming it; false when it was not claimed.
@@ -265,14 +279,15 @@ void Reconcile()
      }
   }
 
-void Heartbeat()
+// `state` is "" while running, "stopped" for the last one (PROTOCOL.md 5).
+void Heartbeat(string state = "")
   {
    g_heartbeat_seq++;
    string names[];
-   string text = HeartbeatJson(g_login, ListFiles(COMMAND_PREFIX, names));
+   string text = HeartbeatJson(g_login, ListFiles(COMMAND_PREFIX, names), state);
    WriteTextAtomic(HEARTBEAT_FILE, text);
    if(InpTransport == TRANSPORT_HTTP)
-      HttpHeartbeat(text);
+      HttpHeartbeat(text, state != "");
    g_heartbeat_due = GetMicrosecondCount() + (ulong)InpHeartbeatSeconds * 1000000;
   }
 
@@ -295,44 +310,62 @@ bool Start()
    return true;
   }
 
+// Inputs first, then the one-copy guard (MT5Bot_Init.mqh), then the timer.
 int OnInit()
   {
-   if(InpTransport == TRANSPORT_HTTP && (InpServerUrl == "" || InpEAKey == ""))
-     {
-      Print("the HTTP transport needs the server URL and the EA key");
-      return INIT_FAILED;
-     }
-   string limits = LimitInputsError();
-   if(limits != "")
-     {
-      Print(limits);
-      return INIT_FAILED;
-     }
+   string problem = InputsProblem();
+   if(problem != "")
+      return Refuse(INIT_PARAMETERS_INCORRECT, problem);
+   if(!HoldLock())
+      return Refuse(INIT_FAILED, "another copy of mt5bot runs on this terminal ("
+                    + LOCK_FILE + " is held, error " + IntegerToString(GetLastError())
+                    + "); one copy per terminal trades all its commands");
    if(!EventSetMillisecondTimer(InpPollMilliseconds))
      {
-      PrintFormat("cannot start a %d ms timer: error %d", InpPollMilliseconds, GetLastError());
-      return INIT_FAILED;
+      ReleaseLock();
+      return Refuse(INIT_FAILED, "cannot start a " + IntegerToString(InpPollMilliseconds)
+                    + " ms timer: error " + IntegerToString(GetLastError()));
      }
+   ShowStatus();
    return INIT_SUCCEEDED;
   }
 
+//+------------------------------------------------------------------+
+//| A copy refused in OnInit holds nothing and keeps its reason on   |
+//| the chart. Otherwise: a last heartbeat that says `stopped`, so   |
+//| the server shows the account down at once rather than when the   |
+//| heartbeat goes stale (not when the EA comes straight back: that  |
+//| would flap the account offline and notify for nothing); then the |
+//| lock goes and the chart is clean.                                |
+//+------------------------------------------------------------------+
 void OnDeinit(const int reason)
   {
    EventKillTimer();
+   if(reason == REASON_INITFAILED)
+      return;
+   if(g_started && !Reloading(reason))
+      Heartbeat("stopped");
+   ReleaseLock();
+   Comment("");
   }
 
 void OnTimer()
   {
    if(!g_started && !Start())
+     {
+      ShowStatus();
       return;
-   if(InpTransport == TRANSPORT_HTTP)
+     }
+   bool http = InpTransport == TRANSPORT_HTTP;
+   if(http && HttpDue())
       HttpFetchCommands();
    DrainCommands();
-   if(InpTransport == TRANSPORT_HTTP)
+   if(http && !HttpDown())
       HttpUploadResults();
    if(FileIsExist(SYMBOLS_REQUEST) && WriteSymbols(g_login))
       FileDelete(SYMBOLS_REQUEST);
    if(GetMicrosecondCount() >= g_heartbeat_due)
       Heartbeat();
+   ShowStatus();
   }
 //+------------------------------------------------------------------+

@@ -10,31 +10,10 @@ bool Ours(const Command &c, long magic)
    return c.include_manual || (ulong)magic == c.magic;
   }
 
-void SortTickets(ulong &tickets[])
-  {
-   for(int i = 1; i < ArraySize(tickets); i++)
-     {
-      ulong ticket = tickets[i];
-      int j = i - 1;
-      while(j >= 0 && tickets[j] > ticket)
-        {
-         tickets[j + 1] = tickets[j];
-         j--;
-        }
-      tickets[j + 1] = ticket;
-     }
-  }
-
-void AddTicket(ulong &tickets[], ulong ticket)
-  {
-   int n = ArraySize(tickets);
-   ArrayResize(tickets, n + 1);
-   tickets[n] = ticket;
-  }
-
 // Our positions, oldest ticket first; "" is any symbol, side -1 either side.
 void SelectPositions(const Command &c, string symbol, int side, ulong &tickets[])
   {
+   SettleOpened();
    ArrayResize(tickets, 0);
    for(int i = PositionsTotal() - 1; i >= 0; i--)
      {
@@ -104,7 +83,7 @@ void ClosePositions(const Command &c, const ulong &tickets[], double volume, str
         }
       MqlTradeRequest request;
       CloseRequest(tickets[i], lots, request);
-      BatchSend(c, b, request, tickets[i]);
+      CloseSend(c, b, request, tickets[i]);
       if(IsNone(volume))
          continue;
       volume = NormalizeDouble(volume - lots, 8);
@@ -121,6 +100,7 @@ void CloseTicket(const Command &c, Result &r)
       Refused(r, "CLOSE needs a ticket");
       return;
      }
+   SettleOpened();
    if(!PositionSelectByTicket(c.ticket))
      {
       string pending = OrderSelect(c.ticket) ? " (a pending order: use CANCEL)" : "";
@@ -220,6 +200,7 @@ void Modify(const Command &c, Result &r)
    ulong tickets[];
    if(c.ticket != 0)
      {
+      SettleOpened();
       if(!PositionSelectByTicket(c.ticket) && !OrderSelect(c.ticket))
         {
          Refused(r, "ticket #" + IntegerToString((long)c.ticket) + " not found");
@@ -258,7 +239,7 @@ void Modify(const Command &c, Result &r)
          if(reason != "")
             BatchRefuse(b, tickets[i], reason);
      }
-   if(ArraySize(tickets) > 0 && b.done + b.failed + b.unsure == 0)
+   if(ArraySize(tickets) > 0 && b.done + b.failed == 0)
      {
       ResultReset(r, "executed", 0, "stops already as asked");
       r.modified = 0;

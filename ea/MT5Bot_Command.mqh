@@ -54,6 +54,8 @@ struct Result
    ulong             order;
    ulong             deal;
    string            code;       // why it was refused, for machines; "": absent
+   double            closed_volume;     // a close left part open: what closed,
+   double            remaining_volume;  // and what is still open; EMPTY_VALUE: absent
   };
 
 bool IsNone(double value)
@@ -292,6 +294,8 @@ void ResultReset(Result &r, string status, uint retcode, string message)
    r.order = 0;
    r.deal = 0;
    r.code = "";
+   r.closed_volume = EMPTY_VALUE;
+   r.remaining_volume = EMPTY_VALUE;
   }
 
 // Refused before anything was sent: retcode 0 (PROTOCOL.md 4).
@@ -334,6 +338,11 @@ string ResultJson(string id, string login, const Result &r, double now)
      }
    if(r.code != "")
       JsonPutString(text, "code", r.code);
+   if(!IsNone(r.remaining_volume))
+     {
+      JsonPutNumber(text, "closed_volume", r.closed_volume);
+      JsonPutNumber(text, "remaining_volume", r.remaining_volume);
+     }
    return text + "}";
   }
 //+------------------------------------------------------------------+

@@ -19,6 +19,7 @@
 
 string g_executed[];   // ids in webhook_executed.txt, in file order
 int    g_executed_count;
+ulong  g_executed_read;   // bytes of webhook_executed.txt read into g_executed
 int    g_temp_counter;
 
 bool StartsWith(string text, string prefix)
@@ -177,11 +178,33 @@ bool AppendText(string name, string text)
    return ok;
   }
 
+// The ids in bytes[0, size); a last line without its end counts only when
+// `whole`. Returns the bytes taken.
+int RememberIds(const uchar &bytes[], int size, bool whole)
+  {
+   int start = 0;
+   for(int i = 0; i <= size; i++)
+     {
+      if(i < size && bytes[i] != '\n')
+         continue;
+      if(i == size && !whole)
+         break;   // another writer is mid-append: that line is read next time
+      int end = i;
+      while(end > start && (bytes[end - 1] == '\r' || bytes[end - 1] == ' '))
+         end--;
+      if(end > start)
+         RememberId(CharArrayToString(bytes, start, end - start, CP_UTF8));
+      start = i + 1 > size ? size : i + 1;
+     }
+   return start;
+  }
+
 // Read the ids; a crash mid-append leaves a line without its end, and the
 // next id must not be glued to it.
 bool LoadExecuted()
   {
    g_executed_count = 0;
+   g_executed_read = 0;
    ArrayResize(g_executed, 0);
    if(!FileIsExist(EXECUTED_FILE))
       return true;
@@ -189,29 +212,50 @@ bool LoadExecuted()
    int size = ReadBytes(EXECUTED_FILE, bytes, 2147483647);
    if(size < 0)
       return false;
-   int start = 0;
-   for(int i = 0; i <= size; i++)
-     {
-      if(i < size && bytes[i] != '\n')
-         continue;
-      int end = i;
-      while(end > start && (bytes[end - 1] == '\r' || bytes[end - 1] == ' '))
-         end--;
-      if(end > start)
-         RememberId(CharArrayToString(bytes, start, end - start, CP_UTF8));
-      start = i + 1;
-     }
+   g_executed_read = (ulong)RememberIds(bytes, size, true);
    if(size > 0 && bytes[size - 1] != '\n')
       return AppendText(EXECUTED_FILE, "\n");
    return true;
   }
 
-bool WasExecuted(string id)
+//+------------------------------------------------------------------+
+//| The lines appended since the last read, by anyone: with one copy |
+//| per terminal (MT5Bot_Init.mqh) that is only ever us, but an id   |
+//| another writer claimed must never run here on the strength of    |
+//| memory alone (belt and braces).                                  |
+//+------------------------------------------------------------------+
+void ReadNewIds()
+  {
+   int handle = FileOpen(EXECUTED_FILE, FILE_READ | FILE_BIN | FILE_SHARE_READ);
+   if(handle == INVALID_HANDLE)
+      return;
+   ulong size = FileSize(handle);
+   if(size < g_executed_read)
+      g_executed_read = 0;   // replaced by a shorter file: read it all again
+   int count = (int)(size - g_executed_read);
+   uchar bytes[];
+   ArrayResize(bytes, count);
+   int read = 0;
+   if(count > 0 && FileSeek(handle, (long)g_executed_read, SEEK_SET))
+      read = (int)FileReadArray(handle, bytes, 0, count);
+   FileClose(handle);
+   g_executed_read += (ulong)RememberIds(bytes, read, false);
+  }
+
+bool InMemory(string id)
   {
    for(int i = g_executed_count - 1; i >= 0; i--)
       if(g_executed[i] == id)
          return true;
    return false;
+  }
+
+bool WasExecuted(string id)
+  {
+   if(InMemory(id))
+      return true;
+   ReadNewIds();
+   return InMemory(id);
   }
 
 // Remember `id` durably (flushed) before anything is sent for it.

@@ -124,8 +124,12 @@ bool OpenRequest(const Command &c, MqlTradeRequest &request, string &error)
 void CloseFirstFailed(const Result &done, int closed, Result &r)
   {
    bool unsure = done.status == "unknown";
+   // An unknown close keeps its words in front, as the paper terminal's.
+   string head = unsure ? g_unsure_head : "";
    ResultReset(r, unsure ? "unknown" : "rejected", unsure ? done.retcode : g_first_refusal,
-               "close first: " + done.message + "; nothing opened");
+               head + "close first: " + StringSubstr(done.message, StringLen(head))
+               + "; nothing opened");
+   r.ticket = unsure ? done.ticket : 0;
    r.closed = closed;
   }
 
@@ -145,7 +149,9 @@ void OpenOrder(const Command &c, Result &r)
       Result done;
       ClosePositions(c, tickets, EMPTY_VALUE, "nothing to close first", done);
       closed = done.closed;
-      if(done.status != "executed" || done.failed > 0)
+      // A remainder left open by a partial fill is a close that failed.
+      if(done.status != "executed" || done.failed > 0
+         || done.retcode == TRADE_RETCODE_DONE_PARTIAL)
         {
          CloseFirstFailed(done, closed, r);
          return;
@@ -159,9 +165,17 @@ void OpenOrder(const Command &c, Result &r)
       r.closed = closed;
       return;
      }
+   ulong before[];
+   OursOn(c.symbol, c.magic, before);
    MqlTradeResult result;
-   SendRequest(c, request, result);
+   if(SendRequest(c, request, result) && request.action == TRADE_ACTION_DEAL)
+      NoteOpened(DealPosition(request, result));
    Answered(request, result, Describe(request), r);
    r.closed = closed;
+   if(result.retcode == TRADE_RETCODE_DONE_PARTIAL)
+      r.message += "; filled in part: " + LotsText(result.volume) + " of "
+                   + LotsText(request.volume) + " lots, the rest cancelled";
+   if(r.status == "unknown")
+      LostOpening(c, before, result, r);
   }
 //+------------------------------------------------------------------+

@@ -42,7 +42,7 @@ long LastHeartbeatSeq()
    return StringToInteger(doc.texts[at]);
   }
 
-string HeartbeatJson(string login, int pending)
+string HeartbeatJson(string login, int pending, string state)
   {
    string text = "{";
    JsonPutInteger(text, "protocol", PROTOCOL_VERSION);
@@ -65,6 +65,8 @@ string HeartbeatJson(string login, int pending)
    JsonPutNumber(text, "terminal_time", (double)TimeTradeServer());
    JsonPutString(text, "data_path", TerminalInfoString(TERMINAL_DATA_PATH));
    JsonPutInteger(text, "seq", g_heartbeat_seq);
+   if(state != "")
+      JsonPutString(text, "state", state);
    return text + "}";
   }
 

@@ -4,32 +4,8 @@
 //| a result, as ea/paper/sending.py does.                           |
 //+------------------------------------------------------------------+
 #define VOLUME_EPSILON 1e-9
-#define QUOTE_WAIT_MS  500   // the longest wait for a symbol's first tick
-#define QUOTE_SLEEP_MS 20
-#define SEND_RETRIES   3     // sends again after an answer that proves nothing executed
-#define RETRY_SLEEP_MS 250   // between two sends, as the paper terminal waits
-
-// One command's requests, summed up for its result (PROTOCOL.md 4).
-struct Batch
-  {
-   int               done;
-   int               failed;
-   ulong             first_ticket;
-   uint              first_retcode;
-   double            first_price;
-   ulong             first_order;
-   ulong             first_deal;
-   string            first_comment;
-   double            volume;
-   string            notes;
-   uint              refused_retcode;  // the server's first refusal's
-   int               unsure;           // sends whose outcome is not known
-   uint              unsure_retcode;   // the first of those's (10012, or 0)
-  };
 
 uint g_first_refusal;   // the first refused retcode of the command in hand
-double g_expires_at;    // the command in hand's expires_at: no wait goes beyond it
-bool g_no_quote;        // a request of the command in hand was not sent for want of a tick
 
 bool Accepted(uint retcode)
   {
@@ -40,13 +16,16 @@ bool Accepted(uint retcode)
 //+------------------------------------------------------------------+
 //| PROTOCOL.md 4: after a send, an answer that does not say whether |
 //| the request executed: 10012 (the request timed out; the server   |
-//| may still have executed it) or no retcode at all (OrderSend      |
+//| may still have executed it), 10028 (locked for processing: a     |
+//| dealer may be handling it) or no retcode at all (OrderSend       |
 //| failed and nothing came back). Such a send is reported `unknown`,|
-//| whatever the action, and never sent again.                       |
+//| whatever the action, and never sent again. Not a request the EA  |
+//| never sent because the connection did not come back in time.     |
 //+------------------------------------------------------------------+
 bool Unsure(uint retcode)
   {
-   return retcode == TRADE_RETCODE_TIMEOUT || retcode == 0;
+   return retcode == TRADE_RETCODE_TIMEOUT || retcode == TRADE_RETCODE_LOCKED
+          || (retcode == 0 && !g_unsent);
   }
 
 // SymbolSelect also adds it to Market Watch, which quotes need; it fails
@@ -54,39 +33,6 @@ bool Unsure(uint retcode)
 bool SymbolKnown(string symbol)
   {
    return symbol != "" && SymbolSelect(symbol, true);
-  }
-
-//+------------------------------------------------------------------+
-//| A symbol just added to Market Watch has an empty tick (0/0, no   |
-//| time) until its first quote arrives; a price computed from it is |
-//| 0 and a stop from it negative. So wait for a valid tick, in      |
-//| short sleeps, at most QUOTE_WAIT_MS and never past the command's |
-//| expiry; false when none came (nothing may be sent then).         |
-//+------------------------------------------------------------------+
-bool ValidTick(const MqlTick &tick)
-  {
-   return tick.bid > 0 && tick.ask > 0 && tick.ask >= tick.bid && tick.time > 0;
-  }
-
-bool FreshTick(string symbol, MqlTick &tick)
-  {
-   ulong until = GetMicrosecondCount() + (ulong)QUOTE_WAIT_MS * 1000;
-   while(true)
-     {
-      if(SymbolInfoTick(symbol, tick) && ValidTick(tick))
-         return true;
-      if(GetMicrosecondCount() >= until || (double)TimeGMT() + 1.0 > g_expires_at)
-         break;
-      Sleep(QUOTE_SLEEP_MS);
-     }
-   g_no_quote = true;
-   return false;
-  }
-
-string NoQuote(string symbol)
-  {
-   return "no quote for " + symbol + " (no valid tick within "
-          + IntegerToString(QUOTE_WAIT_MS) + " ms)";
   }
 
 int Decimals(double step)
@@ -237,7 +183,8 @@ string RetcodeText(uint retcode)
 //| requote (10004), price changed (10020), no quotes (10021), too   |
 //| many requests (10024), no connection (10031). Only these are     |
 //| sent again; a timeout or anything else that may have executed    |
-//| never is (at most once).                                         |
+//| never is (at most once), nor 10028 (locked for processing),      |
+//| which MT5 does not say had no effect: that one is `unknown`.     |
 //+------------------------------------------------------------------+
 bool NothingExecuted(uint retcode)
   {
@@ -248,15 +195,12 @@ bool NothingExecuted(uint retcode)
 //+------------------------------------------------------------------+
 //| Before attempt `attempt` (1, 2, ...) of a request refused with   |
 //| NothingExecuted: a pause that does not reach the command's       |
-//| expiry, then only while the terminal is connected, a market deal |
-//| at the current price. False: give up with the last answer.      |
+//| expiry, the connection (waited for), then for a market deal the  |
+//| current price. False: give up with the last answer.              |
 //+------------------------------------------------------------------+
 bool ReadyToRetry(int attempt, MqlTradeRequest &request)
   {
-   if(attempt > SEND_RETRIES || (double)TimeGMT() + 1.0 + RETRY_SLEEP_MS / 1000.0 > g_expires_at)
-      return false;
-   Sleep(RETRY_SLEEP_MS);
-   if(TerminalInfoInteger(TERMINAL_CONNECTED) == 0)
+   if(attempt > SEND_RETRIES || !RetryPause() || !AwaitConnection())
       return false;
    if(request.action != TRADE_ACTION_DEAL)
       return true;
@@ -265,6 +209,16 @@ bool ReadyToRetry(int attempt, MqlTradeRequest &request)
       return false;
    request.price = request.type == ORDER_TYPE_BUY ? tick.ask : tick.bid;
    return true;
+  }
+
+// The position a deal opened or touched: its deal says so; if the history
+// is not there yet, the request's position, else the order's ticket (a new
+// position takes its opening order's ticket).
+ulong DealPosition(const MqlTradeRequest &request, const MqlTradeResult &result)
+  {
+   if(result.deal > 0 && HistoryDealSelect(result.deal))
+      return (ulong)HistoryDealGetInteger(result.deal, DEAL_POSITION_ID);
+   return request.position > 0 ? request.position : result.order;
   }
 
 //+------------------------------------------------------------------+
@@ -277,6 +231,15 @@ bool SendRequest(const Command &c, MqlTradeRequest &request, MqlTradeResult &res
    request.magic = c.magic;
    request.comment = c.comment;
    request.deviation = (ulong)InpDeviationPoints;
+   g_unsent = false;
+   ZeroMemory(result);
+   if(!AwaitConnection())   // the time ran out offline: nothing was sent
+     {
+      g_unsent = true;
+      result.comment = "no connection to the trade server before "
+                       + JsonNumberText(g_expires_at) + "; not sent";
+      return false;
+     }
    for(int attempt = 1; ; attempt++)
      {
       ZeroMemory(result);
@@ -288,17 +251,10 @@ bool SendRequest(const Command &c, MqlTradeRequest &request, MqlTradeResult &res
      }
    if(!Accepted(result.retcode) && g_first_refusal == 0)
       g_first_refusal = result.retcode;
-   return Accepted(result.retcode);
-  }
-
-// The position a deal opened or touched: its deal says so; if the history
-// is not there yet, the request's position, else the order's ticket (a new
-// position takes its opening order's ticket).
-ulong DealPosition(const MqlTradeRequest &request, const MqlTradeResult &result)
-  {
-   if(result.deal > 0 && HistoryDealSelect(result.deal))
-      return (ulong)HistoryDealGetInteger(result.deal, DEAL_POSITION_ID);
-   return request.position > 0 ? request.position : result.order;
+   if(!Accepted(result.retcode))
+      return false;
+   g_accepted = true;
+   return true;
   }
 
 //+------------------------------------------------------------------+
@@ -324,158 +280,4 @@ void Answered(const MqlTradeRequest &request, const MqlTradeResult &result, stri
    r.deal = result.deal;
   }
 
-void BatchReset(Batch &b)
-  {
-   b.done = 0;
-   b.failed = 0;
-   b.first_ticket = 0;
-   b.first_retcode = 0;
-   b.first_price = 0;
-   b.first_order = 0;
-   b.first_deal = 0;
-   b.first_comment = "";
-   b.volume = 0;
-   b.notes = "";
-   b.refused_retcode = 0;
-   b.unsure = 0;
-   b.unsure_retcode = 0;
-  }
-
-//+------------------------------------------------------------------+
-//| After a send whose outcome is unknown: what the terminal shows   |
-//| now for the item it was about, for the trader to check. A hint,  |
-//| not proof: the server may publish the change a moment later.     |
-//+------------------------------------------------------------------+
-string StateAfter(const MqlTradeRequest &request, ulong ticket)
-  {
-   if(request.action == TRADE_ACTION_REMOVE)
-      return OrderSelect(ticket) ? "; the order is still there" : "; the order is gone";
-   if(request.action == TRADE_ACTION_DEAL)
-      return PositionSelectByTicket(ticket) ? "; the position is still open"
-             : "; the position is gone";
-   return "";
-  }
-
-void BatchSend(const Command &c, Batch &b, MqlTradeRequest &request, ulong ticket)
-  {
-   MqlTradeResult result;
-   if(SendRequest(c, request, result))
-     {
-      if(b.done == 0)
-        {
-         b.first_ticket = ticket;
-         b.first_retcode = result.retcode;
-         b.first_price = result.price;
-         b.first_order = result.order;
-         b.first_deal = result.deal;
-         b.first_comment = result.comment;
-        }
-      b.done++;
-      b.volume += result.volume;
-      return;
-     }
-   string note = "#" + IntegerToString((long)ticket) + ": " + result.comment + " ("
-                 + IntegerToString(result.retcode) + ")";
-   if(Unsure(result.retcode))
-     {
-      if(b.unsure == 0)
-         b.unsure_retcode = result.retcode;
-      b.unsure++;
-      note += ", outcome unknown" + StateAfter(request, ticket);
-     }
-   else
-     {
-      if(b.refused_retcode == 0)
-         b.refused_retcode = result.retcode;
-      b.failed++;
-     }
-   b.notes += (b.notes == "" ? "" : "; ") + note;
-  }
-
-// One request of a batch not sent (MT5Bot_Limits.mqh): failed, no retcode.
-void BatchRefuse(Batch &b, ulong ticket, string reason)
-  {
-   b.failed++;
-   b.notes += (b.notes == "" ? "" : "; ") + "#" + IntegerToString((long)ticket) + ": "
-              + reason + " (not sent)";
-  }
-
-int BatchCount(Result &r, string counter, int value)
-  {
-   if(counter == "closed")
-      r.closed = value;
-   if(counter == "cancelled")
-      r.cancelled = value;
-   if(counter == "modified")
-      r.modified = value;
-   return value;
-  }
-
-//+------------------------------------------------------------------+
-//| A batch with a send whose outcome is not known is `unknown` as a |
-//| whole: the trader must not be told that a position which may be  |
-//| closed is open. The counts are of what is known to be done; the  |
-//| message names the unsure tickets.                                |
-//+------------------------------------------------------------------+
-void BatchUnsure(const Batch &b, string counter, Result &r)
-  {
-   ResultReset(r, "unknown", b.unsure_retcode,
-               counter + " " + IntegerToString(b.done) + ", outcome unknown for "
-               + IntegerToString(b.unsure) + ": " + b.notes);
-   BatchCount(r, counter, b.done);
-   if(b.failed > 0)
-      r.failed = b.failed;
-   if(b.done > 0)
-     {
-      r.ticket = b.first_ticket;
-      r.has_order = true;
-      r.order = b.first_order;
-      r.deal = b.first_deal;
-     }
-  }
-
-//+------------------------------------------------------------------+
-//| One result for several requests: executed when at least one was  |
-//| accepted, with the counts; rejected when none was, with the      |
-//| server's first refusal's retcode, 0 when none was sent; executed |
-//| with retcode 0 when there was nothing to do.                     |
-//+------------------------------------------------------------------+
-void BatchResult(const Batch &b, string counter, string empty, Result &r)
-  {
-   if(b.unsure > 0)
-     {
-      BatchUnsure(b, counter, r);
-      return;
-     }
-   if(b.done == 0 && b.failed == 0)
-     {
-      ResultReset(r, "executed", 0, empty);
-      BatchCount(r, counter, 0);
-      return;
-     }
-   if(b.done == 0)
-     {
-      ResultReset(r, "rejected", b.refused_retcode, b.notes);
-      BatchCount(r, counter, 0);
-      return;
-     }
-   string noun = counter == "cancelled" ? "order(s)" : "position(s)";
-   ResultReset(r, "executed", b.first_retcode,
-               counter + " " + IntegerToString(b.done) + " " + noun + ": " + b.first_comment);
-   BatchCount(r, counter, b.done);
-   r.ticket = b.first_ticket;
-   r.has_order = true;
-   r.order = b.first_order;
-   r.deal = b.first_deal;
-   if(counter == "closed")
-     {
-      r.price = b.first_price > 0 ? b.first_price : EMPTY_VALUE;
-      r.volume = NormalizeDouble(b.volume, 8);
-     }
-   if(b.failed > 0)
-     {
-      r.failed = b.failed;
-      r.message += "; not " + counter + ": " + b.notes;
-     }
-  }
 //+------------------------------------------------------------------+

@@ -68,6 +68,11 @@ def check_result(data):
     _check_integer(data, "ticket", range(MAX_TICKET + 1))
     for field in ("price", "volume"):
         _check_amount(data, field)
+    # A partial close's volumes (PROTOCOL.md §4): lots, never negative.
+    for field in ("closed_volume", "remaining_volume"):
+        _check_amount(data, field)
+        if (data.get(field) or 0) < 0:
+            raise ProtocolError(f"{field} {data[field]!r} is negative", field)
     if not isinstance(data.get("message"), str | None):
         raise ProtocolError("message is not a string", "message")
     return data
@@ -91,5 +96,14 @@ def _check_amount(data, field):
 
 def check_heartbeat(data):
     """Raise ProtocolError unless a heartbeat can be stored as it is (it is
-    kept whole, as JSON, for the dashboard)."""
-    return check_values(data)
+    kept whole, as JSON, for the dashboard), and its optional `state` is one
+    the server knows."""
+    check_values(data)
+    state = data.get("state")
+    if state is not None and state not in protocol.HEARTBEAT_STATES:
+        raise ProtocolError(
+            f"state {str(state)[:40]!r} is not one of "
+            f"{', '.join(protocol.HEARTBEAT_STATES)}",
+            "state",
+        )
+    return data

@@ -29,6 +29,11 @@ HEARTBEAT = "webhook_heartbeat.json"
 SYMBOLS = "webhook_symbols.json"
 SYMBOLS_REQUEST = "webhook_symbols_request.json"
 EXECUTED = "webhook_executed.txt"
+# Held by the one terminal running on the folder (ea/README.md).
+LOCK = "webhook_terminal.lock"
+# A heartbeat's optional `state` (section 5): the last one a terminal writes.
+STOPPED = "stopped"
+HEARTBEAT_STATES = (STOPPED,)
 
 # How a command gives its stops: absolute prices, or distances in points or
 # pips from the fill (or order, or open) price.

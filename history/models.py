@@ -130,6 +130,18 @@ def to_float(value):
     return None if value is None else float(value)
 
 
+def partial_close_note(result):
+    """ea/PROTOCOL.md §4: a close that left part of the position open says how
+    much in `closed_volume` and `remaining_volume`; history says it in
+    words too, whatever the terminal's message says."""
+    left = result.get("remaining_volume")
+    if not isinstance(left, int | float) or isinstance(left, bool) or left <= 0:
+        return ""
+    closed = result.get("closed_volume")
+    done = f"{number(closed)} lots closed, " if isinstance(closed, int | float) else ""
+    return f" [partial close: {done}{number(left)} lots still open]"
+
+
 def number(value):
     """A price or volume for people: 0.01, not 0.0100000000; "" for none."""
     if value is None:
@@ -326,7 +338,7 @@ class Command(models.Model):
         one (PROVISIONAL) still records what happened, marked late."""
         retcode = result.get("retcode")
         retcode = retcode if isinstance(retcode, int) else None
-        message = str(result.get("message") or "")
+        message = str(result.get("message") or "") + partial_close_note(result)
         status = result["status"]
         code = f"retcode_{retcode}" if retcode else status
         ticket = result.get("ticket")

@@ -45,6 +45,8 @@ def terminal_status(account, running, heartbeat, heartbeat_age, started_age):
         # Asked to stop and gone: say so now, not when the last heartbeat
         # it wrote has gone stale.
         return TerminalStatus.STOPPED, ""
+    if heartbeat is not None and heartbeat.get("state") == protocol.STOPPED:
+        return stopped_by_heartbeat(account, running, started_age)
     fresh = heartbeat is not None and heartbeat_age <= settings.HEARTBEAT_STALE_AFTER
     if fresh:
         problem = heartbeat_problem(account, heartbeat)
@@ -58,6 +60,18 @@ def terminal_status(account, running, heartbeat, heartbeat_age, started_age):
     if account.desired == Desired.STOPPED:
         return TerminalStatus.STOPPED, ""
     return TerminalStatus.OFFLINE, "terminal not running"
+
+
+def stopped_by_heartbeat(account, running, started_age):
+    """The terminal's last heartbeat said it stopped (ea/PROTOCOL.md 5): down
+    at once, not when that heartbeat goes stale; a terminal started again
+    since is starting until its EA's first heartbeat replaces it."""
+    starting = started_age is not None and started_age < settings.TERMINAL_START_GRACE
+    if running and starting:
+        return TerminalStatus.STARTING, "waiting for the first heartbeat"
+    if account.desired == Desired.STOPPED:
+        return TerminalStatus.STOPPED, ""
+    return TerminalStatus.OFFLINE, "the EA stopped (removed from its chart or closed)"
 
 
 def heartbeat_problem(account, heartbeat):

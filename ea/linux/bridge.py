@@ -101,7 +101,10 @@ class FakeTerminal:
         self.market = broker.market
         self.login = login
         self.folder = Path(folder)
-        self.now = now
+        # A number stands still; a clock with `sleep` (replay.Clock) moves
+        # only when the EA sleeps, so its waits take no wall-clock time.
+        self.clock = now if callable(now) else lambda: now
+        self.sleep = getattr(now, "sleep", None)
         faults = options.get("faults")
         if faults is not None:
             broker.use_faults(
@@ -123,6 +126,7 @@ class FakeTerminal:
         self.journal = []
         self.problems = []
         self.log = []
+        self.comments = []  # every Comment() the EA made, in order: its chart
 
     def answer(self, line):
         """The reply line to one request line."""
@@ -133,8 +137,19 @@ class FakeTerminal:
 
     # --- time, account, terminal ---------------------------------------------
 
+    @property
+    def now(self):
+        return self.clock()
+
     def op_time(self):
         return [int(self.now)]
+
+    def op_sleep(self, milliseconds):
+        """1 when the clock moved instead: the EA then does not really sleep."""
+        if self.sleep is None:
+            return [0]
+        self.sleep(milliseconds / 1000)
+        return [1]
 
     def op_account(self, name):
         broker = self.broker
@@ -156,6 +171,10 @@ class FakeTerminal:
         if name == "TERMINAL_CONNECTED" and name not in self.flags:
             return [int(self.broker.connected())]
         return [self.flags[name]]
+
+    def op_comment(self, text):
+        self.comments.append(text)
+        return [1]
 
     # --- symbols ---------------------------------------------------------------
 

@@ -44,6 +44,7 @@ FORBIDDEN = [
     (re.compile(r"\b(?:try|catch|throw)\b"), "exceptions are not MQL5"),
     (re.compile(r"\b\w+_cast\b"), "C++ casts are not MQL5: write (type)value"),
     (re.compile(r"\b(?:namespace|using)\b"), "namespaces are not MQL5"),
+    (re.compile(r"^\s*#property\s+strict\b"), "'#property strict' is MQL4 only"),
     (
         re.compile(
             r"\b(?:bool|char|uchar|short|ushort|int|uint|long|ulong|float|double|"

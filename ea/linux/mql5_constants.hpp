@@ -17,6 +17,7 @@ const int FILE_READ = 1;
 const int FILE_WRITE = 2;
 const int FILE_BIN = 4;
 const int FILE_SHARE_READ = 128;
+const int FILE_SHARE_WRITE = 256;
 const int FILE_REWRITE = 512;
 // https://www.mql5.com/en/docs/constants/io_constants/fileflags (ENUM_FILE_POSITION)
 // <cstdio> has macros of these names; MQL5's are an enumeration.
@@ -27,6 +28,13 @@ enum ENUM_FILE_POSITION { SEEK_SET, SEEK_CUR, SEEK_END };
 // https://www.mql5.com/en/docs/basis/function/events (OnInit return codes)
 const int INIT_SUCCEEDED = 0;
 const int INIT_FAILED = 1;
+const int INIT_PARAMETERS_INCORRECT = 2;
+// https://www.mql5.com/en/docs/constants/namedconstants/uninit
+const int REASON_PROGRAM = 0;
+const int REASON_RECOMPILE = 2;
+const int REASON_CHARTCHANGE = 3;
+const int REASON_PARAMETERS = 5;
+const int REASON_INITFAILED = 8;
 // https://www.mql5.com/en/docs/constants/environment_state/marketinfoconstants
 const int SYMBOL_FILLING_FOK = 1;
 const int SYMBOL_FILLING_IOC = 2;
@@ -39,6 +47,7 @@ const uint TRADE_RETCODE_PLACED = 10008;
 const uint TRADE_RETCODE_DONE = 10009;
 const uint TRADE_RETCODE_DONE_PARTIAL = 10010;
 const uint TRADE_RETCODE_TIMEOUT = 10012;
+const uint TRADE_RETCODE_LOCKED = 10028;
 
 // Property enumerations: their numbering does not matter to the EA, so they
 // are listed once (X-macros) and runtime.cpp gets their names for free.

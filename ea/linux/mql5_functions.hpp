@@ -56,6 +56,16 @@ template <class... A>
 void PrintFormat(const string &format, const A &...args) {
   mql5_print_line(StringFormat(format, args...).utf8());
 }
+// https://www.mql5.com/en/docs/common/comment : the chart's comment line,
+// any number of arguments as Print. The native runtime tells the bridge,
+// so a test reads what the chart would show.
+void mql5_comment_line(const std::string &line);
+template <class... A>
+void Comment(const A &...args) {
+  std::string line;
+  ((line += mql5_text(args)), ...);
+  mql5_comment_line(line);
+}
 // https://www.mql5.com/en/docs/check/getlasterror
 int GetLastError();
 // https://www.mql5.com/en/docs/common/resetlasterror

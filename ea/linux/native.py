@@ -10,6 +10,7 @@ it exits.
 """
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -111,37 +112,73 @@ def cached_build(cache=None):
     return target / "mt5bot_ea"
 
 
-def run(binary, folder, terminal, timers=2, inputs=None):
-    """Run the EA on `folder`: OnInit, `timers` OnTimer calls, OnDeinit.
-    `inputs` sets the EA's inputs by name, as its Inputs tab would."""
-    env = {**os.environ, "MQL5_FILES": str(folder)}
-    env["ASAN_OPTIONS"] = "detect_leaks=0"  # the EA's globals live until exit
-    for name, value in (inputs or {}).items():
-        env[f"MQL5_INPUT_{name}"] = str(value)
-    # stderr to a file: a chatty EA must not block on a full pipe while we
-    # wait for its next question on stdout.
-    with tempfile.TemporaryFile("w+") as log:
-        process = subprocess.Popen(  # noqa: S603 - the binary we built
+class Copy:
+    """One running copy of the EA, answered by `terminal` question by
+    question, so a test can hold it mid-command (waiting for its answer)
+    while it starts another copy on the same folder."""
+
+    def __init__(self, binary, folder, terminal, timers=2, inputs=None, **options):
+        self.terminal = terminal
+        env = {**os.environ, "MQL5_FILES": str(folder)}
+        env["ASAN_OPTIONS"] = "detect_leaks=0"  # the EA's globals live until exit
+        if options.get("virtual_clock"):
+            env["MQL5_VIRTUAL_CLOCK"] = "1"
+        if "deinit_reason" in options:
+            env["MQL5_DEINIT_REASON"] = str(options["deinit_reason"])
+        for name, value in (inputs or {}).items():
+            env[f"MQL5_INPUT_{name}"] = str(value)
+        # stderr to a file: a chatty EA must not block on a full pipe while
+        # we wait for its next question on stdout.
+        self.log = tempfile.TemporaryFile("w+")  # noqa: SIM115 - closed in finish
+        self.process = subprocess.Popen(  # noqa: S603 - the binary we built
             [str(binary), "--timers", str(timers)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=log,
+            stderr=self.log,
             text=True,
             env=env,
         )
+
+    def answer_until(self, stop=None):
+        """Answer questions until `stop(question)` is true for one (left
+        unanswered: the EA waits for it) or the EA ends; the question, or
+        None when it ended."""
+        for line in self.process.stdout:
+            if line.startswith('["exit"]'):
+                return None
+            if stop is not None and stop(json.loads(line)):
+                return line
+            self.reply(line)
+        return None
+
+    def reply(self, line):
+        self.process.stdin.write(self.terminal.answer(line) + "\n")
+        self.process.stdin.flush()
+
+    def finish(self, pending=None):
+        """Answer `pending` (a question answer_until stopped at), run the EA
+        to its end and return its Run."""
         try:
-            for line in process.stdout:
-                if line.startswith('["exit"]'):
-                    break
-                process.stdin.write(terminal.answer(line) + "\n")
-                process.stdin.flush()
-            process.communicate(timeout=TIMEOUT)
+            if pending is not None:
+                self.reply(pending)
+            self.answer_until()
+            self.process.communicate(timeout=TIMEOUT)
         finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-        log.seek(0)
-        return Run(process.returncode, log.read())
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
+        self.log.seek(0)
+        stderr = self.log.read()
+        self.log.close()
+        return Run(self.process.returncode, stderr)
+
+
+def run(binary, folder, terminal, timers=2, inputs=None, **options):
+    """Run the EA on `folder`: OnInit, `timers` OnTimer calls, OnDeinit.
+    `inputs` sets the EA's inputs by name, as its Inputs tab would;
+    `virtual_clock=True` runs it on the runtime's own clock (runtime.cpp);
+    `deinit_reason` is the REASON_* OnDeinit gets (default REASON_PROGRAM)."""
+    return Copy(binary, folder, terminal, timers, inputs, **options).finish()
 
 
 def replay_vector(binary, vector, folder, timers=2):
@@ -151,7 +188,8 @@ def replay_vector(binary, vector, folder, timers=2):
     paper = replay.build(vector, folder)  # the broker and the executed ids
     name = replay.prepare(vector, folder)
     state = vector["state"]
-    terminal = FakeTerminal(paper.broker, state["login"], folder, state["now"])
+    # The broker, its faults and the clock the paper terminal would use.
+    terminal = FakeTerminal(paper.broker, state["login"], folder, paper.clock)
     limits = state.get("terminal_limits", {})
     inputs = {LIMIT_INPUTS[key]: value for key, value in limits.items()}
     done = run(binary, folder, terminal, timers=timers, inputs=inputs)

@@ -10,7 +10,12 @@
 //   positions, orders, OrderSend, WebRequest) is asked of the process on the
 //   other end of stdin/stdout, one JSON line each way: the test's bridge,
 //   which answers from the same paper broker the paper terminal trades on.
-// - main() runs OnInit, then OnTimer --timers times, then OnDeinit.
+// - main() runs OnInit, then OnTimer --timers times, then OnDeinit; as in
+//   MT5, a failed OnInit is followed by OnDeinit(REASON_INITFAILED) alone.
+// - With MQL5_VIRTUAL_CLOCK set, GetMicrosecondCount is a clock of the
+//   runtime's own: each OnTimer comes one timer period after the last and
+//   each Sleep advances it by its full length, so a schedule in the EA (the
+//   HTTP poll, its back-off) is tested without waiting on the wall clock.
 //
 // The parts: runtime.hpp (what they share), runtime_bridge.cpp (UTF-8, the
 // bridge), runtime_strings.cpp (strings, conversions, math), runtime_files.cpp,
@@ -41,15 +46,37 @@ std::string g_folder;
 
 }  // namespace runtime
 
+namespace {
+
+bool g_virtual_clock = false;
+ulong g_virtual_us = 1000000;
+int g_timer_ms = 0;
+
+}  // namespace
+
 void mql5_print_line(const std::string &line) { std::fprintf(stderr, "EA: %s\n", line.c_str()); }
+void mql5_comment_line(const std::string &line) { ask(Args() << "comment" << line.c_str()); }
 
 // --- common ---------------------------------------------------------------------------------
 int GetLastError() { return g_last_error; }
 void ResetLastError() { g_last_error = 0; }
-void Sleep(int milliseconds) { ::usleep(static_cast<useconds_t>(milliseconds > 50 ? 50 : milliseconds) * 1000); }
+// The bridge's clock may move on a sleep instead (a golden vector's): then no
+// real time passes, and GetMicrosecondCount counts the slept time too. With
+// MQL5_VIRTUAL_CLOCK the runtime keeps a clock of its own that moves only on
+// sleeps and timer ticks.
+static ulong g_slept_us = 0;
+void Sleep(int milliseconds) {
+  if (g_virtual_clock && milliseconds > 0) g_virtual_us += static_cast<ulong>(milliseconds) * 1000;
+  if (milliseconds > 0 && ask_long(Args() << "sleep" << milliseconds) == 1) {
+    g_slept_us += static_cast<ulong>(milliseconds) * 1000;
+    return;
+  }
+  ::usleep(static_cast<useconds_t>(milliseconds > 50 ? 50 : milliseconds) * 1000);
+}
 ulong GetMicrosecondCount() {
+  if (g_virtual_clock) return g_virtual_us;
   auto now = std::chrono::steady_clock::now().time_since_epoch();
-  return static_cast<ulong>(std::chrono::duration_cast<std::chrono::microseconds>(now).count());
+  return g_slept_us + static_cast<ulong>(std::chrono::duration_cast<std::chrono::microseconds>(now).count());
 }
 int MathRand() { return std::rand() & 0x7FFF; }
 
@@ -68,8 +95,12 @@ int WebRequest(const string &method, const string &url, const string &headers, i
   return status;
 }
 
-bool EventSetMillisecondTimer(int milliseconds) { return milliseconds > 0; }
-void EventKillTimer() {}
+bool EventSetMillisecondTimer(int milliseconds) {
+  if (milliseconds <= 0) return false;
+  g_timer_ms = milliseconds;
+  return true;
+}
+void EventKillTimer() { g_timer_ms = 0; }
 
 datetime TimeGMT() { return ask_long(Args() << "time"); }
 datetime TimeTradeServer() { return ask_long(Args() << "time"); }
@@ -85,10 +116,21 @@ int main(int argc, char **argv) {
     return 2;
   }
   g_folder = folder;
+  g_virtual_clock = std::getenv("MQL5_VIRTUAL_CLOCK") != nullptr;
   std::srand(static_cast<unsigned>(::getpid()));
-  if (OnInit() != INIT_SUCCEEDED) return 3;
-  for (int i = 0; i < timers; i++) OnTimer();
-  OnDeinit(0);
+  int init = OnInit();
+  if (init != INIT_SUCCEEDED) {
+    std::fprintf(stderr, "runtime: OnInit returned %d\n", init);
+    OnDeinit(REASON_INITFAILED);
+    return 3;
+  }
+  for (int i = 0; i < timers; i++) {
+    if (i > 0) g_virtual_us += static_cast<ulong>(g_timer_ms) * 1000;
+    OnTimer();
+  }
+  // MQL5_DEINIT_REASON: why the terminal unloads it (REASON_PROGRAM if unset).
+  const char *reason = std::getenv("MQL5_DEINIT_REASON");
+  OnDeinit(reason ? std::atoi(reason) : REASON_PROGRAM);
   std::cout << "[\"exit\"]" << std::endl;
   return 0;
 }

@@ -2,7 +2,17 @@
 // where the EA depends on them (docs/mt5.md 2): FileFindFirst matches with a
 // wildcard and returns names in directory order, not sorted; FileMove refuses
 // to replace an existing file without FILE_REWRITE; FileFlush reaches the disk.
+//
+// FileOpen keeps Windows' sharing rules as MT5 applies them: a file opened
+// without FILE_SHARE_READ or FILE_SHARE_WRITE is exclusive, so any other
+// open of it (this program's, another EA's, another process's) fails until
+// it is closed or its process ends. flock(2) stands in: an exclusive open
+// takes LOCK_EX, a shared one LOCK_SH, neither waits. Python's filelock
+// takes the same flock on Linux, so the paper terminal's guard and the
+// EA's conflict here as they do on Windows (ea/README.md).
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <fnmatch.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -67,13 +77,23 @@ int FileOpen(const string &file_name, int open_flags, short delimiter, uint code
   (void)delimiter;
   (void)codepage;
   std::string path = path_of(file_name);
-  const char *mode = "rb";
-  if ((open_flags & FILE_WRITE) && (open_flags & FILE_READ))
-    mode = exists(path) ? "r+b" : "w+b";
-  else if (open_flags & FILE_WRITE)
-    mode = "wb";
-  FILE *file = std::fopen(path.c_str(), mode);
+  bool write = open_flags & FILE_WRITE, read = open_flags & FILE_READ;
+  int flags = write && read ? O_RDWR | O_CREAT : write ? O_WRONLY | O_CREAT : O_RDONLY;
+  // Not O_TRUNC: a file held by someone else must not be emptied by an open
+  // that then fails; the truncation comes once the lock is ours.
+  int fd = ::open(path.c_str(), flags | O_CLOEXEC, 0644);
+  bool shared = open_flags & (FILE_SHARE_READ | FILE_SHARE_WRITE);
+  if (fd >= 0 && ::flock(fd, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0) {
+    ::close(fd);
+    fd = -1;
+  }
+  if (fd >= 0 && write && !read && ::ftruncate(fd, 0) != 0) {
+    ::close(fd);
+    fd = -1;
+  }
+  FILE *file = fd >= 0 ? ::fdopen(fd, write && read ? "r+b" : write ? "wb" : "rb") : nullptr;
   if (!file) {
+    if (fd >= 0) ::close(fd);
     g_last_error = 5004;  // ERR_CANNOT_OPEN_FILE
     return INVALID_HANDLE;
   }

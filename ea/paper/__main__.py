@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from ea import protocol
-from ea.paper import opening
+from ea.paper import guard, opening
 from ea.paper.broker import Broker
 from ea.paper.faults import Faults, FaultsError
 from ea.paper.limits import TerminalLimits
@@ -170,6 +170,17 @@ def main(argv=None):
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
     args.files.mkdir(parents=True, exist_ok=True)
+    # The guard before the saved state is even read: a second terminal on
+    # this folder must touch nothing (guard.py).
+    try:
+        with guard.only_terminal(args.files):
+            return run_terminal(args)
+    except guard.Busy as exc:
+        log.error("cannot start: %s", exc)
+        return 2
+
+
+def run_terminal(args):
     try:
         terminal = open_terminal(args)
     except ValueError as exc:

@@ -7,7 +7,14 @@ an explicit ticket is taken whoever opened it (PROTOCOL.md section 3).
 from ea import protocol
 from ea.paper.limits import order_refusal, position_stops_refusal, volume_refusal
 from ea.paper.orders import time_of
-from ea.paper.sending import Unsent, nothing_to_do, refused, run_batch, stop_levels
+from ea.paper.sending import (
+    Unsent,
+    no_tick,
+    nothing_to_do,
+    refused,
+    run_batch,
+    stop_levels,
+)
 
 
 def select_positions(run, symbol=None, side=None):
@@ -66,6 +73,13 @@ def close_positions(run, positions, volume, empty):
             else min(position["volume"], spec.normalize_volume(volume))
         )
         reason = volume is not None and volume_refusal(spec, volume, lots)
+        if not reason and run.quote(spec.name) is None:
+            # No price to close at (issue 14 point 7): the next position
+            # may still close, but a part is never moved to another one.
+            plan.append(Unsent(position["ticket"], no_tick(spec.name)))
+            if volume is None:
+                continue
+            break
         if reason:
             plan.append(Unsent(position["ticket"], reason))
             break
@@ -176,7 +190,7 @@ def _stops_refusal(run, spec, item, price, sl, tp):
     tick = run.quote(spec.name)
     if tick is None:
         # A zero tick would judge every stop wrong (issue 14 point 7).
-        return f"no_quote: no valid tick for {spec.name} yet"
+        return no_tick(spec.name)
     bid, ask = tick
     if "price_open" in item:
         return position_stops_refusal(spec, item["type"], sl, tp, bid, ask)

@@ -99,8 +99,9 @@ class FaultsError(ValueError):
 class Faults:
     def __init__(self, seed=0, script=(), **values):
         self.seed = seed
-        # Tests: the faults the first sends meet, in order (None: no fault),
-        # before the rates take over; never part of a profile's text.
+        # Tests: the faults the first sends meet, in order (None: no fault;
+        # "partial:0.6" fills that share), before the rates take over;
+        # never part of a profile's text.
         self.script = list(script)
         self.rates = {k: float(values.get(k, 0.0)) for k in SEND_FAULTS}
         self.settings = {k: float(values.get(k, DEFAULTS[k])) for k in SETTINGS}
@@ -178,9 +179,11 @@ class Faults:
         # process, whatever PYTHONHASHSEED is.
         rng = random.Random(f"{self.seed}:{self.sends}")  # noqa: S311 - not secrets
         number = rng.random()
+        share = None
         if self.script:
-            kind = self.script.pop(0)
+            kind, _, share = (self.script.pop(0) or "").partition(":")
             kind = kind if kind and _applies(SEND_FAULTS[kind][2], request) else None
+            share = float(share) if share else None
         else:
             kind = self._draw(number, request)
         if kind is None:
@@ -188,7 +191,7 @@ class Faults:
         if kind == "timeout":
             return self._timeout(broker, request, rng)
         if kind == "partial":
-            return self._partial(broker, request, rng)
+            return self._partial(broker, request, share or rng.uniform(0.2, 0.8))
         retcode, comment, _ = SEND_FAULTS[kind]
         return rules.answer(retcode, comment)
 
@@ -210,11 +213,11 @@ class Faults:
         retcode, comment, _ = SEND_FAULTS["timeout"]
         return rules.answer(retcode, comment)
 
-    def _partial(self, broker, request, rng):
-        """10010: an IOC deal filled for part of its volume; the rest is
+    def _partial(self, broker, request, share):
+        """10010: an IOC deal filled for `share` of its volume; the rest is
         cancelled (a close leaves that much of the position open)."""
         spec = broker.spec(request.get("symbol"))
-        part = _part_volume(spec, request.get("volume"), rng.uniform(0.2, 0.8))
+        part = _part_volume(spec, request.get("volume"), share)
         if part is None:
             return self.watch(broker, lambda: broker.execute(request))
         result = self.watch(broker, lambda: broker.execute({**request, "volume": part}))

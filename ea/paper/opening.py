@@ -12,6 +12,7 @@ from ea.paper.rules import ACCEPTED, DONE_PARTIAL
 from ea.paper.sending import (
     answered,
     market_filling,
+    no_tick,
     pending_time,
     refused,
     stop_levels,
@@ -68,7 +69,7 @@ def open_request(run, spec):
     tick = run.quote(spec.name)
     if tick is None:
         # Never price 0 nor a stop measured from it (issue 14 point 7).
-        return f"no_quote: no valid tick for {spec.name} yet"
+        return no_tick(spec.name)
     bid, ask = tick
     request = {"symbol": spec.name, "position": None}
     if command["order_type"] == "market":

@@ -6,10 +6,12 @@ past the command's `expires_at`:
 
 - a refusal that proves nothing executed (RETRYABLE) is tried again at a
   fresh price, at most TRIES sends in all, RETRY_PAUSE apart;
-- while the terminal is disconnected nothing is sent: it waits, and a
-  command whose time runs out first ends `expired`, never used up blind;
+- while the terminal is disconnected it claims no command (terminal.py);
+  one already in hand waits to send, and if its time runs out first it
+  ends `expired`, never used up blind;
 - a lookup waits LOOKUP_WAIT for the positions this terminal opened lately
-  to show; an opening order waits TICK_WAIT for a valid tick.
+  to show; a request that needs a price (an opening order, each close, a
+  MODIFY's stops check) waits TICK_WAIT for a valid tick.
 
 Every wait reads the broker's clock and sleeps through `Patience.sleep`, so
 a test moves time by hand and waits on no wall clock. Every loop is also
@@ -21,10 +23,15 @@ import time
 from ea.paper.rules import DONE_PARTIAL
 
 # Codes that prove the order was not executed (docs/mt5.md §6): requote,
-# prices changed, no quotes, too many requests, locked, no connection.
-RETRYABLE = frozenset({10004, 10020, 10021, 10024, 10028, 10031})
-# A timeout may or may not have executed: never retried, reported unknown.
-TIMEOUT = 10012
+# prices changed, no quotes, too many requests, no connection; the EA sends
+# the same set again.
+RETRYABLE = frozenset({10004, 10020, 10021, 10024, 10031})
+# Answers that do not say whether the request executed, never retried and
+# reported unknown: 10012, the request timed out (the server may still have
+# executed it), and 10028, the request is locked for processing (on request
+# or instant execution a dealer may be handling it; MT5 does not say it had
+# no effect).
+UNSURE = frozenset({10012, 10028})
 TRIES = 4
 RETRY_PAUSE = 0.25
 OFFLINE_PAUSE = 0.5
@@ -97,17 +104,21 @@ class Patience:
 def merge_close(results, asked):
     """One answer for a close sent in pieces after partial fills: DONE with
     the whole volume when the pieces add up to it, else DONE_PARTIAL with
-    what was closed and a comment naming the remainder."""
+    what was closed, `left` the volume still open of the `asked`, and a
+    comment naming the remainder (PROTOCOL.md §4, `partial_close:`)."""
     accepted = [r for r in results if r["retcode"] in (10009, DONE_PARTIAL)]
-    if not accepted or len(results) == 1:
+    if not accepted:
         return results[-1]
     closed = round(sum(r["volume"] for r in accepted), 8)
     first = accepted[0]
     if results[-1]["retcode"] == 10009:
+        if len(results) == 1:
+            return first
         pieces = len(accepted)
         return {**first, "retcode": 10009, "volume": closed,
                 "comment": f"done in {pieces} deals after partial fills"}  # fmt: skip
     left = round(asked - closed, 8)
     comment = (f"partial_close: {closed:g} of {asked:g} lots closed, {left:g} still "
                f"open on #{first['position']}")  # fmt: skip
-    return {**first, "retcode": DONE_PARTIAL, "volume": closed, "comment": comment}
+    return {**first, "retcode": DONE_PARTIAL, "volume": closed, "left": left,
+            "comment": comment}  # fmt: skip

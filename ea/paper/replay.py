@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ea import protocol
 from ea.paper.broker import Broker
+from ea.paper.faults import Faults
 from ea.paper.limits import TerminalLimits
 from ea.paper.market import Market
 from ea.paper.state import JOURNAL, ExecutedIds, Journal, Store
@@ -45,26 +46,60 @@ def specs_for(state):
     return specs
 
 
+class Clock:
+    """The case's clock: `state.now`, moved only by the terminal's sleeps (a
+    retry's pause, a wait for a tick or a position), so a case with faults
+    plays the same on every machine and waits on no wall clock."""
+
+    def __init__(self, now):
+        self.now = float(now)
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+def faults_for(state, clock):
+    """The broker's faults from `state.faults` (README.md), or None: its
+    `script` (the faults the first sends meet, in order), settings of
+    ea/paper/faults.py, and `since`, how long the fault clock (its
+    disconnect windows) has run before the case starts."""
+    given = dict(state.get("faults") or {})
+    if not given:
+        return None
+    since = given.pop("since", None)
+    faults = Faults(script=given.pop("script", ()), **given)
+    if since is not None:
+        faults.start = clock() - since
+    return faults
+
+
 def build(vector, folder):
     """A terminal on `folder` whose broker is in the vector's starting state."""
     state = vector["state"]
     now = state["now"]
-    market = Market(1, now, specs=specs_for(state))
+    clock = Clock(now)
+    market = Market(1, clock(), specs=specs_for(state))
     for name, quote in state["prices"].items():
         market.set_quote(name, quote["bid"], quote["ask"])
     broker = Broker(
-        market, state["margin_mode"], state["balance"], state["currency"], lambda: now
+        market, state["margin_mode"], state["balance"], state["currency"], clock
     )
     broker.positions = [{"comment": "", "time": now, **p} for p in state["positions"]]
     broker.orders = [{"comment": "", "time": now, **o} for o in state["orders"]]
     broker.next_ticket, broker.next_deal = state["next_ticket"], state["next_deal"]
     broker.closed_symbols = set(state.get("market_closed", []))
+    faults = faults_for(state, clock)
+    if faults is not None:
+        broker.use_faults(faults)
     executed = ExecutedIds(folder)
     for command_id in state.get("executed_ids", []):
         executed.add(command_id)
     return Terminal(
         folder, state["login"], broker, Store(folder), Journal(folder), executed,
-        clock=lambda: now, limits=terminal_limits(state),
+        clock=clock, sleep=clock.sleep, limits=terminal_limits(state),
     )  # fmt: skip
 
 
@@ -128,6 +163,7 @@ def outcome(folder, name, requests, broker):
     return {
         "result": protocol.read_flat(path) if path and path.exists() else None,
         "results": results,
+        "result_files": {r: protocol.read_flat(folder / r) for r in results},
         "requests": requests,
         "positions": broker.positions,
         "orders": broker.orders,
@@ -140,7 +176,15 @@ def compare(vector, outcome):
     """Differences between `vector["expected"]` and `outcome`, as text."""
     expected = vector["expected"]
     problems = _compare_result(expected, outcome["result"])
-    wanted = 0 if expected["result"] is None else 1
+    # Results of the command files `state.files` dropped before the case's.
+    earlier = expected.get("earlier_results", {})
+    for name, want in earlier.items():
+        got = outcome["result_files"].get(name)
+        if got is None:
+            problems.append(f"no result {name}")
+        else:
+            problems += _compare_fields(name, want, got)
+    wanted = (0 if expected["result"] is None else 1) + len(earlier)
     if len(outcome["results"]) != wanted:
         problems.append(f"{wanted} result file(s) expected: {outcome['results']}")
     problems += _compare_list("requests", expected["requests"], outcome["requests"])

@@ -11,8 +11,9 @@ from ea.paper.patience import (
     OFFLINE_PAUSE,
     RETRY_PAUSE,
     RETRYABLE,
-    TIMEOUT,
+    TICK_WAIT,
     TRIES,
+    UNSURE,
     Patience,
     merge_close,
 )
@@ -34,6 +35,7 @@ class Run:
         self.sent = []
         self.lost = []
         self.offline = False
+        self.no_quote = False  # a request was not sent for want of a tick
         # Tickets listed before the last opening request, and what a lost
         # one left that was not (trading.lost reads them).
         self.before = set()
@@ -58,7 +60,7 @@ class Run:
             result = self._send_once(request)
             if result["retcode"] not in RETRYABLE:
                 break
-        if result["retcode"] == TIMEOUT or not result["retcode"]:
+        if result["retcode"] in UNSURE or not result["retcode"]:
             self.lost.append((self.sent[-1][0], result))
         return result
 
@@ -116,7 +118,9 @@ class Run:
         self.patience.settle(self.broker, self.deadline)
 
     def quote(self, name):
-        return self.patience.quote(self.broker, name, self.deadline)
+        tick = self.patience.quote(self.broker, name, self.deadline)
+        self.no_quote = self.no_quote or tick is None
+        return tick
 
     def ours(self, item):
         return self.command["include_manual"] or item["magic"] == self.command["magic"]
@@ -163,6 +167,12 @@ def _level(spec, base, direction, absolute, points, pips):
 
 
 # --- result fields ---------------------------------------------------------
+
+
+def no_tick(symbol):
+    """Why a request was not sent for want of a tick; the result then starts
+    `no_quote:` and carries `code` (trading.execute)."""
+    return f"no valid tick for {symbol} within {TICK_WAIT:g} s"
 
 
 def refused(message, **extra):
@@ -273,13 +283,15 @@ def summarize(done, failed, counter, empty):
         fields["volume"] = round(sum(res["volume"] for _, res in done), 8)
     else:
         fields["price"], fields["volume"] = None, None
-    partial = [res["comment"] for _, res in done if res["retcode"] == DONE_PARTIAL]
+    partial = [res for _, res in done if res["retcode"] == DONE_PARTIAL]
     if counter == "closed" and partial:
         # A remainder is still open: history must say so (the first
-        # request's comment is in the message already).
+        # request's comment is in the message already), and machines too.
         fields["retcode"] = DONE_PARTIAL
         more = [res["comment"] for _, res in done[1:] if res["retcode"] == DONE_PARTIAL]
         fields["message"] += "".join("; " + note for note in more)
+        fields["closed_volume"] = fields["volume"]
+        fields["remaining_volume"] = round(sum(res["left"] for res in partial), 8)
     if failed:
         fields["failed"] = len(failed)
         fields["message"] += "; not " + counter + ": " + "; ".join(notes)

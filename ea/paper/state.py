@@ -31,26 +31,54 @@ def _append_synced(path, text):
 
 
 class ExecutedIds:
-    """The executed-id memory: a set in memory, an append-only file on disk."""
+    """The executed-id memory: a set in memory, an append-only file on disk.
+
+    Membership also reads what was appended since the last look: with one
+    terminal per folder (guard.py) only we append, but an id another writer
+    claimed must never run here on the strength of memory alone."""
 
     def __init__(self, folder):
         self.path = Path(folder) / protocol.EXECUTED
         self.ids = set()
+        self.read = 0  # bytes of the file already in `ids`
         if self.path.exists():
-            text = self.path.read_text(encoding="ascii", errors="replace")
-            self.ids = {line.strip() for line in text.splitlines() if line.strip()}
+            data = self.path.read_bytes()
+            self._take(data, whole=True)
             # A crash mid-append leaves a line without its end; the next id
             # must not be glued to it.
-            if text and not text.endswith("\n"):
+            if data and not data.endswith(b"\n"):
                 _append_synced(self.path, "\n")
+                self.read += 1
 
     def __contains__(self, command_id):
+        if command_id in self.ids:
+            return True
+        self._read_new()
         return command_id in self.ids
 
     def add(self, command_id):
         """Remember `command_id` durably, before anything is sent for it."""
         _append_synced(self.path, command_id + "\n")
         self.ids.add(command_id)
+
+    def _read_new(self):
+        try:
+            with open(self.path, "rb") as handle:
+                if handle.seek(0, os.SEEK_END) < self.read:
+                    self.read = 0  # replaced by a shorter file: read it all
+                handle.seek(self.read)
+                data = handle.read()
+        except FileNotFoundError:
+            return
+        self._take(data, whole=False)
+
+    def _take(self, data, whole):
+        """Ids of `data`; a last line without its end only when `whole`
+        (otherwise another writer is mid-append: read it next time)."""
+        end = len(data) if whole else data.rfind(b"\n") + 1
+        text = data[:end].decode("ascii", errors="replace")
+        self.ids.update(line.strip() for line in text.splitlines() if line.strip())
+        self.read += end
 
 
 class Journal:

@@ -43,6 +43,7 @@ class Terminal:
         self.server = options.get("server", "Paper-Server")
         self.limits = options.get("limits", NO_LIMITS)
         self.shutdown = False
+        self.was_connected = True  # as last logged
         # The journal lines of the last command, kept in every state saved
         # until the next command (see state.py).
         self.journal_tail = []
@@ -54,11 +55,23 @@ class Terminal:
     def run(self, once=False):
         self._install_signals()
         self.start()
-        while not self.shutdown:
-            self.run_pass()
-            if once:
-                break
-            time.sleep(self.poll)
+        try:
+            while not self.shutdown:
+                self.run_pass()
+                if once:
+                    break
+                time.sleep(self.poll)
+        finally:
+            self.stop()
+
+    def stop(self):
+        """A last heartbeat that says `stopped` (PROTOCOL.md 5): the server
+        shows the account down at once, not when the heartbeat goes stale.
+        Also on a second signal's forced exit: stopped is still the truth."""
+        try:
+            self.write_heartbeat(state=protocol.STOPPED)
+        except OSError:
+            log.exception("the last heartbeat was not written")
         log.info("paper terminal %s stopped", self.login)
 
     def start(self):
@@ -160,8 +173,12 @@ class Terminal:
 
     def drain_commands(self):
         """Every command file, in name order, until none is left; a file that
-        cannot be claimed yet waits for the next pass."""
+        cannot be claimed yet waits for the next pass. While the terminal is
+        disconnected none is claimed (PROTOCOL.md §4): each waits as a file,
+        which the server can still withdraw, instead of being used up."""
         while not self.shutdown:
+            if not self._connected():
+                return
             claimed = 0
             for name in protocol.listing(self.folder, protocol.COMMAND_PREFIX):
                 if self.shutdown:
@@ -169,6 +186,15 @@ class Terminal:
                 claimed += self.process(name)
             if not claimed:
                 return
+
+    def _connected(self):
+        connected = self.broker.connected()
+        if connected != self.was_connected:
+            state = "connected to" if connected else "not connected to"
+            log.info("%s the trade server: commands %s", state,
+                     "run" if connected else "wait")  # fmt: skip
+        self.was_connected = connected
+        return connected
 
     def process(self, name):
         """Steps 1-7 of PROTOCOL.md section 3 for one command file; True when
@@ -302,13 +328,13 @@ class Terminal:
 
     # --- heartbeat and symbols -------------------------------------------------
 
-    def write_heartbeat(self):
+    def write_heartbeat(self, state=None):
         self.heartbeat_seq += 1
-        protocol.write_atomic(self.folder, protocol.HEARTBEAT, self.heartbeat())
+        protocol.write_atomic(self.folder, protocol.HEARTBEAT, self.heartbeat(state))
         self.heartbeat_due = self.monotonic() + self.heartbeat_every
 
-    def heartbeat(self):
-        """PROTOCOL.md section 5, field for field."""
+    def heartbeat(self, state=None):
+        """PROTOCOL.md section 5, field for field; `state` only on the last."""
         now, broker = self.clock(), self.broker
         waiting = protocol.listing(self.folder, protocol.COMMAND_PREFIX)
         identity = {
@@ -341,7 +367,7 @@ class Terminal:
             "terminal_time": int(now),
             "data_path": str(self.folder.parent.parent),
             "seq": self.heartbeat_seq,
-        }
+        } | ({"state": state} if state else {})
 
     def write_symbols(self):
         symbols = [

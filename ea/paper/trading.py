@@ -32,6 +32,13 @@ def execute(command, broker, patience=None, limits=NO_LIMITS):
         # Nothing was sent: the command's time ran out while the terminal
         # waited for its connection (PROTOCOL.md §4, `expired`).
         fields = {**fields, "status": "expired", "retcode": 0}
+    elif run.no_quote and fields["status"] == "rejected" and not fields["retcode"]:
+        # PROTOCOL.md §4: a refusal for want of a tick says so for machines.
+        fields = {
+            **fields,
+            "code": "no_quote",
+            "message": "no_quote: " + fields["message"],
+        }
     return fields, run.sent
 
 
@@ -64,12 +71,12 @@ def reread(run, request):
         position = broker.seen_position(request["position"])
         if position is None:
             return f"position #{request['position']} is not listed (closed?)"
-        return f"position #{position['ticket']} {_describe(position)}"
+        return f"position #{position['ticket']} is still listed: {_describe(position)}"
     if request.get("order"):
         order = broker.order(request["order"])
         if order is None:
             return f"order #{request['order']} is not listed"
-        return f"order #{order['ticket']} {order['type']} at {order['price']}"
+        return f"order #{order['ticket']} is still listed"
     return _new_on(run, request["symbol"])
 
 
@@ -93,4 +100,5 @@ def _new_on(run, symbol):
 
 
 def _describe(item):
-    return f"{item['type']} {item['volume']:g} lots, sl {item['sl']}, tp {item['tp']}"
+    # Words the EA writes alike (MT5Bot_Batch.mqh), so both read the same.
+    return f"{item['type']} {item['volume']:g} lots"

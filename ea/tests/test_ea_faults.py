@@ -71,7 +71,10 @@ def test_a_timeout_is_unknown_whatever_the_action(case, done, ea_binary, tmp_pat
     assert [line["retcode"] for line in terminal.journal] == [10012]
 
 
-@pytest.mark.parametrize(("done", "state"), [(0, "still open"), (1, "gone")])
+@pytest.mark.parametrize(
+    ("done", "state"),
+    [(0, "is still listed: buy 0.1 lots"), (1, "is not listed (closed?)")],
+)
 def test_an_unknown_close_says_what_the_terminal_shows_after_it(
     done, state, ea_binary, tmp_path
 ):
@@ -81,7 +84,8 @@ def test_an_unknown_close_says_what_the_terminal_shows_after_it(
                                              faults=profile))  # fmt: skip
     message = result_of(tmp_path, name)["message"]
     assert f"#{LONG['ticket']}: request cancelled by timeout (10012)" in message
-    assert f"the position is {state}" in message
+    assert message.startswith("request cancelled by timeout (10012): outcome unknown")
+    assert f"not retried; now position #{LONG['ticket']} {state}" in message
 
 
 @pytest.mark.parametrize(
@@ -125,7 +129,7 @@ def test_a_symbol_without_a_tick_is_not_traded(fields, ea_binary, tmp_path):
     assert (result["status"], result["retcode"]) == ("rejected", 0), result
     assert result.get("code") == "no_quote", result
     assert result["message"].startswith("no_quote: ")
-    assert "no quote for EURUSD" in result["message"]
+    assert "no valid tick for EURUSD within 2 s" in result["message"]
     assert terminal.journal == []
     assert broker.positions == [LONG]
 
@@ -157,6 +161,25 @@ def test_a_disconnected_terminal_sends_nothing_and_keeps_the_command(
     assert result_of(tmp_path, name)["status"] == "executed"
     assert [line["retcode"] for line in terminal.journal] == [10009]
     assert len(broker.positions) == 2 and broker.positions[1]["magic"] == MAGIC
+
+
+@pytest.mark.parametrize(
+    ("expires", "status", "retcodes"), [(90, "executed", [10009]), (58, "expired", [])]
+)
+def test_a_connection_lost_in_a_command_is_waited_for_unsent(
+    expires, status, retcodes, ea_binary, tmp_path
+):
+    clock = Clock(NOW + 54.99)
+    broker = broker_with([], clock=clock)
+    terminal = FakeTerminal(broker, LOGIN, tmp_path, clock,
+                            faults="disconnect=5,disconnect_every=60,notick=0.1")  # fmt: skip
+    broker.faults.start = NOW  # disconnected from NOW+55 to NOW+60
+    name = drop(tmp_path, command("BUY", volume=0.1, expires_at=NOW + expires))
+    run_ea(ea_binary, tmp_path, terminal)
+    result = result_of(tmp_path, name)
+    assert (result["status"], result["retcode"]) == (status, (retcodes or [0])[0])
+    assert [line["retcode"] for line in terminal.journal] == retcodes
+    assert clock.now >= NOW + (60 if retcodes else 57)
 
 
 # --- point 1: answers that prove nothing executed are sent again ----------------------
@@ -208,9 +231,10 @@ def test_retries_are_bounded(ea_binary, tmp_path):
 
 
 def test_a_busy_trade_context_is_not_sent_again(ea_binary, tmp_path):
-    # 10028 is not among the answers that prove nothing executed.
+    # 10028 (locked for processing) does not say whether the request ran:
+    # unknown, sent once.
     name = drop(tmp_path, command("BUY", volume=0.1))
     terminal = run_ea(ea_binary, tmp_path, FakeTerminal(make_broker(), LOGIN, tmp_path,
                                                         NOW, faults="busy=1"))  # fmt: skip
-    assert result_of(tmp_path, name)["status"] == "rejected"
+    assert result_of(tmp_path, name)["status"] == "unknown"
     assert [line["retcode"] for line in terminal.journal] == [10028]

@@ -41,11 +41,11 @@ def paper_terminal(folder):
 def test_it_announces_itself_as_the_paper_terminal_does(ea_binary, tmp_path):
     run_ea(ea_binary, tmp_path)
     heartbeat = protocol.read_flat(tmp_path / protocol.HEARTBEAT)
-    paper = paper_terminal(tmp_path).heartbeat()
+    paper = paper_terminal(tmp_path).heartbeat("stopped")  # the EA's last one
     assert list(heartbeat) == list(paper)
     assert heartbeat["kind"] == "mt5" and heartbeat["login"] == LOGIN
     assert heartbeat["connected"] is True and heartbeat["trade_allowed"] is True
-    assert (heartbeat["margin_mode"], heartbeat["seq"]) == ("hedging", 1)
+    assert (heartbeat["margin_mode"], heartbeat["seq"]) == ("hedging", 2)
     symbols = json.loads((tmp_path / protocol.SYMBOLS).read_text())
     names = [entry["name"] for entry in symbols["symbols"]]
     market = make_broker().market
@@ -85,7 +85,8 @@ def test_its_symbols_list_is_the_paper_terminals_catalogue_too(ea_binary, tmp_pa
 def test_the_heartbeat_seq_carries_on_across_restarts(ea_binary, tmp_path):
     run_ea(ea_binary, tmp_path)
     run_ea(ea_binary, tmp_path)
-    assert protocol.read_flat(tmp_path / protocol.HEARTBEAT)["seq"] == 2
+    # Each run: one at start-up, one `stopped` from OnDeinit.
+    assert protocol.read_flat(tmp_path / protocol.HEARTBEAT)["seq"] == 4
 
 
 def test_it_answers_a_symbols_request(ea_binary, tmp_path):
@@ -217,30 +218,35 @@ def test_a_result_the_server_did_not_take_is_kept_and_sent_later(ea_binary, tmp_
 def test_over_http_it_posts_its_symbols_once_started(ea_binary, tmp_path):
     server = Server([])
     run_ea(ea_binary, tmp_path, fake(tmp_path, http=server), inputs=HTTP)
-    assert len(server.heartbeats) == 1 and len(server.symbols) == 1
+    assert len(server.symbols) == 1  # after the start-up heartbeat, not the final one
     assert server.symbols[0] == json.loads((tmp_path / protocol.SYMBOLS).read_text())
     posted = {e["name"]: e for e in server.symbols[0]["symbols"]}
     assert posted["US100"]["calc_mode"] == "futures"
 
 
-EVERY_PASS = {**HTTP, "InpHeartbeatSeconds": 0}  # a heartbeat on every timer
+# A heartbeat each second on the runtime's own clock: 25 timers of 100 ms
+# see the start-up one, those at 1 and 2 s, and the final one.
+EACH_SECOND = {**HTTP, "InpPollMilliseconds": 100, "InpHeartbeatSeconds": 1}
+
+
+def run_seconds(binary, folder, server):
+    terminal = fake(folder, http=server)
+    run_ea(binary, folder, terminal, timers=25, inputs=EACH_SECOND, virtual_clock=True)
+    assert len(server.heartbeats) == 4
 
 
 def test_over_http_it_posts_them_again_when_a_heartbeat_answer_asks(
     ea_binary, tmp_path
 ):
-    server = Server([], asks={3})
-    run_ea(ea_binary, tmp_path, fake(tmp_path, http=server), timers=4,
-           inputs=EVERY_PASS)  # fmt: skip
-    assert len(server.heartbeats) >= 4
+    server = Server([], asks={2})
+    run_seconds(ea_binary, tmp_path, server)
     assert len(server.symbols) == 2  # at start, and once asked
 
 
 def test_over_http_a_refused_list_waits_until_the_server_asks(ea_binary, tmp_path):
-    server = Server([], symbols_status=503)
-    run_ea(ea_binary, tmp_path, fake(tmp_path, http=server), timers=4,
-           inputs=EVERY_PASS)  # fmt: skip
-    assert len(server.heartbeats) >= 4 and len(server.symbols) == 1
+    server = Server([], symbols_status=400)
+    run_seconds(ea_binary, tmp_path, server)
+    assert len(server.symbols) == 1
 
 
 # --- the JSON reader, against the paper terminal's ----------------------------------------

@@ -13,7 +13,7 @@ from ea.paper.patience import RETRY_PAUSE, RETRYABLE, TRIES
 
 from .conftest import NOW, Desk, command, drop, make_broker, result_of
 
-RETRYABLE_FAULTS = ["requote", "price_changed", "price_off", "too_many", "busy",
+RETRYABLE_FAULTS = ["requote", "price_changed", "price_off", "too_many",
                     "connection"]  # fmt: skip
 
 
@@ -81,7 +81,7 @@ def test_a_timeout_is_reported_unknown(clock, action, fields, executed):
 
 @pytest.mark.parametrize(
     ("executed", "says"),
-    [(1, "is not listed (closed?)"), (0, "buy 0.1 lots, sl None, tp None")],
+    [(1, "is not listed (closed?)"), (0, "is still listed: buy 0.1 lots")],
 )
 def test_a_lost_close_reports_the_position_as_read_again(clock, executed, says):
     broker = timed_out(clock, executed)
@@ -155,7 +155,7 @@ def test_a_close_hit_by_one_requote_ends_closed(clock):
 def test_close_all_hit_by_requotes_closes_everything(clock):
     broker = scripted(clock)
     tickets = [open_position(broker, side=s) for s in ("buy", "sell", "buy")]
-    broker.faults.script = ["requote", None, "price_changed", "busy"]
+    broker.faults.script = ["requote", None, "price_changed", "too_many"]
     result = Desk(broker)("CLOSE_ALL")
     assert (result["status"], result["closed"]) == ("executed", len(tickets))
     assert "failed" not in result and broker.positions == []
@@ -209,6 +209,20 @@ def test_a_refusal_that_may_mean_anything_else_is_not_retried(clock):
     )
 
 
+def test_a_busy_trade_context_is_not_sent_again(clock):
+    # 10028 (locked for processing) does not say whether the request ran:
+    # unknown, sent once.
+    broker = scripted(clock, "busy")
+    desk = Desk(broker)
+    result = desk("BUY", volume=0.1)
+    assert (result["status"], result["retcode"], len(desk.sent)) == (
+        "unknown",
+        10028,
+        1,
+    )
+    assert broker.positions == []
+
+
 def offline(clock):
     """A broker 5 s into a 10 s disconnect (NOW+55 to NOW+60)."""
     broker = make_broker(clock=clock)
@@ -237,26 +251,40 @@ def test_a_command_whose_time_ends_offline_expires_unsent(clock):
     assert clock.now < NOW + 58
 
 
-def test_a_terminal_answers_an_offline_close_expired(clock, make_terminal, tmp_path):
+def test_a_disconnected_terminal_claims_no_command(clock, make_terminal, tmp_path):
+    """The file stays untaken, so the server can still withdraw it; the
+    heartbeat goes on, saying disconnected."""
     broker = offline(clock)
     clock.now = NOW
     ticket = open_position(broker)
     clock.now = NOW + 55
     terminal = make_terminal(broker)
-    name = drop(tmp_path, command("CLOSE", ticket=ticket, expires_at=NOW + 57))
+    name = drop(tmp_path, command("CLOSE", ticket=ticket, expires_at=NOW + 90))
     terminal.drain_commands()
-    result = bounds.check_result(result_of(tmp_path, name))
-    assert (result["status"], result["retcode"]) == ("expired", 0)
+    terminal.heartbeat_when_due()
+    assert result_of(tmp_path, name) is None and (tmp_path / name).exists()
     assert broker.position(ticket) is not None
+    assert protocol.read_flat(tmp_path / protocol.HEARTBEAT)["connected"] is False
+    clock.now = NOW + 60  # connected again, inside the command's time
+    terminal.drain_commands()
+    assert result_of(tmp_path, name)["status"] == "executed"
+    assert broker.position(ticket) is None
 
 
-def test_a_terminal_waiting_offline_keeps_its_heartbeat(clock, make_terminal, tmp_path):
-    """A wait up to expires_at outlasts the server's freshness window: the
-    heartbeat goes on, saying disconnected, while the command waits."""
+def test_a_terminal_waiting_offline_in_a_command_keeps_its_heartbeat(
+    clock, make_terminal, tmp_path
+):
+    """Claimed while connected, then offline before the send: a wait up to
+    expires_at outlasts the server's freshness window, so the heartbeat
+    goes on while the command waits."""
     broker = offline(clock)
+    clock.now = NOW + 54.99
     terminal = make_terminal(broker, monotonic=clock)
     terminal.write_heartbeat()
     first = protocol.read_flat(tmp_path / protocol.HEARTBEAT)
+    # The tick wait before the send crosses into the disconnect.
+    broker.use_faults(Faults(disconnect=5, disconnect_every=60, notick=0.1))
+    broker.faults.start = NOW
     name = drop(tmp_path, command("BUY", volume=0.1, expires_at=NOW + 90))
     terminal.drain_commands()
     assert result_of(tmp_path, name)["status"] == "executed"
@@ -291,7 +319,8 @@ def test_a_close_that_stays_partial_says_what_is_left(clock, make_terminal, tmp_
     assert result["volume"] == pytest.approx(1.0 - left) and left > 0
     assert f"{left:g} still open on #{ticket}" in result["message"]
     assert "partial_close: " in result["message"]
-    assert set(result) <= {*protocol.RESULT_FIELDS, "closed", "order", "deal"}
+    assert result["closed_volume"] == result["volume"]
+    assert result["remaining_volume"] == pytest.approx(left)
 
 
 def test_a_partly_filled_open_reports_the_filled_volume(clock):
@@ -357,5 +386,7 @@ def test_a_modify_without_a_tick_is_not_judged_on_zero(clock):
     desk = Desk(broker)
     result = desk("MODIFY", ticket=ticket, stop_loss=1.07)
     assert (result["status"], result["retcode"]) == ("rejected", 0)
-    assert "no_quote: no valid tick for EURUSD" in result["message"]
+    assert result["message"].startswith("no_quote: ")
+    assert "no valid tick for EURUSD within 2 s" in result["message"]
+    assert result["code"] == "no_quote"
     assert desk.sent == [] and broker.position(ticket)["sl"] is None

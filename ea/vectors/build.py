@@ -12,7 +12,16 @@ import json
 import sys
 from pathlib import Path
 
-from ea.vectors import closing, edges, exemode, guards, opening, sizing, steps
+from ea.vectors import (
+    closing,
+    edges,
+    exemode,
+    faults_cases,
+    guards,
+    opening,
+    sizing,
+    steps,
+)
 
 HERE = Path(__file__).resolve().parent
 
@@ -43,6 +52,7 @@ def all_vectors():
         *edges.CLOSING_LIMITS,
         *exemode.VECTORS,
         *guards.VECTORS,
+        *faults_cases.VECTORS,
     ]
 
 

@@ -1,5 +1,5 @@
 // must fail at line 8: a statement without its ';'
-#property strict
+#property version "1.00"
 input int InpPollMilliseconds = 100;
 
 int OnInit()
