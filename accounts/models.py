@@ -45,6 +45,7 @@ SETTINGS_FIELDS = (
     "volume_multiplier",
     "max_volume",
     "allowed_symbols",
+    "contract_kind",
     "magic",
 )
 
@@ -62,6 +63,15 @@ class MarginMode(models.TextChoices):
 class Transport(models.TextChoices):
     FILE = "file", "files in the terminal's MQL5/Files folder"
     HTTP = "http", "HTTP (the EA fetches commands)"
+
+
+class ContractKind(models.TextChoices):
+    """Which contract an alert trades where the broker lists an instrument
+    both ways (mapping/kinds.py)."""
+
+    CASH = "cash", "cash CFD"
+    FUTURES = "futures", "futures contract"
+    ASK = "ask", "neither: refuse as ambiguous"
 
 
 class Desired(models.TextChoices):
@@ -162,6 +172,14 @@ class Account(models.Model):
     allowed_symbols = models.TextField(
         blank=True,
         help_text="Comma-separated; when set, other symbols are refused.",
+    )
+    contract_kind = models.CharField(
+        max_length=7,
+        choices=ContractKind.choices,
+        default=ContractKind.CASH,
+        help_text="Where the broker lists an instrument both as a cash CFD and "
+        "as a futures contract (US100Cash and US100), which one alerts trade; "
+        "ask: refuse them as ambiguous. A symbol mapping overrides it.",
     )
     magic = models.PositiveIntegerField(
         "magic number",

@@ -193,6 +193,40 @@ void HttpUploadResults()
      }
   }
 
+//+------------------------------------------------------------------+
+//| The symbol list over HTTP (PROTOCOL.md 7): posted once the EA    |
+//| has started, and again when a heartbeat's answer asks for it     |
+//| ({"send_symbols": true}), the HTTP side of the request file.     |
+//| Tried after a heartbeat the server answered, so a server that is |
+//| away costs nothing more; a list it refuses (4xx) is not sent     |
+//| again until it asks.                                             |
+//+------------------------------------------------------------------+
+bool g_http_symbols_due = true;
+
+bool HttpAsksForSymbols(const uchar &answer[])
+  {
+   JsonObject doc;
+   JsonRead(answer, ArraySize(answer), doc);
+   int at = JsonFind(doc, "send_symbols");
+   return doc.flat && at >= 0 && doc.kinds[at] == JSON_TRUE;
+  }
+
+void HttpSendSymbols(int heartbeat_status, const uchar &answer[])
+  {
+   if(heartbeat_status == 200 && HttpAsksForSymbols(answer))
+      g_http_symbols_due = true;
+   if(!g_http_symbols_due || HttpServerAway(heartbeat_status))
+      return;
+   uchar body[], reply[];
+   int size = TextToBytes(SymbolsJson(g_login), body);
+   int status = HttpCall("POST", "symbols", body, size, reply);
+   if(HttpServerAway(status))
+      return;   // no answer or a 5xx: tried after the next heartbeat again
+   g_http_symbols_due = false;
+   if(status < 200 || status > 299)
+      PrintFormat("POST symbols: HTTP %d; sent again when the server asks", status);
+  }
+
 // Skipped while the server is down: the command schedule probes it, and a
 // heartbeat per interval would wait out a timeout each time. The final
 // heartbeat (OnDeinit) waits at most HTTP_FINAL_TIMEOUT_MS.
@@ -209,5 +243,8 @@ void HttpHeartbeat(string text, bool final)
    else
       if(!final && HttpServerAway(status))
          HttpFailed(HttpProblem("POST", "heartbeat", status));
+   if(!final)
+      HttpSendSymbols(status, answer);
   }
+
 //+------------------------------------------------------------------+

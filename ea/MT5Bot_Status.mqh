@@ -76,6 +76,39 @@ string TradeModeText(long mode)
    return mode >= 0 && mode < ArraySize(names) ? names[(int)mode] : "disabled";
   }
 
+// SYMBOL_TRADE_CALC_MODE as text (PROTOCOL.md 5). Compared by name: the
+// enumeration's numbers are the terminal's business.
+string CalcModeText(long mode)
+  {
+   if(mode == SYMBOL_CALC_MODE_FOREX)
+      return "forex";
+   if(mode == SYMBOL_CALC_MODE_FOREX_NO_LEVERAGE)
+      return "forex_no_leverage";
+   if(mode == SYMBOL_CALC_MODE_FUTURES)
+      return "futures";
+   if(mode == SYMBOL_CALC_MODE_CFD)
+      return "cfd";
+   if(mode == SYMBOL_CALC_MODE_CFDINDEX)
+      return "cfd_index";
+   if(mode == SYMBOL_CALC_MODE_CFDLEVERAGE)
+      return "cfd_leverage";
+   if(mode == SYMBOL_CALC_MODE_EXCH_STOCKS)
+      return "exch_stocks";
+   if(mode == SYMBOL_CALC_MODE_EXCH_FUTURES)
+      return "exch_futures";
+   if(mode == SYMBOL_CALC_MODE_EXCH_FUTURES_FORTS)
+      return "exch_futures_forts";
+   if(mode == SYMBOL_CALC_MODE_EXCH_BONDS)
+      return "exch_bonds";
+   if(mode == SYMBOL_CALC_MODE_EXCH_STOCKS_MOEX)
+      return "exch_stocks_moex";
+   if(mode == SYMBOL_CALC_MODE_EXCH_BONDS_MOEX)
+      return "exch_bonds_moex";
+   if(mode == SYMBOL_CALC_MODE_SERV_COLLATERAL)
+      return "serv_collateral";
+   return "unknown";
+  }
+
 string SymbolJson(string name)
   {
    string text = "{";
@@ -97,12 +130,15 @@ string SymbolJson(string name)
    JsonPutString(text, "currency_profit", SymbolInfoString(name, SYMBOL_CURRENCY_PROFIT));
    JsonPutString(text, "currency_margin", SymbolInfoString(name, SYMBOL_CURRENCY_MARGIN));
    JsonPutString(text, "path", SymbolInfoString(name, SYMBOL_PATH));
+   JsonPutString(text, "calc_mode", CalcModeText(SymbolInfoInteger(name, SYMBOL_TRADE_CALC_MODE)));
+   JsonPutInteger(text, "expiration_time", SymbolInfoInteger(name, SYMBOL_EXPIRATION_TIME));
    return text + "}";
   }
 
 // Every symbol the broker offers, not only Market Watch's: the server
-// resolves alert symbols against this list.
-bool WriteSymbols(string login)
+// resolves alert symbols against this list. The file's content, and the
+// body the HTTP transport posts (MT5Bot_Http.mqh HttpSendSymbols).
+string SymbolsJson(string login)
   {
    string text = "{";
    JsonPutInteger(text, "protocol", PROTOCOL_VERSION);
@@ -113,6 +149,11 @@ bool WriteSymbols(string login)
    int total = SymbolsTotal(false);
    for(int i = 0; i < total; i++)
       text += (i > 0 ? "," : "") + SymbolJson(SymbolName(i, false));
-   return WriteTextAtomic(SYMBOLS_FILE, text + "]}");
+   return text + "]}";
+  }
+
+bool WriteSymbols(string login)
+  {
+   return WriteTextAtomic(SYMBOLS_FILE, SymbolsJson(login));
   }
 //+------------------------------------------------------------------+

@@ -33,7 +33,7 @@ from django.db.models.signals import post_delete, post_save
 
 from accounts.limits import broker_limits
 from accounts.models import Account, SymbolList
-from mapping.matching import BrokerIndex, Unresolvable, match
+from mapping.matching import BrokerIndex, Unresolvable, settled
 from mapping.models import SymbolMapping
 
 CHECK_EVERY = 2.0
@@ -54,19 +54,20 @@ class Entry:
         self.checked_at = monotonic()
         self.memo = {}
 
-    def resolve(self, symbol, threshold):
-        key = (symbol, threshold)
+    def resolve(self, symbol, threshold, wanted=""):
+        """`wanted`: the account's contract_kind (mapping.kinds)."""
+        key = (symbol, threshold, wanted)
         found = self.memo.get(key)
         if found is None:
             if len(self.memo) >= MEMO_SIZE:
                 self.memo.clear()  # junk symbols must not grow it forever
             try:
-                found = match(self.index, symbol, self.aliases, threshold)
+                found = settled(self.index, symbol, self.aliases, threshold, wanted)
             except Unresolvable as exc:
-                found = exc.detail
+                found = (exc.detail, exc.code)
             self.memo[key] = found
-        if isinstance(found, str):
-            raise Unresolvable(found)
+        if isinstance(found, tuple):
+            raise Unresolvable(*found)
         return found
 
     def volume_limits(self, name):

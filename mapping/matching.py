@@ -7,31 +7,22 @@ the same instrument; else a refusal naming the closest names. A wrong guess
 trades the wrong instrument with real money, so an unknown instrument is
 never guessed at.
 
+Where the broker lists a cash CFD and a futures contract of the instrument,
+`settled` then chooses the kind (`kinds`).
+
 Pure and deterministic (`names` is; ties break by name), so the hash-seed test
 can run it in bare subprocesses.
 """
 
-from dataclasses import dataclass
-
 from rapidfuzz import fuzz, process
 
+from mapping.answers import Resolution, Unresolvable
+from mapping.kinds import Kinds
 from mapping.names import parse, strip_exchange
 
+__all__ = ["BrokerIndex", "Resolution", "Unresolvable", "match", "settled"]
+
 CLOSEST = 3
-
-
-@dataclass(frozen=True)
-class Resolution:
-    symbol: str
-    how: str  # exact, custom, custom+rule, rule, fuzzy 0.87, unchecked, ...
-
-
-class Unresolvable(Exception):
-    """No instrument on this account's broker is the one the alert means."""
-
-    def __init__(self, detail):
-        super().__init__(detail)
-        self.detail = detail
 
 
 def preference(entry):
@@ -57,8 +48,13 @@ class BrokerIndex:
         self.exact = frozenset(self.names)
         self.upper = tuple(n.upper() for n in self.names)
         self.by_clean, self.by_identity, self.pool = {}, {}, {}
+        self.kinds = Kinds()
         for entry in entries:
-            self.add(parse(entry["name"]))
+            name = parse(entry["name"])
+            self.add(name)
+            if self.kinds.add(entry, name):
+                futures = self.pool.setdefault(f"{name.identity}/future", [])
+                futures.append((name.canonical, name.text))
 
     def add(self, name):
         if name.strict:
@@ -94,6 +90,15 @@ def match(index, text, aliases, threshold):
     if index is None:
         return unchecked(symbol)
     return find(index, symbol, threshold) or refuse(index, symbol, threshold)
+
+
+def settled(index, text, aliases, threshold, wanted):
+    """`match`, then the contract kind (mapping.kinds): the Resolution for
+    `text` on an account whose `contract_kind` is `wanted`."""
+    found = match(index, text, aliases, threshold)
+    if index is None:
+        return found
+    return index.kinds.settle(strip_exchange(text), found, aliases, wanted)
 
 
 def via_alias(index, symbol, target, threshold):

@@ -19,7 +19,8 @@ __all__ = ["Resolution", "Unresolvable", "explain", "resolve", "volume_limits"]
 
 def resolve(account, symbol):
     """The Resolution of `symbol` on `account`, or raise Unresolvable."""
-    return catalog.entry(account).resolve(symbol, settings.FUZZY_MATCH_THRESHOLD)
+    threshold = settings.FUZZY_MATCH_THRESHOLD
+    return catalog.entry(account).resolve(symbol, threshold, account.contract_kind)
 
 
 def volume_limits(account, name):
@@ -48,7 +49,7 @@ def explain(symbol, accounts):
         found = entries[account.pk]
         listed = len(found.index) if found.index is not None else None
         try:
-            resolution = found.resolve(symbol, threshold)
+            resolution = found.resolve(symbol, threshold, account.contract_kind)
         except Unresolvable as exc:
             rows.append(Explained(account, listed, refused=exc.detail))
         else:

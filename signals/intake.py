@@ -49,6 +49,7 @@ ACCOUNT_FIELDS = (
     "volume_multiplier",
     "max_volume",
     "allowed_symbols",
+    "contract_kind",
 )
 
 log = logging.getLogger("mt5bot.signals")
@@ -328,8 +329,10 @@ def prepare(command, alert, account):
         try:
             resolution = resolve(account, alert.symbol)
         except Unresolvable as exc:
-            raise PayloadError("symbol_not_found", exc.detail) from None
+            raise PayloadError(exc.code, exc.detail) from None
         command.symbol, command.symbol_match = resolution.symbol, resolution.how
+        if resolution.note:
+            notes.append(resolution.note)
         if not account.symbol_allowed(alert.symbol, command.symbol):
             raise PayloadError(
                 "symbol_not_allowed", f"{alert.symbol} is not allowed on this account."

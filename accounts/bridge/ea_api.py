@@ -4,9 +4,11 @@ share a folder with the server. The same at-most-once rules as the files: a
 command handed out is delivered, and is never handed out again.
 """
 
+import logging
 import secrets
 import uuid
 
+from django.conf import settings
 from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
@@ -14,12 +16,14 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.bridge import delivery
-from accounts.models import Account
+from accounts.bridge import delivery, symbols
+from accounts.models import Account, SymbolList
 from accounts.validators import is_valid_login
 from ea import bounds, protocol
 from history import live
 from history.models import Command, Status
+
+log = logging.getLogger("mt5bot.supervisor")
 
 
 class BadKey(exceptions.AuthenticationFailed):
@@ -143,4 +147,38 @@ class HeartbeatView(EAView):
         account.heartbeat_at = timezone.now()
         account.save(update_fields=["heartbeat", "heartbeat_at"])
         live.account_changed(login)
+        if wants_symbols(account):
+            return Response({"send_symbols": True})
         return Response(status=204)
+
+
+def wants_symbols(account):
+    """Whether the server asks this terminal for its list in the heartbeat's
+    answer (ea/PROTOCOL.md 7): the HTTP side of the request file, asked on the
+    same terms (SYMBOL_FETCH_ENABLED; no list yet, or a refresh requested)."""
+    if not settings.SYMBOL_FETCH_ENABLED:
+        return False
+    stored = SymbolList.objects.filter(account=account).first()
+    return stored is None or not stored.stored_at or bool(stored.refresh_requested_at)
+
+
+class SymbolsView(EAView):
+    def post(self, request, login):
+        """The terminal's symbol list, as webhook_symbols.json holds it
+        (ea/PROTOCOL.md 5), kept as the keeper keeps the file's."""
+        # Read past DATA_UPLOAD_MAX_MEMORY_SIZE (1 MiB), which `body` enforces:
+        # a list is allowed its own 16 MiB and not a byte more.
+        raw = request.read(symbols.MAX_LIST_BYTES + 1)
+        try:
+            data, entries = symbols.parse_list(raw)
+        except protocol.ProtocolError as exc:
+            if len(raw) > symbols.MAX_LIST_BYTES:
+                raise Refused("body_too_large", str(exc), status=413) from None
+            raise Refused("bad_symbols", str(exc), "symbols") from None
+        if str(data.get("login", login)) != login:
+            raise Refused(
+                "bad_symbols", f"the list is of login {data['login']}", "login"
+            )
+        if symbols.store(self.account, data, entries):
+            log.info("stored %s symbols of %s (HTTP)", len(entries), login)
+        return Response({"stored": True, "count": len(entries)})

@@ -7,6 +7,7 @@ one broken terminal must not stop the loop that minds the others.
 
 import json
 import logging
+import math
 import time
 from datetime import UTC, datetime
 
@@ -18,9 +19,20 @@ from ea import protocol
 log = logging.getLogger("mt5bot.supervisor")
 
 # What a stored list keeps of each symbol (ea/PROTOCOL.md section 5): enough to
-# resolve and to show in the admin. The full specification stays in the
-# terminal; keeping it here would make every cold load parse ~3x the JSON.
-KEPT_FIELDS = ("name", "description", "path", "trade_mode")
+# resolve (the contract's kind: calc_mode, expiration_time), to hold volumes
+# to the broker's limits (accounts/limits.py) and to show in the admin. The
+# rest of the specification stays in the terminal; keeping it all here would
+# make every cold load parse ~2x the JSON.
+KEPT_FIELDS = (
+    "name", "description", "path", "trade_mode", "calc_mode", "currency_profit",
+    "currency_margin",
+)  # fmt: skip
+KEPT_NUMBERS = (
+    "contract_size", "expiration_time", "volume_min", "volume_step", "volume_max",
+)  # fmt: skip
+# A number beyond this is no broker's (an expiry of 10^18 s is past any
+# calendar): it is dropped, never stored as something a reader cannot take.
+MAX_NUMBER = 1e18
 MAX_LIST_BYTES = 16 * 1024 * 1024  # ~20,000 symbols with full specifications
 WANTS_EVERY = 5.0
 MAX_NAME = 64  # Command.symbol's length: a longer name could never be traded
@@ -48,7 +60,8 @@ def kept(entry):
     and no database encodes a lone surrogate ("\ud800" is legal JSON). A
     name with either is left out, so parse_list drops the entry: an altered
     name would be a guess at a symbol. A description or path is for people,
-    and is cleaned and cut at MAX_TEXT."""
+    and is cleaned and cut at MAX_TEXT; a number that is not one is left
+    out."""
     fields = {}
     for key in KEPT_FIELDS:
         value = entry.get(key)
@@ -60,7 +73,19 @@ def kept(entry):
             continue
         text = value.replace("\x00", "")[:MAX_TEXT]
         fields[key] = text.encode("utf-8", "replace").decode("utf-8")
+    for key in KEPT_NUMBERS:
+        value = entry.get(key)
+        if number(value):
+            fields[key] = value
     return fields
+
+
+def number(value):
+    """A finite int or float (not a bool) within MAX_NUMBER: Python's JSON
+    reader takes NaN, Infinity and 1e400, which no database column does."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value) and abs(value) <= MAX_NUMBER
 
 
 def _encodable(text):

@@ -146,6 +146,7 @@ def test_the_admin_shows_it_and_refuses_a_bad_one(client, boss, cast):
         "magic": str(account.magic),
         "margin_mode": "hedging",
         "transport": "file",
+        "contract_kind": "cash",
         "paper_faults": "requote=2",
     }
     response = client.post(url, form)

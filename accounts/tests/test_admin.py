@@ -85,6 +85,7 @@ def test_the_change_page_shows_the_terminal_read_only(staff, cast):
             "volume_multiplier": "2",
             "allowed_symbols": "",
             "magic": "20250929",
+            "contract_kind": "cash",
             "margin_mode": "hedging",
             "transport": "file",
             "paper_faults": "perfect",
@@ -117,6 +118,7 @@ def test_adding_creates_the_folder_and_asks_the_supervisor_to_start_it(
             "volume_multiplier": "1",
             "allowed_symbols": "",
             "magic": "7",
+            "contract_kind": "cash",
         },
         follow=True,
     )

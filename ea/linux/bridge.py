@@ -41,6 +41,14 @@ TRADE_MODE_VALUES = {
     "closeonly": 3,
     "full": 4,
 }
+# ENUM_SYMBOL_CALC_MODE as mql5_constants.hpp numbers it, by the text the
+# symbols file carries (ea/PROTOCOL.md 5).
+CALC_MODE_VALUES = {
+    "forex": 0, "futures": 1, "cfd": 2, "cfd_index": 3, "cfd_leverage": 4,
+    "forex_no_leverage": 5, "exch_stocks": 32, "exch_futures": 33,
+    "exch_futures_forts": 34, "exch_bonds": 37, "exch_stocks_moex": 38,
+    "exch_bonds_moex": 39, "serv_collateral": 64,
+}  # fmt: skip
 SPEC_VALUES = {
     "SYMBOL_DIGITS": "digits",
     "SYMBOL_TRADE_STOPS_LEVEL": "stops_level",
@@ -58,6 +66,7 @@ SPEC_VALUES = {
     "SYMBOL_CURRENCY_PROFIT": "currency_profit",
     "SYMBOL_CURRENCY_MARGIN": "currency_margin",
     "SYMBOL_PATH": "path",
+    "SYMBOL_EXPIRATION_TIME": "expiration_time",
 }
 # The broker's key for each property of a position, an order and a deal.
 ITEM_KEYS = {
@@ -190,6 +199,8 @@ class FakeTerminal:
             return [getattr(spec, SPEC_VALUES[prop])]
         if prop == "SYMBOL_TRADE_MODE":
             return [TRADE_MODE_VALUES[spec.trade_mode]]
+        if prop == "SYMBOL_TRADE_CALC_MODE":
+            return [CALC_MODE_VALUES[spec.calc_mode]]
         if prop == "SYMBOL_TRADE_EXEMODE":
             return [EXECUTIONS.index(spec.execution)]
         if prop == "SYMBOL_TRADE_TICK_VALUE":

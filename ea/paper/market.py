@@ -116,7 +116,7 @@ class Market:
 
     def margin(self, spec, volume, price, currency):
         """Initial margin of `volume` lots (retail Forex and CFD formulas)."""
-        if spec.calc_mode == "forex":
+        if spec.calc_mode in ("forex", "forex_no_leverage"):
             amount = volume * spec.contract_size / spec.leverage
             return amount * self.rate(spec.currency_margin, currency)
         amount = volume * spec.contract_size * price / spec.leverage

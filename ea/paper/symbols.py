@@ -7,6 +7,8 @@ docs/mt5.md §4-§8 therefore has a symbol on which it matters; the
 RETURN-only case (no FOK or IOC flag, exchange execution), instant and
 request execution and the day-only expiration are golden vectors' own
 symbols (and the last two a fault profile's, ea/paper/faults.py).
+The Nasdaq is listed three ways, as XM lists it: USTEC, a cash CFD
+US100Cash and a dated future US100 (mapping/kinds.py chooses).
 """
 
 import math
@@ -37,7 +39,9 @@ class Spec:
     currency_profit: str
     currency_margin: str
     path: str
-    calc_mode: str  # "forex": margin = lots x contract / leverage in base ccy
+    # SYMBOL_TRADE_CALC_MODE as text (ea/PROTOCOL.md 5). "forex": margin =
+    # lots x contract / leverage in the margin currency; any other: x price.
+    calc_mode: str
     leverage: float
     base_price: float  # the centre of the price feed's walk
     spread: int  # points
@@ -49,6 +53,9 @@ class Spec:
     # market orders FOK, market execution FOK or IOC as the mask allows,
     # exchange execution RETURN too (docs/mt5.md §4).
     execution: str = "market"
+    # SYMBOL_EXPIRATION_TIME, Unix seconds; 0: the symbol never expires. The
+    # paper broker trades a dated symbol after it all the same.
+    expiration_time: int = 0
     # SYMBOL_EXPIRATION_MODE: the type_time values pending orders may take.
     expiration_modes: int = EXPIRATION_ALL
     volatility: float = 0.00002  # relative sigma of one feed step
@@ -85,7 +92,7 @@ class Spec:
 # and `execution` and `expiration_modes`, which webhook_symbols.json does not
 # carry (PROTOCOL.md 5).
 _FEED_ONLY = (
-    "calc_mode", "leverage", "base_price", "spread", "volatility", "band", "execution",
+    "leverage", "base_price", "spread", "volatility", "band", "execution",
     "expiration_modes",
 )  # fmt: skip
 
@@ -127,6 +134,8 @@ def _cfd(name, description, group, profit, price, spread, digits, **extra):
     extra.setdefault("volume_step", 0.1)
     extra.setdefault("volume_max", 100.0)
     extra.setdefault("leverage", 50.0)
+    extra.setdefault("calc_mode", "cfd")
+    extra.setdefault("path", f"{group}\\{name}")
     return Spec(
         name=name,
         description=description,
@@ -134,8 +143,6 @@ def _cfd(name, description, group, profit, price, spread, digits, **extra):
         currency_base=name[:3] if group in ("Metals", "Crypto") else profit,
         currency_profit=profit,
         currency_margin=profit,
-        path=f"{group}\\{name}",
-        calc_mode="cfd",
         base_price=price,
         spread=spread,
         **extra,
@@ -214,6 +221,19 @@ SYMBOLS = (
         "ETHUSD", "Ethereum vs US Dollar", "Crypto", "USD", 3200.0, 200, 2,
         volume_min=0.01, volume_step=0.01, leverage=2.0,
         volatility=0.00012, band=0.02,
+    ),
+    # XM's pair: the cash index, and the dated future under the plain name,
+    # with another contract size (rolled quarterly; 2030-12-20 08:00 UTC).
+    _cfd(
+        "US100Cash", "US Tech 100 Cash Index", "Indices", "USD", 18200.0, 150, 2,
+        calc_mode="cfd_index", path="Indices\\Cash\\US100Cash",
+        volatility=0.00004,
+    ),
+    _cfd(
+        "US100", "US Tech 100 Index Futures", "Indices", "USD", 18260.0, 200, 2,
+        contract_size=10.0, volume_min=1.0, volume_step=1.0, volume_max=50.0,
+        calc_mode="futures", expiration_time=1923984000,
+        path="Indices\\Futures\\US100", volatility=0.00004,
     ),
 )  # fmt: skip
 

@@ -56,6 +56,32 @@ def test_it_announces_itself_as_the_paper_terminal_does(ea_binary, tmp_path):
     assert eurusd == pytest.approx(expected)
 
 
+def test_its_symbols_list_is_the_paper_terminals_catalogue_too(ea_binary, tmp_path):
+    ea_folder, paper_folder = tmp_path / "ea", tmp_path / "paper"
+    ea_folder.mkdir(), paper_folder.mkdir()
+    run_ea(ea_binary, ea_folder)
+    paper_terminal(paper_folder).write_symbols()
+    ea, paper = (
+        {
+            e["name"]: e
+            for e in json.loads((f / protocol.SYMBOLS).read_text())["symbols"]
+        }
+        for f in (ea_folder, paper_folder)
+    )
+    assert list(ea) == list(paper)
+    for name, entry in ea.items():
+        assert entry == pytest.approx(paper[name]), name
+    assert (ea["US100"]["calc_mode"], ea["US100"]["expiration_time"]) == (
+        "futures",
+        1923984000,
+    )
+    assert (ea["US100Cash"]["calc_mode"], ea["US100Cash"]["expiration_time"]) == (
+        "cfd_index",
+        0,
+    )
+    assert ea["US100"]["path"] == "Indices\\Futures\\US100"
+
+
 def test_the_heartbeat_seq_carries_on_across_restarts(ea_binary, tmp_path):
     run_ea(ea_binary, tmp_path)
     run_ea(ea_binary, tmp_path)
@@ -131,10 +157,12 @@ def test_it_waits_until_the_terminal_is_logged_in(ea_binary, tmp_path):
 class Server:
     """PROTOCOL.md 7, as far as the EA sees it."""
 
-    def __init__(self, commands, results_status=200):
+    def __init__(self, commands, results_status=200, asks=(), symbols_status=200):
         self.commands = list(commands)
         self.results_status = results_status
         self.calls, self.results, self.heartbeats = [], [], []
+        self.asks = set(asks)  # heartbeats (1, 2, ...) answered "send_symbols"
+        self.symbols_status, self.symbols = symbols_status, []
 
     def __call__(self, method, url, headers, body):
         self.calls.append((method, url, headers))
@@ -150,7 +178,12 @@ class Server:
             return self.results_status, b'{"recorded": true}'
         if (method, path) == ("POST", "heartbeat"):
             self.heartbeats.append(protocol.loads_flat(body))
+            if len(self.heartbeats) in self.asks:
+                return 200, b'{"send_symbols": true}'
             return 204, b""
+        if (method, path) == ("POST", "symbols"):
+            self.symbols.append(json.loads(body))
+            return self.symbols_status, b'{"stored": true}'
         return 404, b""
 
 
@@ -180,6 +213,40 @@ def test_a_result_the_server_did_not_take_is_kept_and_sent_later(ea_binary, tmp_
     assert terminal.journal == []  # sent again: the result, never the order
     assert server.results[-1]["id"] == buy["id"]
     assert list(tmp_path.glob(protocol.RESULT_PREFIX + "*")) == []
+
+
+def test_over_http_it_posts_its_symbols_once_started(ea_binary, tmp_path):
+    server = Server([])
+    run_ea(ea_binary, tmp_path, fake(tmp_path, http=server), inputs=HTTP)
+    assert len(server.symbols) == 1  # after the start-up heartbeat, not the final one
+    assert server.symbols[0] == json.loads((tmp_path / protocol.SYMBOLS).read_text())
+    posted = {e["name"]: e for e in server.symbols[0]["symbols"]}
+    assert posted["US100"]["calc_mode"] == "futures"
+
+
+# A heartbeat each second on the runtime's own clock: 25 timers of 100 ms
+# see the start-up one, those at 1 and 2 s, and the final one.
+EACH_SECOND = {**HTTP, "InpPollMilliseconds": 100, "InpHeartbeatSeconds": 1}
+
+
+def run_seconds(binary, folder, server):
+    terminal = fake(folder, http=server)
+    run_ea(binary, folder, terminal, timers=25, inputs=EACH_SECOND, virtual_clock=True)
+    assert len(server.heartbeats) == 4
+
+
+def test_over_http_it_posts_them_again_when_a_heartbeat_answer_asks(
+    ea_binary, tmp_path
+):
+    server = Server([], asks={2})
+    run_seconds(ea_binary, tmp_path, server)
+    assert len(server.symbols) == 2  # at start, and once asked
+
+
+def test_over_http_a_refused_list_waits_until_the_server_asks(ea_binary, tmp_path):
+    server = Server([], symbols_status=400)
+    run_seconds(ea_binary, tmp_path, server)
+    assert len(server.symbols) == 1
 
 
 # --- the JSON reader, against the paper terminal's ----------------------------------------

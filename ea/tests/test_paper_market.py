@@ -67,9 +67,18 @@ def test_symbols_file_entry_has_the_protocol_fields():
     for key in ("name", "description", "digits", "point", "tick_size", "tick_value",
                 "contract_size", "volume_min", "volume_step", "volume_max",
                 "stops_level", "freeze_level", "filling_modes", "trade_mode",
-                "currency_base", "currency_profit", "path"):  # fmt: skip
+                "currency_base", "currency_profit", "currency_margin", "path",
+                "calc_mode", "expiration_time"):  # fmt: skip
         assert key in entry
     assert "base_price" not in entry and "volatility" not in entry
+
+
+def test_the_nasdaq_is_listed_as_a_cash_cfd_and_as_a_dated_future():
+    cash, future = BY_NAME["US100Cash"], BY_NAME["US100"]
+    assert (cash.calc_mode, cash.expiration_time) == ("cfd_index", 0)
+    assert (future.calc_mode, future.expiration_time) == ("futures", 1923984000)
+    assert future.contract_size != cash.contract_size
+    assert future.path == "Indices\\Futures\\US100"
 
 
 # --- the feed ----------------------------------------------------------------------

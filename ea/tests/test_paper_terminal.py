@@ -266,6 +266,14 @@ def test_symbols_are_written_at_start_and_on_request(tmp_path, terminal):
     names = {s["name"]: s for s in listing["symbols"]}
     assert names["XAUUSD"]["filling_modes"] == 2
     assert names["EURUSD"]["tick_value"] == 1.0
+    assert (names["EURUSD"]["calc_mode"], names["EURUSD"]["expiration_time"]) == (
+        "forex",
+        0,
+    )
+    future = names["US100"]
+    assert (future["calc_mode"], future["expiration_time"]) == ("futures", 1923984000)
+    assert (future["contract_size"], future["currency_margin"]) == (10.0, "USD")
+    assert names["US100Cash"]["path"] == "Indices\\Cash\\US100Cash"
     (tmp_path / protocol.SYMBOLS).unlink()
     protocol.write_atomic(tmp_path, protocol.SYMBOLS_REQUEST, {"protocol": 1})
     terminal.run_pass()

@@ -91,6 +91,8 @@ def spec_entry(name):
         data.pop("execution")
     if data["expiration_modes"] == EXPIRATION_ALL:
         data.pop("expiration_modes")
+    if not data["expiration_time"]:  # likewise: only a dated one
+        data.pop("expiration_time")
     data["point"] = BY_NAME[name].point
     return data
 

@@ -57,3 +57,48 @@ BROKERS = {
 
 # The seed's own examples run against a broker listing XAUUSD and EURUSD.
 SEED_BROKER = listing("XAUUSD EURUSD")
+
+
+def contract(name, calc_mode, path, description, size, profit, expires=0):
+    """An entry with the catalogue fields a terminal now writes."""
+    return {
+        "name": name, "description": description, "path": path,
+        "trade_mode": "full", "calc_mode": calc_mode, "contract_size": size,
+        "currency_profit": profit, "currency_margin": profit,
+        "expiration_time": expires,
+    }  # fmt: skip
+
+
+def cash_index(name, description, size, profit):
+    return contract(
+        name, "cfd_index", f"Indices\\Cash\\{name}", description, size, profit
+    )
+
+
+def index_future(name, description, size, profit, mode="futures"):
+    # Dated, rolled each quarter: 2026-03-20 08:00 UTC here.
+    return contract(
+        name, mode, f"Indices\\Futures\\{name}", description, size, profit,
+        expires=1773993600,
+    )  # fmt: skip
+
+
+# XM-like: cash indices named ...Cash, the dated futures under the plain
+# names (some on the CFD formula, dated all the same), GOLD, forex plain.
+XM = [
+    contract("EURUSD", "forex", "Forex\\EURUSD", "Euro vs US Dollar", 100000, "USD"),
+    contract("USDJPY", "forex", "Forex\\USDJPY", "US Dollar vs Yen", 100000, "JPY"),
+    contract("GOLD", "cfd", "Metals\\GOLD", "Gold vs US Dollar", 100, "USD"),
+    cash_index("US100Cash", "US Tech 100 Cash Index", 1, "USD"),
+    cash_index("US30Cash", "US 30 Cash Index", 1, "USD"),
+    cash_index("US500Cash", "US 500 Cash Index", 1, "USD"),
+    cash_index("GER40Cash", "Germany 40 Cash Index", 1, "EUR"),
+    cash_index("JP225Cash", "Japan 225 Cash Index", 100, "JPY"),
+    cash_index("UK100Cash", "UK 100 Cash Index", 1, "GBP"),
+    index_future("US100", "US Tech 100 Index Futures", 10, "USD"),
+    index_future("US30", "US 30 Index Futures", 5, "USD", mode="cfd"),
+    index_future("GER40", "Germany 40 Index Futures", 25, "EUR"),
+    index_future("JP225", "Japan 225 Index Futures", 500, "JPY", mode="exch_futures"),
+    contract("OILCash", "cfd", "Energies\\OILCash", "Crude Oil Cash", 100, "USD"),
+]
+BROKERS["xm"] = XM

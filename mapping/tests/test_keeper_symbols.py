@@ -9,7 +9,7 @@ from accounts.bridge.keeper import TerminalKeeper
 from accounts.models import Account, SymbolList
 from ea import protocol
 from ea.paper.symbols import SYMBOLS as PAPER
-from mapping.resolver import resolve
+from mapping.resolver import resolve, volume_limits
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +41,8 @@ def test_it_stores_the_paper_terminals_list_and_resolves_against_it(account, fol
     write_list(folder)
     TerminalKeeper().check_one(account)
     stored = SymbolList.objects.get(account=account)
-    assert stored.count == len(PAPER) == 26
-    assert set(stored.symbols[0]) == {"name", "description", "path", "trade_mode"}
+    assert stored.count == len(PAPER) == 28
+    assert set(stored.symbols[0]) == set(symbols.KEPT_FIELDS + symbols.KEPT_NUMBERS)
     assert stored.listed_at.timestamp() == 1764000000
     assert resolve(account, "XAUUSDm").symbol == "XAUUSD"
     assert resolve(account, "GER40").symbol == "DE40"
@@ -149,7 +149,7 @@ def test_a_database_error_is_retried_on_the_next_pass(account, folder, monkeypat
         keeper.check_one(account)
     monkeypatch.undo()
     keeper.check_one(account)
-    assert SymbolList.objects.get(account=account).count == 26
+    assert SymbolList.objects.get(account=account).count == 28
 
 
 def test_odd_entries_are_dropped_and_odd_text_cleaned(account, folder):
@@ -165,3 +165,40 @@ def test_odd_entries_are_dropped_and_odd_text_cleaned(account, folder):
     stored = SymbolList.objects.get(account=account)
     assert stored.symbols == [{"name": "EURUSD", "description": "Euro"}]
     assert stored.listed_at is None
+
+
+def test_it_keeps_what_tells_a_cash_cfd_from_a_future(account, folder):
+    write_list(folder)
+    TerminalKeeper().check_one(account)
+    stored = {e["name"]: e for e in SymbolList.objects.get(account=account).symbols}
+    assert stored["US100"] == {
+        "name": "US100", "description": "US Tech 100 Index Futures",
+        "path": "Indices\\Futures\\US100", "trade_mode": "full",
+        "calc_mode": "futures", "currency_profit": "USD", "currency_margin": "USD",
+        "contract_size": 10.0, "expiration_time": 1923984000, "volume_min": 1.0,
+        "volume_step": 1.0, "volume_max": 50.0,
+    }  # fmt: skip
+    assert stored["US100Cash"]["calc_mode"] == "cfd_index"
+    found = resolve(account, "NAS100")
+    assert (found.symbol, found.how) == ("USTEC", "rule; cash")
+    assert "over a futures contract, US100" in found.note
+
+
+def test_a_number_that_is_not_one_is_left_out(account, folder):
+    # Python's JSON reader takes NaN and 1e400 (as infinity); no column does.
+    entry = (
+        '{"name": "EURUSD", "contract_size": true, "expiration_time": "0", '
+        '"volume_min": 1e400, "volume_step": NaN, "volume_max": 1e19, "calc_mode": 3}'
+    )
+    (folder / protocol.SYMBOLS).write_text(
+        '{"login": "1123456", "symbols": [' + entry + "]}"
+    )
+    TerminalKeeper().check_one(account)
+    assert SymbolList.objects.get(account=account).symbols == [{"name": "EURUSD"}]
+
+
+def test_a_stored_list_carries_the_brokers_volume_limits(account, folder):
+    # Dropped before: accounts/limits.py then never saw a stored list's.
+    write_list(folder)
+    TerminalKeeper().check_one(account)
+    assert volume_limits(account, "US100") == (1, 1, 50)

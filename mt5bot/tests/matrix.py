@@ -92,6 +92,8 @@ RULES = [
             json={}),
     machine("api/ea/<str:login>/heartbeat", "post", "/api/ea/{login}/heartbeat",
             (401,), json={}),
+    machine("api/ea/<str:login>/symbols", "post", "/api/ea/{login}/symbols",
+            (401,), json={}),
     # --- the REST API ---
     api("api-root", "get", "/api/", SEE),
     api("api-health", "get", "/api/health/", SEE, (200, 503)),

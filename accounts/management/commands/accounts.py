@@ -16,7 +16,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accounts import operations, terminals
-from accounts.models import BOUNDED_FIELDS, Account, Kind, MarginMode, Transport
+from accounts.models import (
+    BOUNDED_FIELDS,
+    Account,
+    ContractKind,
+    Kind,
+    MarginMode,
+    Transport,
+)
 from accounts.operations import (  # noqa: F401 - default_kind is tested here
     default_kind,
     describe,
@@ -149,6 +156,13 @@ class Command(BaseCommand):
             help="Paper terminals only (ignored for MT5): how the paper broker "
             "misbehaves; perfect (default), realistic[:SEED] or KEY=VALUE,...",
         )
+        add.add_argument(
+            "--contract-kind",
+            choices=ContractKind.values,
+            help="Where the broker lists an instrument as a cash CFD and as a "
+            "futures contract, which one alerts trade (default cash; ask: "
+            "refuse as ambiguous).",
+        )
         actions.add_parser("list", help="Show every account and its terminal.")
         eakey = actions.add_parser(
             "eakey", help="Make a new EA key for the HTTP transport (shown once)."
@@ -241,6 +255,8 @@ class Command(BaseCommand):
         **opts,
     ):
         chosen = self.clean_settings(opts)
+        if opts.get("contract_kind"):
+            chosen["contract_kind"] = opts["contract_kind"]
         progress = ProgressBar(self.stderr)
         try:
             added = self.run(

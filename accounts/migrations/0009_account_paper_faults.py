@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0007_account_roles'),
+        ('accounts', '0008_account_contract_kind'),
     ]
 
     operations = [
