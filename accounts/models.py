@@ -12,6 +12,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from accounts.supervisors import Supervisor, SupervisorQuerySet  # noqa: F401
+from accounts.symbol_list import SymbolList  # noqa: F401
 from accounts.validators import (
     LOGIN_PATTERN,
     parse_symbol_list,
@@ -113,7 +115,7 @@ def _files_dir(root, login):
     # Resolving the path (and so checking it stays inside the root) costs a
     # few system calls; the supervisor asks for the same folders every pass.
     # Cached, so it proves nothing about later writes: those check again
-    # (`protocol.write_inside` with `instances_root()`).
+    # (`inside.write_inside` with `instances_root()`).
     return protocol.files_dir(root, login)
 
 
@@ -366,91 +368,6 @@ class Account(models.Model):
                 f"outside (0, {MAX_MULTIPLIER}]. Set another multiplier.",
             )
         return None
-
-
-class SymbolList(models.Model):
-    """The symbols an account's broker offers, as its terminal last listed
-    them in webhook_symbols.json. No row, or no `stored_at`, means the list is
-    not known yet and alerts go unchecked."""
-
-    account = models.OneToOneField(
-        Account, on_delete=models.CASCADE, related_name="symbol_list"
-    )
-    symbols = models.JSONField(default=list, blank=True)
-    count = models.PositiveIntegerField(default=0)
-    listed_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the terminal wrote the list."
-    )
-    # The resolver's caches compare this stamp to see a new list.
-    stored_at = models.DateTimeField(null=True, blank=True)
-    refresh_requested_at = models.DateTimeField(
-        null=True,
-        blank=True,
-        help_text="Set to ask the supervisor for a fresh list; cleared when "
-        "one is stored.",
-    )
-
-    class Meta:
-        # Created by the mapping app, which reads it; the terminal reports
-        # it, so it belongs to the account. The table kept its first name.
-        db_table = "mapping_symbollist"
-
-    def __str__(self):
-        return f"symbols of {self.account.login} ({self.count})"
-
-    @classmethod
-    def request_refresh(cls, accounts):
-        """Ask the supervisor to fetch these accounts' lists again."""
-        now, accounts = timezone.now(), list(accounts)
-        # update() sends no signal: a request changes no resolution, so the
-        # resolver's caches have nothing to drop.
-        cls.objects.filter(account__in=accounts).update(refresh_requested_at=now)
-        have = set(
-            cls.objects.filter(account__in=accounts).values_list(
-                "account_id", flat=True
-            )
-        )
-        cls.objects.bulk_create(
-            cls(account=a, refresh_requested_at=now)
-            for a in accounts
-            if a.pk not in have
-        )
-
-
-class SupervisorQuerySet(models.QuerySet):
-    def alive(self, now=None):
-        now = now or timezone.now()
-        stale = timedelta(seconds=settings.SUPERVISOR_STALE_AFTER)
-        return self.filter(beat_at__gte=now - stale, stopped_at=None)
-
-    def state(self):
-        """Whether a supervisor is "running", "gone" (it stopped beating) or
-        "none" (none ever ran)."""
-        if self.alive().exists():
-            return "running"
-        return "gone" if self.exists() else "none"
-
-
-class Supervisor(models.Model):
-    """One run of `manage.py supervise` (or of the one inside `serve`).
-
-    It beats every pass; /health and the account commands read the beat to
-    know whether anyone is delivering commands and minding terminals.
-    """
-
-    host = models.CharField(max_length=100, blank=True)
-    pid = models.PositiveIntegerField()
-    started_at = models.DateTimeField(default=timezone.now)
-    beat_at = models.DateTimeField(default=timezone.now)
-    stopped_at = models.DateTimeField(null=True, blank=True)
-
-    objects = SupervisorQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-beat_at"]
-
-    def __str__(self):
-        return f"supervisor {self.pid} on {self.host or 'this host'}"
 
 
 def volume_for(account, volume, opening):

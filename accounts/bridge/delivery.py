@@ -17,7 +17,7 @@ from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import files_dir, instances_root
-from ea import bounds, protocol
+from ea import bounds, inside, protocol
 from history import live
 from history.models import Command, Status
 
@@ -85,7 +85,7 @@ def place(folder, command):
     checked to sit inside MT5_INSTANCES_DIR, with no link on the way, at this
     very write: `files_dir` is cached, and a folder swapped for a link after
     the first delivery must not carry a command anywhere else."""
-    protocol.write_inside(
+    inside.write_inside(
         instances_root(), folder, command.file_name, command.as_protocol()
     )
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from django.utils import timezone
 
 from accounts.models import SymbolList, instances_root
-from ea import protocol
+from ea import inside, protocol
 
 log = logging.getLogger("mt5bot.supervisor")
 
@@ -163,7 +163,7 @@ def request(folder):
     if not folder.is_dir() or (folder / protocol.SYMBOLS_REQUEST).exists():
         return False
     try:
-        protocol.write_inside(
+        inside.write_inside(
             instances_root(), folder, protocol.SYMBOLS_REQUEST, {"protocol": 1}
         )
     except (OSError, protocol.ProtocolError) as exc:

@@ -12,11 +12,11 @@ import pytest
 from accounts.bridge import delivery, symbols
 from accounts.bridge.supervisor import Worker
 from accounts.models import files_dir
-from ea import protocol
+from ea import inside, protocol
 from history.tests.test_delivery import queued
 
 pytestmark = pytest.mark.django_db
-links_only = pytest.mark.skipif(not protocol.WALKS, reason="POSIX relative opens")
+links_only = pytest.mark.skipif(not inside.WALKS, reason="POSIX relative opens")
 
 
 @pytest.fixture(autouse=True)
@@ -44,7 +44,7 @@ def test_a_folder_swapped_for_a_link_after_delivery_gets_no_command(
 ):
     """Both ways: the relative opens (POSIX), and the resolve-and-compare
     that Windows uses, run here on purpose."""
-    monkeypatch.setattr(protocol, "WALKS", walks)
+    monkeypatch.setattr(inside, "WALKS", walks)
     first = queued(client, id="a")
     assert delivery.deliver(first)  # files_dir is cached from here on
     files = files_dir("1123456")
@@ -95,7 +95,7 @@ def test_a_write_that_fails_leaves_no_temporary_file(tmp_path, monkeypatch):
 def test_a_contained_write_that_fails_leaves_no_temporary_file(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "write", disk_full)
     with pytest.raises(OSError, match="No space"):
-        protocol.write_inside(tmp_path, tmp_path / "1" / "Files", "a.json", {"a": 1})
+        inside.write_inside(tmp_path, tmp_path / "1" / "Files", "a.json", {"a": 1})
     assert everything(tmp_path) == ["1", "Files"]
 
 
