@@ -189,6 +189,7 @@ def test_select_in_loads_the_named_fields_as_the_orm_does(django_assert_num_quer
     account.login, account.heartbeat = "1123456", {"equity": "1.5"}
     # Distinct, and within what Account.save() accepts.
     account.volume_multiplier, account.max_volume = Decimal("2.5"), Decimal("1.5")
+    account.paper_faults = "requote=0.1"
     account.save()
     Account.objects.create(login="7891011")
     only = ("login", "enabled", "volume_multiplier", "max_volume", "magic")
