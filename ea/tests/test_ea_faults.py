@@ -238,3 +238,24 @@ def test_a_busy_trade_context_is_not_sent_again(ea_binary, tmp_path):
                                                         NOW, faults="busy=1"))  # fmt: skip
     assert result_of(tmp_path, name)["status"] == "unknown"
     assert [line["retcode"] for line in terminal.journal] == [10028]
+
+
+def test_a_retried_buy_is_built_again_at_the_fresh_price(ea_binary, tmp_path):
+    # As the paper terminal's test_the_retry_sends_a_fresh_price_and_stops:
+    # the stops in points follow the new price, not the refused one.
+    class Moving(Clock):
+        def sleep(self, seconds):
+            super().sleep(seconds)
+            broker.market.set_quote("EURUSD", 1.0910, 1.0911)
+
+    clock = Moving()
+    broker = broker_with(clock=clock)
+    name = drop(tmp_path, command("BUY", volume=0.1, sl_points=200))
+    faults = Faults(script=["requote"])
+    terminal = FakeTerminal(broker, LOGIN, tmp_path, clock, faults=faults)
+    run_ea(ea_binary, tmp_path, terminal)
+    first, second = terminal.journal
+    assert (first["retcode"], second["retcode"]) == (10004, 10009)
+    assert (first["price"], second["price"]) == (1.0901, 1.0911)
+    assert second["sl"] == pytest.approx(1.0891)
+    assert result_of(tmp_path, name)["price"] == 1.0911
