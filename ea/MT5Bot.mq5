@@ -291,6 +291,12 @@ void Heartbeat(string state = "")
    g_heartbeat_due = GetMicrosecondCount() + (ulong)InpHeartbeatSeconds * 1000000;
   }
 
+void HeartbeatWhenDue()
+  {
+   if(GetMicrosecondCount() >= g_heartbeat_due)
+      Heartbeat();
+  }
+
 // Once the terminal is logged in: reconcile before anything else, then
 // announce ourselves. False while there is no account yet.
 bool Start()
@@ -364,8 +370,7 @@ void OnTimer()
       HttpUploadResults();
    if(FileIsExist(SYMBOLS_REQUEST) && WriteSymbols(g_login))
       FileDelete(SYMBOLS_REQUEST);
-   if(GetMicrosecondCount() >= g_heartbeat_due)
-      Heartbeat();
+   HeartbeatWhenDue();
    ShowStatus();
   }
 //+------------------------------------------------------------------+

@@ -62,10 +62,15 @@ string NoQuote(string symbol)
           + " s";
   }
 
+// MT5Bot.mq5: the heartbeat, when its interval has passed.
+void HeartbeatWhenDue();
+
 //+------------------------------------------------------------------+
 //| While TERMINAL_CONNECTED is 0 nothing is sent: wait for the      |
 //| connection, in OFFLINE_SLEEP_MS sleeps, never past the command's |
-//| expiry. False (and g_offline) when the time ran out first.       |
+//| expiry. False (and g_offline) when the time ran out first. The   |
+//| heartbeat goes on meanwhile (saying `connected: false`), so the  |
+//| server does not take a waiting terminal for a dead one.          |
 //+------------------------------------------------------------------+
 bool AwaitConnection()
   {
@@ -76,6 +81,7 @@ bool AwaitConnection()
       if(!WaitFits(OFFLINE_SLEEP_MS))
          break;
       Sleep(OFFLINE_SLEEP_MS);
+      HeartbeatWhenDue();
      }
    g_offline = true;
    return false;

@@ -192,16 +192,31 @@ bool NothingExecuted(uint retcode)
           || retcode == 10031;
   }
 
+// MT5Bot_Open.mqh builds a BUY/SELL's request; a retry builds it again.
+bool OpenRequest(const Command &c, MqlTradeRequest &request, string &error);
+
 //+------------------------------------------------------------------+
 //| Before attempt `attempt` (1, 2, ...) of a request refused with   |
 //| NothingExecuted: a pause that does not reach the command's       |
-//| expiry, the connection (waited for), then for a market deal the  |
-//| current price. False: give up with the last answer.              |
+//| expiry, the connection (waited for), then the request at the     |
+//| current price: a BUY/SELL's built again from the command (stops  |
+//| in points or pips, and a risk-sized volume, follow the price, as |
+//| the paper terminal's rebuild), a closing deal's price refreshed. |
+//| False: give up with the last answer.                             |
 //+------------------------------------------------------------------+
-bool ReadyToRetry(int attempt, MqlTradeRequest &request)
+bool ReadyToRetry(int attempt, const Command &c, MqlTradeRequest &request)
   {
    if(attempt > SEND_RETRIES || !RetryPause() || !AwaitConnection())
       return false;
+   if((c.action == "BUY" || c.action == "SELL") && request.position == 0)
+     {
+      MqlTradeRequest fresh;
+      string error = "";
+      if(!OpenRequest(c, fresh, error))
+         return false;   // cannot be built now: the last answer stands
+      request = fresh;
+      return true;
+     }
    if(request.action != TRADE_ACTION_DEAL)
       return true;
    MqlTick tick;
@@ -228,9 +243,6 @@ ulong DealPosition(const MqlTradeRequest &request, const MqlTradeResult &result)
 //+------------------------------------------------------------------+
 bool SendRequest(const Command &c, MqlTradeRequest &request, MqlTradeResult &result)
   {
-   request.magic = c.magic;
-   request.comment = c.comment;
-   request.deviation = (ulong)InpDeviationPoints;
    g_unsent = false;
    ZeroMemory(result);
    if(!AwaitConnection())   // the time ran out offline: nothing was sent
@@ -242,11 +254,14 @@ bool SendRequest(const Command &c, MqlTradeRequest &request, MqlTradeResult &res
      }
    for(int attempt = 1; ; attempt++)
      {
+      request.magic = c.magic;
+      request.comment = c.comment;
+      request.deviation = (ulong)InpDeviationPoints;
       ZeroMemory(result);
       ResetLastError();
       if(!OrderSend(request, result) && result.retcode == 0)
          result.comment = "OrderSend failed, error " + IntegerToString(GetLastError());
-      if(!NothingExecuted(result.retcode) || !ReadyToRetry(attempt, request))
+      if(!NothingExecuted(result.retcode) || !ReadyToRetry(attempt, c, request))
          break;
      }
    if(!Accepted(result.retcode) && g_first_refusal == 0)

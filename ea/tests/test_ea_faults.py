@@ -238,3 +238,44 @@ def test_a_busy_trade_context_is_not_sent_again(ea_binary, tmp_path):
                                                         NOW, faults="busy=1"))  # fmt: skip
     assert result_of(tmp_path, name)["status"] == "unknown"
     assert [line["retcode"] for line in terminal.journal] == [10028]
+
+
+def test_a_retried_buy_is_built_again_at_the_fresh_price(ea_binary, tmp_path):
+    # As the paper terminal's test_the_retry_sends_a_fresh_price_and_stops:
+    # the stops in points follow the new price, not the refused one.
+    class Moving(Clock):
+        def sleep(self, seconds):
+            super().sleep(seconds)
+            broker.market.set_quote("EURUSD", 1.0910, 1.0911)
+
+    clock = Moving()
+    broker = broker_with(clock=clock)
+    name = drop(tmp_path, command("BUY", volume=0.1, sl_points=200))
+    faults = Faults(script=["requote"])
+    terminal = FakeTerminal(broker, LOGIN, tmp_path, clock, faults=faults)
+    run_ea(ea_binary, tmp_path, terminal)
+    first, second = terminal.journal
+    assert (first["retcode"], second["retcode"]) == (10004, 10009)
+    assert (first["price"], second["price"]) == (1.0901, 1.0911)
+    assert second["sl"] == pytest.approx(1.0891)
+    assert result_of(tmp_path, name)["price"] == 1.0911
+
+
+def test_a_terminal_waiting_offline_in_a_command_keeps_its_heartbeat(
+    ea_binary, tmp_path
+):
+    # Claimed while connected, then 5 s offline before the send: the
+    # heartbeat (every 2 s) goes on during the wait, twice, and then is not
+    # due after the command. Without it the run writes three: at start,
+    # after the command (overdue by then), and the stopped one.
+    clock = Clock(NOW + 54.99)
+    broker = broker_with([], clock=clock)
+    terminal = FakeTerminal(broker, LOGIN, tmp_path, clock,
+                            faults="disconnect=5,disconnect_every=60,notick=0.1")  # fmt: skip
+    broker.faults.start = NOW  # disconnected from NOW+55 to NOW+60
+    name = drop(tmp_path, command("BUY", volume=0.1, expires_at=NOW + 90))
+    run_ea(ea_binary, tmp_path, terminal)
+    assert result_of(tmp_path, name)["status"] == "executed"
+    last = protocol.read_flat(tmp_path / protocol.HEARTBEAT)
+    assert last["state"] == "stopped"
+    assert last["seq"] >= 4
