@@ -150,11 +150,11 @@ def bench_intake(account, entries, calls):
     from accounts.bridge import symbols
     from accounts.models import Account
     from mapping.resolver import Resolution
-    from signals import intake
+    from signals import fitting, intake
 
     second = Account.objects.create(login="7891011")
     symbols.store(second, {"time": time.time()}, entries)
-    real = intake.resolve
+    real = fitting.resolve
     samples = {real: [], None: []}
 
     def passthrough(account, symbol):
@@ -162,14 +162,14 @@ def bench_intake(account, entries, calls):
 
     for i in range(max(200, calls // 20)):
         which = real if i % 2 else None
-        intake.resolve = real if which else passthrough
+        fitting.resolve = real if which else passthrough
         alert = {"accounts": ["1123456", "7891011"], "symbol": "EURUSD"}
         body = json.dumps({**alert, "action": "BUY", "volume": 0.1, "id": f"b{i}"})
         start = time.perf_counter_ns()
         status, _ = intake.receive(body.encode(), "application/json", "127.0.0.1")
         samples[which].append(time.perf_counter_ns() - start)
         assert status == 200, status
-    intake.resolve = real
+    fitting.resolve = real
     return [
         ("intake, 2 accounts, mapping on", *percentiles(samples[real])),
         ("intake, 2 accounts, pass-through", *percentiles(samples[None])),

@@ -1,6 +1,6 @@
 """Which broker symbol an alert's symbol means on one account.
 
-`resolve` is intake's entry point (signals/intake.py `prepare`): the
+`resolve` is the intake's entry point (signals/fitting.py `prepare`): the
 `Resolution`'s `how` goes to `Command.symbol_match`, an `Unresolvable`'s
 detail to the rejection's reason. The rules are in `matching`, the per-process
 cache in `catalog`; `explain` is for people (the admin's "try a symbol" and

@@ -29,7 +29,7 @@ def test_more_accounts_cost_no_more_statements(client, cast):
 
 
 def test_it_reads_the_accounts_once_and_nothing_it_left_out(client, cast):
-    # An account field that prepare() reads but intake.ACCOUNT_FIELDS leaves
+    # An account field that prepare() reads but fitting.ACCOUNT_FIELDS leaves
     # out would load with one more query per account and show up here.
     sql = statements(client, ["1123456", "7891011"], "c")
     assert len([s for s in sql if "accounts_account" in s]) == 1
