@@ -5,10 +5,15 @@ took the alert and whichever one holds their websocket: the executed
 updates come from the supervisor's process, so only the shared channel
 layer can bring them."""
 
+import subprocess
+import sys
+
 import pytest
 
 from mt5bot.tests import test_browser as pages
+from mt5bot.tests.browsing import USER, Server
 from mt5bot.tests.services import scratch_redis
+from mt5bot.tests.test_serve import ROOT, wait_until_up
 
 pytestmark = pages.pytestmark
 browser = pages.browser
@@ -23,27 +28,25 @@ WATCH_STATE = """() => {
 }"""
 
 
-class Workers(pages.Server):
+class Workers(Server):
     def __init__(self, tmp, redis_url):
         super().__init__(tmp)
         self.env["REDIS_URL"] = redis_url
 
     def start(self):
         self.manage("setup", "--no-demo")
-        self.manage(
-            "createsuperuser", "--noinput", "--username", pages.USER, "--email", ""
-        )
+        self.manage("createsuperuser", "--noinput", "--username", USER, "--email", "")
         self.manage("accounts", "add", LOGIN, "--no-start")
         self.manage("accounts", "start", LOGIN, "--wait", "0")
         self.log = (self.dir / "server.log").open("w")
-        self.process = pages.subprocess.Popen(
-            [pages.sys.executable, str(pages.ROOT / "manage.py"), "serve",
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "manage.py"), "serve",
              "--port", str(self.port), "--workers", "2"],
             env=self.env,
             stdout=self.log,
-            stderr=pages.subprocess.STDOUT,
+            stderr=subprocess.STDOUT,
         )  # fmt: skip
-        pages.wait_until_up(self.port, self.process)
+        wait_until_up(self.port, self.process)
 
 
 @pytest.fixture(scope="module")
