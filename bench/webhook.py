@@ -2,20 +2,22 @@
 
     .venv/bin/python bench/webhook.py [--requests 2000] [--concurrency 1 8]
                                       [--workers N [--redis URL]]
-                                      [--client process|thread] [--supervisor]
+                                      [--client process|thread] [--intake-only]
                                       [--blackhole-smtp]
 
 Fresh TCP connection per request (as TradingView connects), floor and ours
 alternating per concurrency level, our server on a fresh SQLite database whose
-rows are compared with the answers. Our server runs without its embedded
-supervisor (`serve --no-supervisor`), so that intake is measured alone;
---supervisor keeps it (the loss check counts every command queued at intake,
-whatever happened to it since). --workers N (N > 1) runs N server processes,
+rows are compared with the answers. Our server runs as it ships: `serve` with
+its embedded supervisor, which starts the demo paper account's terminal and
+delivers every command to it (the loss check counts every command queued at
+intake, whatever happened to it since). --intake-only runs `serve
+--no-supervisor` instead, a configuration no user runs, to see intake's share
+alone. --workers N (N > 1) runs N server processes,
 which share their rate-limit counters and channel layer through Redis (--redis,
 default the local one). --blackhole-smtp points the server's email at a
 listener that accepts and never answers, with notifications of every trade
-on (it keeps the supervisor, whose results trigger them): compare its p99
-with a run of --supervisor alone; the issue allows 10 %.
+on (the supervisor's results trigger them): compare its p99 with a run
+without it; the issue allows 10 %.
 Context: docs/performance.md
 """
 
@@ -67,18 +69,20 @@ def parse_args(argv=None):
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/15")
     parser.add_argument("--client", choices=["process", "thread"], default="process")
     parser.add_argument(
-        "--supervisor",
+        "--intake-only",
         action="store_true",
-        help="keep serve's embedded supervisor (it delivers the commands)",
+        help="serve --no-supervisor: intake alone, as no user runs it",
     )
     parser.add_argument(
         "--blackhole-smtp",
         action="store_true",
         help="email notifications to an SMTP server that never answers "
-        "(implies --supervisor)",
+        "(the supervisor's results trigger them, so not with --intake-only)",
     )
     args = parser.parse_args(argv)
-    args.supervisor |= args.blackhole_smtp
+    if args.intake_only and args.blackhole_smtp:
+        parser.error("--blackhole-smtp needs the supervisor: drop --intake-only")
+    args.supervisor = not args.intake_only
     return args
 
 
@@ -107,7 +111,7 @@ def workers_flag(serve_help, workers):
 def supervisor_flag(serve_help, keep):
     """--no-supervisor when serve has it and it was not asked to keep it."""
     if keep:
-        print("note: measuring with serve's embedded supervisor (--supervisor)")
+        print("note: measuring serve as it ships: its supervisor and a paper terminal")
         return []
     if "--no-supervisor" in serve_help:
         print("note: measuring intake alone (serve --no-supervisor)")
