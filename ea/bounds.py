@@ -42,7 +42,7 @@ def check_values(data):
                 raise ProtocolError(f"{field!r} holds a NUL character", field)
             if len(text) > MAX_TEXT:
                 raise ProtocolError(f"{field!r} is longer than {MAX_TEXT}", field)
-            if not _utf8(text):  # "\ud800": a lone surrogate, legal JSON
+            if not encodable(text):  # "\ud800": a lone surrogate, legal JSON
                 raise ProtocolError(f"{field!r} is not valid Unicode", field)
         if isinstance(value, float) and not math.isfinite(value):
             raise ProtocolError(f"{field} is not a finite number", field)
@@ -51,7 +51,8 @@ def check_values(data):
     return data
 
 
-def _utf8(text):
+def encodable(text):
+    """Whether `text` is valid UTF-8 once encoded: no lone surrogate."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

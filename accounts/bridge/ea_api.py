@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.bridge import delivery, symbols
-from accounts.models import Account, SymbolList
+from accounts.models import Account
 from accounts.validators import is_valid_login
 from ea import bounds, protocol
 from history import live
@@ -158,8 +158,7 @@ def wants_symbols(account):
     same terms (SYMBOL_FETCH_ENABLED; no list yet, or a refresh requested)."""
     if not settings.SYMBOL_FETCH_ENABLED:
         return False
-    stored = SymbolList.objects.filter(account=account).first()
-    return stored is None or not stored.stored_at or bool(stored.refresh_requested_at)
+    return not symbols.settled().filter(account=account).exists()
 
 
 class SymbolsView(EAView):

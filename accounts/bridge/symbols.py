@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from django.utils import timezone
 
 from accounts.models import SymbolList, instances_root
-from ea import inside, protocol
+from ea import bounds, inside, protocol
 
 log = logging.getLogger("mt5bot.supervisor")
 
@@ -68,7 +68,11 @@ def kept(entry):
         if not isinstance(value, str):
             continue
         if key == "name":
-            if "\x00" not in value and len(value) <= MAX_NAME and _encodable(value):
+            if (
+                "\x00" not in value
+                and len(value) <= MAX_NAME
+                and bounds.encodable(value)
+            ):
                 fields[key] = value
             continue
         text = value.replace("\x00", "")[:MAX_TEXT]
@@ -86,14 +90,6 @@ def number(value):
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False
     return math.isfinite(value) and abs(value) <= MAX_NUMBER
-
-
-def _encodable(text):
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def listed_time(data):
@@ -178,6 +174,12 @@ def request(folder):
 _refused = set()  # folders whose request failed, logged once
 
 
+def settled():
+    """The lists stored with no refresh asked: nothing to ask their terminals
+    for, over the file (Wants) or over HTTP (ea_api.wants_symbols)."""
+    return SymbolList.objects.filter(stored_at__isnull=False, refresh_requested_at=None)
+
+
 class Wants:
     """Which accounts lack a list or want a fresh one, read in one query at
     most every WANTS_EVERY seconds: the keeper asks for every account on
@@ -190,11 +192,7 @@ class Wants:
     def __call__(self, account):
         now = time.monotonic()
         if self.read_at is None or now - self.read_at >= WANTS_EVERY:
-            self.settled = set(
-                SymbolList.objects.filter(
-                    stored_at__isnull=False, refresh_requested_at=None
-                ).values_list("account_id", flat=True)
-            )
+            self.settled = set(settled().values_list("account_id", flat=True))
             self.read_at = now
         return account.pk not in self.settled
 

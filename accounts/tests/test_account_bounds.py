@@ -6,11 +6,9 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection
-from rest_framework.test import APIClient
 
 from accounts import limits
 from accounts.models import MAX_MAGIC, Account
@@ -30,18 +28,6 @@ OUT_OF_BOUNDS = [
     ("magic", "0", "what manual trades carry"),
     ("magic", str(MAX_MAGIC + 1), "19 digits: the EA refuses it"),
 ]
-
-
-@pytest.fixture
-def admin_user():
-    return User.objects.create_superuser("boss", password="pw-boss-1")
-
-
-@pytest.fixture
-def api(admin_user):
-    client = APIClient()
-    client.force_authenticate(admin_user)
-    return client
 
 
 @pytest.mark.parametrize(("name", "value", "why"), OUT_OF_BOUNDS)
@@ -104,8 +90,8 @@ def test_the_api_refuses_a_new_account_before_making_anything(api, terminal_dirs
 
 
 @pytest.mark.parametrize(("name", "value", "why"), OUT_OF_BOUNDS)
-def test_the_admin_form_refuses_it(client, admin_user, cast, name, value, why):
-    client.force_login(admin_user)
+def test_the_admin_form_refuses_it(client, boss, cast, name, value, why):
+    client.force_login(boss)
     account = cast["main"]
     form = {
         "nickname": account.nickname,

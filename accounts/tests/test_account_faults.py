@@ -34,18 +34,6 @@ BAD = [
 ]
 
 
-@pytest.fixture
-def boss():
-    return User.objects.create_superuser("boss", password="pw-boss-1")
-
-
-@pytest.fixture
-def api(boss):
-    client = APIClient()
-    client.force_authenticate(boss)
-    return client
-
-
 def run(*args):
     out = io.StringIO()
     call_command("accounts", *args, stdout=out, stderr=io.StringIO())

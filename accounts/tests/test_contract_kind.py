@@ -5,27 +5,13 @@ set like the other trading settings: the admin, the REST API and
 import io
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.management import call_command
-from rest_framework.test import APIClient
 
 from accounts.models import Account
 from accounts.tests import stand_in as helpers
 
 pytestmark = pytest.mark.django_db
 terminal_dirs = helpers.terminal_dirs
-
-
-@pytest.fixture
-def admin_user():
-    return User.objects.create_superuser("boss", password="pw-boss-1")
-
-
-@pytest.fixture
-def api(admin_user):
-    client = APIClient()
-    client.force_authenticate(admin_user)
-    return client
 
 
 def test_it_is_cash_unless_told_otherwise(cast):
@@ -49,8 +35,8 @@ def test_the_api_refuses_a_kind_it_does_not_know(api, cast):
     assert Account.objects.get(login="1123456").contract_kind == "cash"
 
 
-def test_the_admin_form_sets_it(client, admin_user, cast):
-    client.force_login(admin_user)
+def test_the_admin_form_sets_it(client, boss, cast):
+    client.force_login(boss)
     account = cast["main"]
     form = {
         "nickname": account.nickname, "enabled": "on", "volume_multiplier": "1",
