@@ -1,3 +1,4 @@
+import functools
 import re
 
 from django.core.exceptions import ValidationError
@@ -27,10 +28,12 @@ def parse_symbol_list(text):
     return [part.strip().upper() for part in text.split(",") if part.strip()]
 
 
+@functools.lru_cache(maxsize=256)
 def fault_profile_problem(text):
     """Why the paper broker would refuse `text` as a fault profile
     (ea/paper/faults.py), or "" when it reads it: the same parser the
-    terminal starts with, so a profile the server accepts never stops it."""
+    terminal starts with, so a profile the server accepts never stops it.
+    Cached: the keeper asks for each account on every pass."""
     try:
         Faults.parse(text)
     except FaultsError as exc:

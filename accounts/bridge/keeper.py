@@ -217,11 +217,8 @@ class TerminalKeeper:
         status, reason = terminal_status(
             account, ref is not None, heartbeat, age, started_age
         )
-        reason = (
-            can_run_here(account)
-            if status == TerminalStatus.OFFLINE and can_run_here(account)
-            else reason
-        )
+        if status == TerminalStatus.OFFLINE:
+            reason = can_run_here(account) or reason
         if status == TerminalStatus.ONLINE:
             self.retry_at.pop(account.login, None)
         changed = (account.status, account.status_reason) != (status, reason)
