@@ -9,6 +9,9 @@ it will be sent: after the account's multiplier and cap (`volume_for`).
   `volume_min` (`volume_below_min`) and, for an order that opens, above
   `volume_max` (`volume_above_max`). A partial close may be spread over
   several positions by the terminal, so the broker's maximum is its to apply.
+- `lot_limit`: the largest final volume an opening order may have on an
+  account, carried in the command for the terminal to apply after its own
+  risk sizing (ea/PROTOCOL.md 3, `max_volume`).
 - Without a known step, a volume finer than the 10 decimal places a
   command's volume keeps is refused (`volume_not_step`) rather than rounded.
 
@@ -69,6 +72,16 @@ def positive(value):
 
 
 SMALLEST, LARGEST = Decimal(10) ** -VOLUME_PLACES, Decimal(10) ** 12
+
+
+def lot_limit(account):
+    """The largest final volume an opening order may have on `account`,
+    risk-sized or not: its max_volume when set, never above MAX_ORDER_VOLUME.
+    The terminal applies it after sizing (ea/PROTOCOL.md 3, `max_volume`)."""
+    limit = settings.MAX_ORDER_VOLUME
+    if account.max_volume is not None:
+        limit = min(limit, account.max_volume)
+    return limit
 
 
 def check_volume(volume, symbol, broker, opening):

@@ -108,7 +108,7 @@ def prepare(command, alert, account):
             )
     note = fit_volume(command, account, opening)
     if opening:
-        command.max_volume = lot_limit(account)
+        command.max_volume = limits.lot_limit(account)
     command.notes = "; ".join([*notes, note] if note else notes)
 
 
@@ -123,16 +123,6 @@ def fit_volume(command, account, opening):
     except limits.Refusal as exc:
         raise PayloadError(exc.code, exc.reason, "volume") from None
     return note
-
-
-def lot_limit(account):
-    """The largest final volume an opening order may have on `account`,
-    risk-sized or not: its max_volume when set, never above MAX_ORDER_VOLUME.
-    The terminal applies it after sizing (ea/PROTOCOL.md 3, `max_volume`)."""
-    limit = settings.MAX_ORDER_VOLUME
-    if account.max_volume is not None:
-        limit = min(limit, account.max_volume)
-    return limit
 
 
 @functools.cache
