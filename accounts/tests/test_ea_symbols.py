@@ -8,18 +8,13 @@ import pytest
 
 from accounts.models import SymbolList
 from ea.paper.symbols import SYMBOLS as PAPER
+from history.tests import test_ea_api
 from mapping.resolver import resolve
 
 pytestmark = pytest.mark.django_db
 URL = "/api/ea/1123456/symbols"
 
-
-@pytest.fixture
-def key(cast):
-    account = cast["main"]
-    account.transport = "http"
-    account.save()
-    return account.set_ea_key()
+key = test_ea_api.key  # the main account on HTTP, and its EA key
 
 
 def listing(login="1123456", entries=None, time=1764000000):
