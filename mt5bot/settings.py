@@ -10,7 +10,7 @@ from pathlib import Path
 
 import environ
 
-from mt5bot import bounds, envfile, strictenv
+from mt5bot import bounds, envfile, layers, strictenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -187,16 +187,7 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
         }
     }
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # A consumer waits for its messages in blocking pops of 5 s, and
-            # redis-py's default read timeout is 5 s too: the pop's empty
-            # answer came just too late, and every page quiet for 5 s lost
-            # its socket ("Timeout reading from ...") and reconnected.
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
-        }
-    }
+    CHANNEL_LAYERS = {"default": layers.redis_channel_layer(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

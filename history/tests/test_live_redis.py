@@ -15,6 +15,7 @@ from history.models import Command
 from history.tests import cast, sockets
 from history.tests.cast import alert, order
 from history.tests.sockets import ARRIVES_WITHIN, do, next_of, opened, scenario
+from mt5bot import layers
 from mt5bot.tests.services import reachable_redis
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,15 +28,10 @@ session = sockets.session
 
 @pytest.fixture
 def redis_layer(settings):
+    # A prefix of its own: parallel runs share one Redis.
+    prefix = f"t{uuid.uuid4().hex[:8]}"
     settings.CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # A prefix of its own: parallel runs share one Redis.
-            "CONFIG": {
-                "hosts": [reachable_redis()],
-                "prefix": f"t{uuid.uuid4().hex[:8]}",
-            },
-        }
+        "default": layers.redis_channel_layer(reachable_redis(), prefix)
     }
     return get_channel_layer()
 
@@ -141,5 +137,16 @@ def test_an_open_page_keeps_its_mark_and_it_lapses_after_it_closes(
         await communicator.disconnect(timeout=ARRIVES_WITHIN)
         await asyncio.sleep(1.6)
         assert not await do(live.someone_listens)
+
+    scenario(body)
+
+
+def test_with_redis_a_receive_outlives_a_quiet_spell_longer_than_one_pop(redis_layer):
+    # channels-redis pops in blocks of 5 s; with redis-py's default read
+    # timeout of 5 s the empty answer lost the race and the receive raised.
+    async def body():
+        channel = await redis_layer.new_channel()
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(redis_layer.receive(channel), 6.5)
 
     scenario(body)
