@@ -79,6 +79,12 @@ def parse_args(argv=None):
         help="email notifications to an SMTP server that never answers "
         "(the supervisor's results trigger them, so not with --intake-only)",
     )
+    parser.add_argument(
+        "--supervisor-in-process",
+        action="store_true",
+        help="serve --supervisor-in-process: the supervisor on the webhook's "
+        "thread, as before issue 15, for comparison",
+    )
     args = parser.parse_args(argv)
     if args.intake_only and args.blackhole_smtp:
         parser.error("--blackhole-smtp needs the supervisor: drop --intake-only")
@@ -336,6 +342,8 @@ def bench(args, tmp):
     serve_help = manage(env, "serve", "--help")
     serve += workers_flag(serve_help, args.workers)
     ours = [PYTHON, *serve, *supervisor_flag(serve_help, args.supervisor)]
+    if args.supervisor_in_process:
+        ours.append("--supervisor-in-process")
     floor = [PYTHON, "-m", "daphne", "-v", "0", "-b", HOST, "--port", str(free_port())]
     floor.append("bench.bare_asgi:application")
     health = ("GET", "/webhook/health", b"")

@@ -13,6 +13,8 @@ Where the send runs:
   has connected: the in-memory layer reaches only consumers on that loop;
 - else, when the layer crosses processes (channels-redis), on a thread of our
   own: `manage.py supervise` in its own process has no event loop;
+- else, in the supervisor that `serve` runs as its child with the in-memory
+  layer, as datagrams to the parent, which sends them on (history/relay.py);
 - else nobody can be listening (in-memory layer, no consumer in this process)
   and a call costs a check.
 
@@ -35,6 +37,8 @@ from contextlib import contextmanager
 from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.core.cache import cache
+
+from history import relay
 
 log = logging.getLogger("mt5bot.live")
 
@@ -105,6 +109,8 @@ def _notify(kind, ids):
     try:
         if _recording is not None:
             _recording.append((kind, sorted(ids)))
+        elif relay.aimed() and isinstance(get_channel_layer(), InMemoryChannelLayer):
+            relay.forward(kind, ids)  # serve's supervisor child: to its parent
         else:
             sender.add(kind, ids)
     except Exception:

@@ -51,6 +51,7 @@ class EmbeddedSupervisor:
         loop = asyncio.get_running_loop()
         self.woken = asyncio.Event()
         wake.subscribe(lambda: loop.call_soon_threadsafe(self.woken.set))
+        self.worker.on_news = lambda: loop.call_soon_threadsafe(self.woken.set)
         await sync_to_async(self.worker.start)()
         woken = True
         while not self.worker.shutdown:
@@ -59,7 +60,7 @@ class EmbeddedSupervisor:
 
     async def wait(self):
         try:
-            await asyncio.wait_for(self.woken.wait(), self.worker.poll)
+            await asyncio.wait_for(self.woken.wait(), self.worker.pause())
         except TimeoutError:
             return False
         self.woken.clear()

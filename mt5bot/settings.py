@@ -225,8 +225,12 @@ SUPERVISOR_STALE_AFTER = env.float("SUPERVISOR_STALE_AFTER", default=10.0)
 # Loopback UDP port a separate `supervise` process listens on for wake-ups
 # from the web process; 0 disables (the supervisor then relies on its poll).
 SUPERVISOR_WAKE_PORT = env.int("SUPERVISOR_WAKE_PORT", default=5011)
-# Seconds between the supervisor's passes over result files and heartbeats.
+# Seconds between the supervisor's looks at every result file. Result files
+# are noticed by file-system events as they appear (accounts/bridge/watch.py);
+# the look at every folder is the fallback, SUPERVISOR_POLL_FALLBACK apart,
+# and SUPERVISOR_POLL apart when no events can be had.
 SUPERVISOR_POLL = env.float("SUPERVISOR_POLL", default=0.02)
+SUPERVISOR_POLL_FALLBACK = env.float("SUPERVISOR_POLL_FALLBACK", default=1.0)
 # Seconds between database polls for queued commands, the fallback when a
 # wake-up from the web process is lost.
 SUPERVISOR_DB_POLL = env.float("SUPERVISOR_DB_POLL", default=0.25)

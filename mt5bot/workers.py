@@ -115,15 +115,29 @@ def start_web(fd, argv, cwd):
     )
 
 
-def start_supervisor(cwd):
+def start_supervisor(cwd, arguments=()):
     """`manage.py supervise` as a child: the web process wakes it over
-    loopback UDP. In its own process group on Windows, so that Ctrl-Break
-    reaches it alone and it stops its terminals in order."""
+    loopback UDP. In a session (POSIX) or process group (Windows) of its own,
+    so that Ctrl-C at the console reaches the parent alone, which then asks
+    the child to stop once: a second signal would make it exit at once,
+    without stopping its terminals in order (Ctrl-Break on Windows reaches a
+    group of its own)."""
     flags = {}
     if os.name == "nt":
         flags["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "supervise"], cwd=cwd, **flags
+    else:
+        flags["start_new_session"] = True
+    return subprocess.Popen(  # noqa: S603 (an argument list, no shell)
+        [
+            sys.executable,
+            "manage.py",
+            "supervise",
+            "--parent",
+            str(os.getpid()),
+            *arguments,
+        ],
+        cwd=cwd,
+        **flags,
     )
 
 

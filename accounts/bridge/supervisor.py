@@ -20,7 +20,9 @@ from django.utils import timezone
 
 from accounts.bridge import delivery, wake
 from accounts.bridge.keeper import TerminalKeeper
-from accounts.models import Account, Supervisor, Transport
+from accounts.bridge.watch import FolderWatch
+from accounts.models import Account, Supervisor, Transport, files_dir
+from ea.protocol import ProtocolError
 from history.models import Command
 from notifications import notify
 
@@ -30,8 +32,13 @@ BATCH = 50
 
 
 class Worker:
-    def __init__(self, host="", manage_terminals=True, poll=None):
+    def __init__(self, host="", manage_terminals=True, poll=None, wake_port=None):
         self.host = host
+        # Where the web process wakes us: SUPERVISOR_WAKE_PORT, or the port
+        # `serve` chose for the supervisor it runs as its child.
+        self.wake_port = (
+            settings.SUPERVISOR_WAKE_PORT if wake_port is None else wake_port
+        )
         self.poll = settings.SUPERVISOR_POLL if poll is None else poll
         self.keeper = TerminalKeeper(host) if manage_terminals else None
         self.shutdown = False
@@ -40,6 +47,10 @@ class Worker:
         self.logins = []  # this host's accounts on the file transport
         self.all_logins = []  # all of this host's accounts
         self.due = {}
+        # Result files noticed as they appear (accounts/bridge/watch.py);
+        # `on_news`, when set, wakes a loop that is not ours (embedded.py).
+        self.watch = FolderWatch(self.news)
+        self.on_news = None
 
     # Life cycle -----------------------------------------------------------
 
@@ -49,6 +60,7 @@ class Worker:
             stopped_at=timezone.now()
         )
         self.record = Supervisor.objects.create(host=self.host, pid=os.getpid())
+        self.watch.start()
         self.refresh_accounts()
         finished = delivery.reconcile_claimed(self.all_logins)
         if finished:
@@ -68,6 +80,7 @@ class Worker:
         """Stop terminals in order, then mark this run stopped."""
         if self.keeper:
             self.keeper.stop_all()
+        self.watch.stop()
         if self.record:
             self.record.stopped_at = timezone.now()
             self.record.save(update_fields=["stopped_at"])
@@ -77,7 +90,7 @@ class Worker:
 
     def run(self, once=False):
         """The loop of `manage.py supervise`; returns when asked to stop."""
-        self.wake_socket = wake.listener(settings.SUPERVISOR_WAKE_PORT)
+        self.wake_socket = wake.listener(self.wake_port)
         self.start()
         try:
             woken = True
@@ -89,13 +102,29 @@ class Worker:
         finally:
             self.stop()
 
+    def pause(self):
+        """Seconds the loop sleeps when nothing wakes it: the result poll's
+        interval, or with file-system events the database poll's."""
+        if self.watch.active:
+            return max(self.poll, settings.SUPERVISOR_DB_POLL)
+        return self.poll
+
+    def news(self):
+        """A result file appeared (on the observer's thread): wake the loop."""
+        if self.on_news is not None:
+            self.on_news()
+        elif self.wake_socket is not None:
+            wake.poke(self.wake_socket)
+        else:
+            wake.event.set()
+
     def wait(self):
-        """Sleep until woken or for one poll interval; True if woken."""
+        """Sleep until woken or for one pause; True if woken."""
         if self.wake_socket is None:
-            woken = wake.event.wait(self.poll)
+            woken = wake.event.wait(self.pause())
             wake.event.clear()
             return woken
-        ready, _, _ = select.select([self.wake_socket], [], [], self.poll)
+        ready, _, _ = select.select([self.wake_socket], [], [], self.pause())
         if ready:
             drain(self.wake_socket)
         return bool(ready)
@@ -115,8 +144,8 @@ class Worker:
             self.guard("accounts", self.refresh_accounts)
         if woken or force or self.every("deliver", settings.SUPERVISOR_DB_POLL):
             worked |= self.drain(self.deliver_batch)
-        if force or self.every("ingest", self.poll):
-            worked |= self.drain(self.ingest_all)
+        listing = force or self.every("ingest", self.listing_every())
+        worked |= self.drain(self.ingest_all if listing else self.ingest_news)
         if force or self.every("settle", 0.5):
             settle = partial(delivery.settle_unanswered, self.all_logins)
             worked |= bool(self.guard("settle", settle))
@@ -166,10 +195,26 @@ class Worker:
 
     def ingest_all(self):
         """Record the result files of every account; True if any was found."""
-        found = 0
-        for login in self.logins:
-            found += self.guard("ingest", lambda login=login: delivery.ingest(login))
-        return bool(found)
+        self.watch.take()  # this look covers them
+        return bool(delivery.ingest_many(self.logins))
+
+    def listing_every(self):
+        """Seconds between looks at every account's folder: a fallback when
+        file-system events tell us which folders have news."""
+        if self.watch.active:
+            return settings.SUPERVISOR_POLL_FALLBACK
+        return self.poll
+
+    def ingest_news(self):
+        """Record the results of the accounts whose folders have news (and of
+        those whose folders are not watched); True if any was found."""
+        news = self.watch.take()
+        logins = [
+            login
+            for login in self.logins
+            if login in news or not self.watch.watching(login)
+        ]
+        return bool(logins) and bool(delivery.ingest_many(logins))
 
     def expire_queued(self):
         now = timezone.now()
@@ -185,6 +230,16 @@ class Worker:
         rows = list(accounts.values_list("login", "transport"))
         self.all_logins = [login for login, _ in rows]
         self.logins = [login for login, way in rows if way == Transport.FILE]
+        self.watch.follow(self.folders())
+
+    def folders(self):
+        found = {}
+        for login in self.logins:
+            try:
+                found[login] = files_dir(login)
+            except ProtocolError:
+                continue  # refused by the install checks; never watched
+        return found
 
     def beat(self):
         if self.record:

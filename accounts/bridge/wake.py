@@ -32,14 +32,22 @@ def subscribe(callback):
 
 CHANNEL = "mt5bot:wake"
 _redis = None
+_port = None  # where this process's own supervisor child listens
+
+
+def aim(port):
+    """Send wake-ups to `port` (the supervisor `serve` runs as its child,
+    mt5bot/supervisor_child.py) instead of SUPERVISOR_WAKE_PORT; None undoes."""
+    global _port
+    _port = port
 
 
 def notify():
     event.set()
     if _subscriber is not None:
         _subscriber()  # the supervisor runs in this process
-    elif settings.SUPERVISOR_WAKE_PORT:
-        _poke(settings.SUPERVISOR_WAKE_PORT)
+    elif _port or settings.SUPERVISOR_WAKE_PORT:
+        _poke(_port or settings.SUPERVISOR_WAKE_PORT)
     if settings.REDIS_URL:
         _publish()
 
@@ -91,6 +99,21 @@ def _poke(port):
     except OSError:
         # Nobody listening, or a full buffer: the database poll covers it.
         pass
+
+
+def poke(sock):
+    """Wake a loop waiting on `sock` (its own listener) from another thread."""
+    global _self_poker
+    try:
+        if _self_poker is None:
+            _self_poker = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            _self_poker.setblocking(False)
+        _self_poker.sendto(b"w", sock.getsockname())
+    except OSError:
+        pass  # a full buffer means it is awake already
+
+
+_self_poker = None
 
 
 def listener(port):

@@ -72,6 +72,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Serve only; run `manage.py supervise` separately.",
         )
+        parser.add_argument(
+            "--supervisor-in-process",
+            action="store_true",
+            help="Run the supervisor on the webhook's thread, not as a child "
+            "process (slower webhooks; docs/performance.md §7).",
+        )
         parser.add_argument("--fd", type=int, default=None, help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
@@ -105,19 +111,26 @@ class Command(BaseCommand):
         else:
             endpoints = build_endpoint_description_strings(host=host, port=port)
             self.stdout.write(f"mt5bot listening on http://{host}:{port}/")
-        embedded = None
+        supervisor = None
         if options["fd"] is None and not options["no_supervisor"]:
-            from mt5bot.embedded import EmbeddedSupervisor
+            if options["supervisor_in_process"]:
+                from mt5bot.embedded import EmbeddedSupervisor
 
-            lane = application.application_mapping["http"].webhook_lane
-            embedded = EmbeddedSupervisor(lane)
-        Server(
-            application=application,
-            endpoints=endpoints,
-            action_logger=access_log if options["access_log"] else None,
-            http_timeout=None,
-            application_close_timeout=10,
-            ready_callable=embedded.start if embedded else None,
-        ).run()
-        if embedded:
-            embedded.stop()
+                lane = application.application_mapping["http"].webhook_lane
+                supervisor = EmbeddedSupervisor(lane)
+            else:
+                from mt5bot.supervisor_child import ChildSupervisor
+
+                supervisor = ChildSupervisor(settings.BASE_DIR)
+        try:
+            Server(
+                application=application,
+                endpoints=endpoints,
+                action_logger=access_log if options["access_log"] else None,
+                http_timeout=None,
+                application_close_timeout=10,
+                ready_callable=supervisor.start if supervisor else None,
+            ).run()
+        finally:
+            if supervisor:
+                supervisor.stop()
