@@ -1,61 +1,120 @@
-"""Bridge benchmark: how fast an alert becomes a command file and a trade.
+"""Bridge benchmark: alert -> command file -> executed trade, ours beside a floor.
 
     .venv/bin/python bench/bridge.py [--requests 300] [--fanout-rounds 20]
                                      [--separate-supervisor]
 
-Three measurements against the real `manage.py serve` (supervisor embedded;
-with --separate-supervisor, `serve --no-supervisor` beside `manage.py
-supervise`, as `serve --workers N` runs it) on a fresh SQLite database, one
-alert at a time over a fresh connection:
+Options:
+  --requests N           alerts to one account, per config (default 300),
+                         after 5 of warm-up
+  --fanout-rounds N      alerts to 50 accounts, per config (default 20),
+                         after 1 of warm-up
+  --separate-supervisor  `serve --no-supervisor` beside `manage.py supervise`
+                         (as `serve --workers N` runs it) instead of `serve`
+                         alone
 
-1. webhook -> command file in place: the account's terminal is stopped, and a
-   watcher thread in this process lists the folder without pause; latency is
-   from just before connecting to the first sight of the complete file.
-2. webhook -> executed result through a paper terminal: from just before
-   connecting to the moment the supervisor recorded the terminal's result
-   (the Command's finished_at; same machine, same clock).
-3. one alert fanned out to 50 accounts: from just before connecting until the
-   watcher has seen all 50 files.
+Ours runs as it ships: `manage.py serve` with no flag beyond host and port,
+so with whatever supervisor `serve` runs by default, on a fresh SQLite
+database, with default logging, rate limit and dedupe (the rate limit is
+raised only when the run sends more alerts than it allows in a minute, and
+the output says so). 51 paper accounts are set to run, and that supervisor
+starts their terminals before anything is measured.
 
-Targets (ea/PROTOCOL.md delivery, issue 3): 1. p50 <= 15 ms, p99 <= 50 ms;
-2. p50 <= 100 ms, p99 <= 250 ms; 3. all 50 files within 100 ms.
+The floor, in the same run: bench/bare_bridge.py on daphne, a bare ASGI app
+writing each command file straight into the account's folder before it
+answers. Its files go into the same folders, so the same running paper
+terminals execute them (our supervisor, finding their results unknown, logs
+and removes them). Floor and ours alternate per measurement; every alert
+goes out on a fresh connection, one at a time, once the previous one's
+results were removed. Alerts alternate BUY and CLOSE_SYMBOL 0.01 EURUSD.
+
+1. webhook -> command file in place (one account): from just before
+   connecting to the first file-system event naming the file (bench/watch.py).
+2. webhook -> executed, the paper terminal running on that folder. Ours: the
+   Command row's finished_at, when the supervisor recorded the terminal's
+   result (same machine, same clock), read once the result file is removed.
+   The floor records nothing: its figure is the result file in place. Ours'
+   result file in place is shown as well; the gap is the recording.
+3. fan-out: one alert to 50 accounts, all 50 terminals running, until all
+   50 command files are in place; p50 and max over the rounds.
+
+Lost: commands answered as queued whose file or result never came (10 s
+each), or, for ours, whose row is not final at the end. Targets (issue 15),
+for ours, printed PASS or FAIL (exit status 1 if one fails): 1. p50 <= 5 ms,
+p99 <= 20 ms; 2. p50 <= 20 ms, p99 <= 60 ms; 3. p50 <= 40 ms, max <= 100 ms;
+0 commands lost. Context: docs/performance.md.
 """
 
 import argparse
-import http.client
+import contextlib
 import json
 import os
 import secrets
 import socket
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import datetime
 from pathlib import Path
 
+import psutil
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import bridge_report as report  # noqa: E402
 from bench import kit  # noqa: E402
+from bench.client import one_request  # noqa: E402
 from bench.kit import HOST, free_port  # noqa: E402
+from bench.watch import COMMAND, RESULT, RESULT_GONE, Watcher  # noqa: E402
 
 SINGLE = "4000001"
 FANOUT = [str(5000001 + i) for i in range(50)]
+WARMUP, FANOUT_WARMUP = 5, 1
+TIMEOUT = 10.0  # seconds for each file to come; past it, the command is lost
+PAUSE = 0.01  # between alerts
+DEFAULT_RATE = 120  # alerts a minute: RATE_LIMIT_WEBHOOK's default
+# The statuses a command ends in (history.models.FINAL_STATUSES).
+FINAL = ("executed", "rejected", "failed", "expired", "unknown")
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--fanout-rounds", type=int, default=20)
-    parser.add_argument("--separate-supervisor", action="store_true")
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--requests", type=int, default=300, help="alerts to one account, per config"
+    )
+    parser.add_argument(
+        "--fanout-rounds",
+        type=int,
+        default=20,
+        help="alerts to 50 accounts, per config",
+    )
+    parser.add_argument(
+        "--separate-supervisor",
+        action="store_true",
+        help="serve --no-supervisor beside manage.py supervise",
+    )
+    args = parser.parse_args(argv)
+    if args.requests < 1 or args.fanout_rounds < 1:
+        parser.error("--requests and --fanout-rounds must be positive")
+    return args
+
+
+def post(port, path, fields):
+    """POST one alert on a fresh connection: (status, parsed answer or {})."""
+    _, status, data = one_request(port, path, json.dumps(fields).encode())
+    try:
+        return status, json.loads(data.partition(b"\r\n\r\n")[2])
+    except ValueError:
+        return status, {}
 
 
 class Server:
+    """Our server: `manage.py serve` on a throwaway install in `tmp`."""
+
+    name = "ours"
+
     def __init__(self, tmp, separate=False):
         self.tmp = tmp
         self.separate = separate
@@ -66,214 +125,222 @@ class Server:
             tmp, self.token, SUPERVISOR_WAKE_PORT=free_port(socket.SOCK_DGRAM)
         )
         self.process = None
+        self.queued, self.expected, self.refused = [], 0, {}
 
     def manage(self, *args):
         kit.manage(self.env, *args)
 
+    def as_shipped(self, alerts):
+        """Default logging, dedupe and rate limit (bench/kit.py turns them
+        down for the other benches); a note when the limit must be raised."""
+        for name in ("LOG_LEVEL", "WEBHOOK_DEDUPE_WINDOW", "RATE_LIMIT_WEBHOOK"):
+            self.env.pop(name, None)
+        if alerts <= DEFAULT_RATE:
+            return f"rate limit at its default ({DEFAULT_RATE} per minute)"
+        self.env["RATE_LIMIT_WEBHOOK"] = f"{alerts} per minute"
+        return (
+            f"rate limit raised from {DEFAULT_RATE} to {alerts} per minute: "
+            f"this run sends {alerts} alerts"
+        )
+
+    def install(self):
+        """Migrate, add every account with its folder, all set to run."""
+        self.manage("setup", "--no-demo")
+        logins = [SINGLE, *FANOUT]
+        self.manage(
+            "shell",
+            "-c",
+            "from accounts import operations\n"
+            "from accounts.models import Account\n"
+            f"for login in {logins!r}: operations.add_account(login)\n"
+            "Account.objects.update(desired='running')\n",
+        )
+
     def start(self):
-        serve = [sys.executable, "manage.py", "serve", "--port", str(self.port)]
+        serve = [sys.executable, "manage.py", "serve", "--host", HOST]
+        serve += ["--port", str(self.port)]
         if self.separate:
             serve.append("--no-supervisor")
-            self.supervisor = subprocess.Popen(
-                [sys.executable, "manage.py", "supervise"],
-                cwd=ROOT,
-                env=self.env,
-                stdout=(self.tmp / "supervisor.log").open("w"),
-                stderr=subprocess.STDOUT,
+            self.supervisor = self.spawn(
+                [sys.executable, "manage.py", "supervise"], "supervisor"
             )
-        self.process = subprocess.Popen(
-            serve,
-            cwd=ROOT,
-            env=self.env,
-            stdout=(self.tmp / "server.log").open("w"),
-            stderr=subprocess.STDOUT,
+        self.process = self.spawn(serve, "server")
+        wait_up(self.process, self.port, "/webhook/health", self.tmp / "server.log")
+        what = "every paper terminal online"
+        kit.wait_for(self.all_online, what, timeout=300, every=0.5)
+
+    def spawn(self, args, name):
+        log = (self.tmp / f"{name}.log").open("w")
+        return subprocess.Popen(
+            args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if post(self.port, "/webhook/health", None, "GET")[0] == 200:
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise SystemExit("the server did not start")
+
+    def all_online(self):
+        sql = "SELECT count(*) FROM accounts_account WHERE status = 'online'"
+        return self.query(sql)[0][0] == 1 + len(FANOUT)
 
     def stop(self):
+        """Stop the server (its supervisor stops the terminals), then any
+        terminal still running from this run, by its recorded identity."""
         for process in (self.process, self.supervisor):
             if process is not None:
-                process.terminate()
-                process.wait(30)
+                stop(process, 120)
+        leftovers(self.query("SELECT pid, pid_created FROM accounts_account"))
 
     def alert(self, **fields):
-        """POST one alert; return (wall time before connecting, answer)."""
+        """POST one alert: (wall time before connecting, queued command ids)."""
         start = time.time()
-        status, body = post(self.port, f"/webhook/{self.token}", json.dumps(fields))
+        status, answer = post(self.port, f"/webhook/{self.token}", fields)
         if status != 200:
-            raise SystemExit(f"webhook answered {status}: {body!r}")
-        return start, json.loads(body)
+            self.refused[status] = self.refused.get(status, 0) + 1
+        accounts = answer.get("accounts", []) if status == 200 else []
+        ids = [
+            a["command"].replace("-", "")
+            for a in accounts
+            if a.get("status") == "queued" and a.get("command")
+        ]
+        self.expected += len(fields.get("accounts", [SINGLE]))
+        self.queued += ids
+        return start, ids
+
+    def executed(self, uid, result_at):
+        """When the supervisor recorded the command final, or None."""
+        sql = "SELECT status, finished_at FROM history_command WHERE uid = ?"
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            rows = self.query(sql, [uid])
+            if rows and rows[0][0] in FINAL and rows[0][1]:
+                return datetime.fromisoformat(rows[0][1] + "+00:00").timestamp()
+            time.sleep(0.005)
+        return None
+
+    def outcomes(self):
+        """How many commands queued in this run end in each status."""
+        statuses = []
+        for first in range(0, len(self.queued), 500):
+            uids = self.queued[first : first + 500]
+            marks = ",".join("?" * len(uids))
+            sql = f"SELECT status FROM history_command WHERE uid IN ({marks})"  # noqa: S608
+            statuses += [status for (status,) in self.query(sql, uids)]
+        counts = {"no row": len(self.queued) - len(statuses)}
+        for status in statuses:
+            counts[status] = counts.get(status, 0) + 1
+        return {status: n for status, n in counts.items() if n}
 
     def query(self, sql, args=()):
-        with sqlite3.connect(self.tmp / "mt5bot.sqlite3", timeout=10) as db:
+        path = self.tmp / "mt5bot.sqlite3"
+        with contextlib.closing(sqlite3.connect(path, timeout=10)) as db:
             return db.execute(sql, args).fetchall()
 
     def folder(self, login):
         return self.tmp / "instances" / login / "MQL5" / "Files"
 
 
-def post(port, path, body, method="POST"):
-    connection = http.client.HTTPConnection(HOST, port, timeout=30)
+class Floor(Server):
+    """bench/bare_bridge.py on daphne, writing into our install's folders."""
+
+    name = "floor"
+
+    def __init__(self, ours):
+        self.tmp, self.env, self.token = ours.tmp, ours.env, ours.token
+        self.port = free_port()
+        self.process = None
+        self.queued, self.expected, self.refused = [], 0, {}
+
+    def start(self):
+        daphne = [sys.executable, "-m", "daphne", "-v", "0", "-b", HOST]
+        daphne += ["--port", str(self.port), "bench.bare_bridge:application"]
+        self.process = self.spawn(daphne, "floor")
+        wait_up(self.process, self.port, "/", self.tmp / "floor.log")
+
+    def stop(self):
+        if self.process is not None:
+            stop(self.process, 30)
+
+    def executed(self, uid, result_at):
+        return result_at  # no database: the result in place is all there is
+
+    def outcomes(self):
+        return {}
+
+
+def wait_up(process, port, path, log):
+    """Until the server answers anything at all on `path`."""
+
+    def answers():
+        if process.poll() is not None:
+            raise SystemExit(f"{log.name} exited early:\n{log.read_text()[-2000:]}")
+        return one_request(port, path, b"", method="GET", timeout=2)[1] != 0
+
+    kit.wait_for(answers, f"the server behind {log.name}", timeout=60, every=0.1)
+
+
+def stop(process, timeout):
+    process.terminate()
     try:
-        connection.request(method, path, body, {"Content-Type": "application/json"})
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(10)
 
 
-class Watcher(threading.Thread):
-    """Lists folders without pause and notes when each command file first
-    appears (files are renamed into place, so first sight means complete)."""
-
-    def __init__(self, folders):
-        super().__init__(daemon=True)
-        self.folders = [str(f) for f in folders]
-        self.seen = {}
-        self.done = threading.Event()
-
-    def run(self):
-        while not self.done.is_set():
-            for folder in self.folders:
-                try:
-                    names = os.listdir(folder)
-                except FileNotFoundError:
-                    continue
-                now = time.time()
-                for name in names:
-                    if name.startswith("webhook_command_"):
-                        # webhook_command_<seq>_<uuid hex>.json -> uuid hex
-                        self.seen.setdefault(name[-37:-5], now)
-
-    def first_seen(self, uid, timeout=5.0):
-        """When the file of command `uid` appeared, waiting up to `timeout`."""
-        hexid = uid.replace("-", "")
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if hexid in self.seen:
-                return self.seen[hexid]
-            time.sleep(0.001)
-        raise SystemExit(f"command {uid} never appeared")
+def leftovers(rows):
+    """Terminate the paper terminals a stopped supervisor left running: each
+    one by pid, and only if it is the very process the account recorded."""
+    for pid, created in rows:
+        with contextlib.suppress(psutil.Error):
+            process = psutil.Process(pid) if pid else None
+            if process and abs(process.create_time() - (created or 0)) < 1:
+                print(f"note: terminal pid {pid} outlived the server; stopping it")
+                process.terminate()
+                process.wait(10)
 
 
-def percentile(values, q):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def summary(values):
-    return {
-        "n": len(values),
-        "p50": statistics.median(values),
-        "p90": percentile(values, 0.90),
-        "p99": percentile(values, 0.99),
-        "max": max(values),
-    }
-
-
-def file_latency(server, count):
-    watcher = Watcher([server.folder(SINGLE)])
-    watcher.start()
-    latencies = []
-    for i in range(count):
-        start, answer = server.alert(
-            account_number=SINGLE,
-            action="BUY",
-            symbol="EURUSD",
-            volume=0.01,
-            id=f"f{i}",
-        )
-        uid = answer["accounts"][0]["command"]
-        latencies.append((watcher.first_seen(uid) - start) * 1000)
-        time.sleep(0.01)
-    watcher.done.set()
-    return latencies
-
-
-def executed_latency(server, count):
-    server.manage("accounts", "start", SINGLE, "--wait", "0")
-    wait_online(server, SINGLE)
-    latencies, statuses = [], {}
-    for i in range(count):
+def measure_single(target, watcher, count):
+    """Measurements 1 and 2: per alert, ms to (file, result file, executed)."""
+    rows = {"file": [], "result": [], "executed": []}
+    for i in range(WARMUP + count):
         action = "BUY" if i % 2 == 0 else "CLOSE_SYMBOL"
-        start, answer = server.alert(
-            account_number=SINGLE,
-            action=action,
-            symbol="EURUSD",
-            volume=0.01,
-            id=f"e{i}",
+        alert = {"action": action, "symbol": "EURUSD", "volume": 0.01}
+        start, ids = target.alert(
+            account_number=SINGLE, id=f"{target.name}{i}", **alert
         )
-        uid = answer["accounts"][0]["command"].replace("-", "")
-        status, finished = wait_final(server, uid)
-        statuses[status] = statuses.get(status, 0) + 1
-        latencies.append((finished - start) * 1000)
-    return latencies, statuses
+        if not ids:
+            continue
+        [file_at] = watcher.wait(COMMAND, ids, TIMEOUT)
+        [result_at] = watcher.wait(RESULT, ids, TIMEOUT)
+        watcher.wait(RESULT_GONE, ids, TIMEOUT)
+        executed_at = target.executed(ids[0], result_at) if result_at else None
+        if i >= WARMUP and None not in (file_at, result_at, executed_at):
+            for key, at in zip(rows, (file_at, result_at, executed_at), strict=True):
+                rows[key].append((at - start) * 1000)
+        time.sleep(PAUSE)
+    return rows
 
 
-def wait_online(server, login, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.query(
-            "SELECT status FROM accounts_account WHERE login = ?", [login]
-        ) == [("online",)]:
-            return
-        time.sleep(0.05)
-    raise SystemExit(f"{login} did not come online")
-
-
-def wait_final(server, uid, timeout=10):
-    deadline = time.monotonic() + timeout
-    sql = "SELECT status, finished_at FROM history_command WHERE uid = ?"
-    while time.monotonic() < deadline:
-        rows = server.query(sql, [uid])
-        if rows and rows[0][1]:
-            finished = datetime.fromisoformat(rows[0][1] + "+00:00")
-            return rows[0][0], finished.timestamp()
-        time.sleep(0.002)
-    raise SystemExit(f"command {uid} did not finish")
-
-
-def fanout_latency(server, rounds):
-    watcher = Watcher([server.folder(login) for login in FANOUT])
-    watcher.start()
+def measure_fanout(target, watcher, rounds):
+    """Measurement 3: per round, ms until the last of the 50 files is in."""
     times = []
-    for i in range(rounds):
-        start, answer = server.alert(
-            accounts=FANOUT, action="BUY", symbol="EURUSD", volume=0.01, id=f"fan{i}"
-        )
-        uids = [a["command"] for a in answer["accounts"] if a["status"] == "queued"]
-        if len(uids) != len(FANOUT):
-            raise SystemExit(f"only {len(uids)} commands queued")
-        last = max(watcher.first_seen(uid) for uid in uids)
-        times.append((last - start) * 1000)
-        time.sleep(0.05)
-    watcher.done.set()
+    for i in range(FANOUT_WARMUP + rounds):
+        action = "BUY" if i % 2 == 0 else "CLOSE_SYMBOL"
+        alert = {"action": action, "symbol": "EURUSD", "volume": 0.01}
+        start, ids = target.alert(accounts=FANOUT, id=f"{target.name}-f{i}", **alert)
+        seen = watcher.wait(COMMAND, ids, TIMEOUT)
+        watcher.wait(RESULT_GONE, ids, TIMEOUT)
+        if i >= FANOUT_WARMUP and len(ids) == len(FANOUT) and None not in seen:
+            times.append((max(seen) - start) * 1000)
+        time.sleep(PAUSE)
     return times
 
 
-def report(name, values, p50_limit=None, p99_limit=None, max_limit=None):
-    s = summary(values)
-    print(
-        f"{name:<36} n={s['n']:<4} p50 {s['p50']:7.2f}  p90 {s['p90']:7.2f}  "
-        f"p99 {s['p99']:7.2f}  max {s['max']:7.2f} ms"
-    )
-    checks = []
-    if p50_limit is not None:
-        checks.append((f"p50 <= {p50_limit} ms", s["p50"] <= p50_limit))
-    if p99_limit is not None:
-        checks.append((f"p99 <= {p99_limit} ms", s["p99"] <= p99_limit))
-    if max_limit is not None:
-        checks.append((f"max <= {max_limit} ms", s["max"] <= max_limit))
-    for label, ok in checks:
-        print(f"    target {label:<18} {'PASS' if ok else 'FAIL'}")
-    return all(ok for _, ok in checks)
+def count_lost(target, watcher, outcomes):
+    """Commands answered as queued (or not answered so) whose file or result
+    never came, or whose row is not final."""
+    never = target.expected - len(target.queued)
+    for uid in target.queued:
+        if (COMMAND, uid) not in watcher.times or (RESULT, uid) not in watcher.times:
+            never += 1
+    return never + sum(n for status, n in outcomes.items() if status not in FINAL)
 
 
 def main(argv=None):
@@ -283,25 +350,49 @@ def main(argv=None):
     scratch = ROOT / ".bench"
     scratch.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="mt5bot-bridge-", dir=scratch) as tmp:
-        server = Server(Path(tmp), separate=args.separate_supervisor)
-        server.manage("setup", "--no-demo")
-        for login in [SINGLE, *FANOUT]:
-            server.manage("accounts", "add", login, "--no-start")
-        server.start()
+        ours = Server(Path(tmp), separate=args.separate_supervisor)
+        alerts = WARMUP + args.requests + FANOUT_WARMUP + args.fanout_rounds
+        rate_note = ours.as_shipped(alerts)
+        floor = Floor(ours)
+        ours.install()
         try:
-            files = file_latency(server, args.requests)
-            executed, statuses = executed_latency(server, args.requests)
-            fanout = fanout_latency(server, args.fanout_rounds)
+            ours.start()
+            floor.start()
+            results, lost = run(ours, floor, args)
         finally:
-            server.stop()
-    cores = os.cpu_count()
-    where = "separate" if args.separate_supervisor else "embedded in serve"
-    print(f"\nbridge benchmark, {cores} cores, SQLite, supervisor {where}")
-    ok = report("1. webhook -> command file in place", files, 15, 50)
-    ok &= report("2. webhook -> executed (paper)", executed, 100, 250)
-    print(f"    outcomes: {statuses}")
-    ok &= report("3. fan-out: all 50 files in place", fanout, max_limit=100)
-    return 0 if ok else 1
+            floor.stop()
+            ours.stop()
+    where = "separate (manage.py supervise)" if ours.separate else "as serve runs it"
+    print(f"\nbridge benchmark, {os.cpu_count()} cores, SQLite, supervisor {where}")
+    print(f"{rate_note}; dedupe and logging at their defaults")
+    print("executed: ours = Command row final (its finished_at);")
+    print("          floor = result file in place (it records nothing)\n")
+    report.print_table(results)
+    report.print_ratios(results)
+    print(f"\noutcomes (ours): {results['outcomes']}")
+    print(f"commands lost: ours {lost['ours']}, floor {lost['floor']}")
+    for target in (floor, ours):
+        if target.refused:
+            print(f"{target.name}: answers other than 200: {target.refused}")
+    return 0 if report.print_targets(results, lost["ours"]) else 1
+
+
+def run(ours, floor, args):
+    """Floor, then ours, for each measure; (figures, commands lost)."""
+    results = {"ours": {}, "floor": {}}
+    folders = [ours.folder(login) for login in (SINGLE, *FANOUT)]
+    with Watcher(folders) as watcher:
+        for target in (floor, ours):
+            rows = measure_single(target, watcher, args.requests)
+            results[target.name].update({k: report.stats(v) for k, v in rows.items()})
+            print(f"done: {target.name}, one account", file=sys.stderr, flush=True)
+        for target in (floor, ours):
+            times = measure_fanout(target, watcher, args.fanout_rounds)
+            results[target.name]["fanout"] = report.stats(times)
+            print(f"done: {target.name}, fan-out", file=sys.stderr, flush=True)
+        results["outcomes"] = ours.outcomes()
+        lost = {t.name: count_lost(t, watcher, t.outcomes()) for t in (floor, ours)}
+    return results, lost
 
 
 if __name__ == "__main__":
