@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from ea import protocol
-from ea.paper import guard, opening
+from ea.paper import guard, opening, waiting
 from ea.paper.broker import Broker
 from ea.paper.faults import Faults, FaultsError
 from ea.paper.limits import TerminalLimits
@@ -84,7 +84,19 @@ def parser():
     p.add_argument("--margin-mode", choices=("hedging", "netting"), default="hedging")
     p.add_argument("--balance", type=float, default=10000.0, help="opening balance")
     p.add_argument("--currency", default="USD", help="account currency")
-    p.add_argument("--poll", type=float, default=0.02, help="seconds between passes")
+    p.add_argument(
+        "--poll",
+        type=float,
+        default=0.02,
+        help="seconds between passes without file events, and before a retry",
+    )
+    p.add_argument(
+        "--idle-poll",
+        type=float,
+        default=waiting.IDLE_POLL,
+        help="seconds between passes while no file event comes (a lost "
+        "event's longest delay; ea/paper/waiting.py)",
+    )
     p.add_argument(
         "--heartbeat", type=float, default=2.0, help="seconds between heartbeats"
     )
@@ -186,6 +198,7 @@ def run_terminal(args):
     except ValueError as exc:
         log.error("cannot start: %s", exc)
         return 2
+    waiting.renames_at_once()
     terminal.run(once=args.once)
     return 0
 
@@ -215,6 +228,7 @@ def open_terminal(args):
         journal,
         ExecutedIds(folder),
         poll=args.poll,
+        idle_poll=args.idle_poll,
         heartbeat=args.heartbeat,
         server=args.server,
         limits=TerminalLimits(args.max_lots, args.max_positions),

@@ -155,6 +155,16 @@ class Faults:
         every = self.settings["disconnect_every"]
         return (now - self.start) % every < every - self.settings["disconnect"]
 
+    def next_change(self, now):
+        """Seconds from `now` until `connected` turns, so an idle terminal
+        wakes for it (commands wait as files while it is offline); None
+        without disconnect windows or before the first look starts them."""
+        if not self.settings["disconnect"] or self.start is None:
+            return None
+        every = self.settings["disconnect_every"]
+        into, online = (now - self.start) % every, every - self.settings["disconnect"]
+        return (online if into < online else every) - into
+
     def visible(self, position, now):
         born = self.born.get(position["ticket"])
         return born is None or now >= born + self.settings["visible_after"] / 1000

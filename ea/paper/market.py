@@ -23,6 +23,7 @@ class Market:
         self.specs = specs
         self.seed = int(seed)
         self.fixed = {}  # symbol -> (bid, ask) pinned by a test
+        self._walkers_of, self._walkers_cached = None, []
         if snapshot:
             self.step = snapshot["step"]
             self.time = snapshot["time"]
@@ -72,17 +73,27 @@ class Market:
         return len(self.fixed) < len(self.specs)
 
     def _walk_one_step(self):
+        """Four steps a second in every terminal, idle or not: kept lean,
+        with the same arithmetic in the same order, so the same prices."""
         self.step += 1
-        rng = random.Random(self.seed * 1_000_003 + self.step)  # noqa: S311
-        for name, spec in self.specs.items():
-            shock = rng.gauss(0.0, spec.volatility)
-            mid = self.mids[name] * (1 + shock)
-            mid += (spec.base_price - mid) * PULL
-            low, high = (
-                spec.base_price * (1 - spec.band),
-                spec.base_price * (1 + spec.band),
-            )
-            self.mids[name] = min(max(mid, low), high)
+        gauss = random.Random(self.seed * 1_000_003 + self.step).gauss  # noqa: S311
+        mids = self.mids
+        for name, volatility, base, low, high in self._walkers():
+            mid = mids[name] * (1 + gauss(0.0, volatility))
+            mid += (base - mid) * PULL
+            mids[name] = min(max(mid, low), high)
+
+    def _walkers(self):
+        """(name, volatility, base price, low, high) of each symbol, worked
+        out once per list of specifications (a fault profile replaces it)."""
+        if self._walkers_of is not self.specs:
+            self._walkers_of = self.specs
+            self._walkers_cached = [
+                (name, spec.volatility, spec.base_price,
+                 spec.base_price * (1 - spec.band), spec.base_price * (1 + spec.band))
+                for name, spec in self.specs.items()
+            ]  # fmt: skip
+        return self._walkers_cached
 
     # --- money --------------------------------------------------------------
 

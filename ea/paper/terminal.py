@@ -2,8 +2,10 @@
 
 Each pass moves the prices (activating pending orders and SL/TP), drains every
 command file in name order, answers a symbols request, and writes the
-heartbeat when it is due. SIGTERM/SIGINT (SIGBREAK on Windows) set a flag the
-loop checks between commands, so the command in hand is always finished.
+heartbeat when it is due. Between passes it sleeps until a file event or the
+next work that is due (waiting.py). SIGTERM/SIGINT (SIGBREAK on Windows) set a
+flag the loop checks between commands, so the command in hand is always
+finished.
 """
 
 import logging
@@ -13,14 +15,13 @@ import time
 from pathlib import Path
 
 from ea import protocol
-from ea.paper import VERSION, commands, trading
+from ea.paper import commands, publishing, trading, waiting
 from ea.paper.limits import NO_LIMITS
 from ea.paper.patience import Patience
 
 log = logging.getLogger("ea.paper")
 
 BAD_PREFIX = "webhook_bad_"
-COMPANY = "mt5bot paper broker"
 READ_ATTEMPTS = 5
 
 
@@ -36,6 +37,7 @@ class Terminal:
         self.clock = options.get("clock", time.time)
         self.monotonic = options.get("monotonic", time.monotonic)
         self.poll = options.get("poll", 0.02)
+        self.idle_poll = options.get("idle_poll", waiting.IDLE_POLL)
         self.sleep = options.get("sleep", time.sleep)
         # Retries and bounded waits (patience.py) sleep through this.
         self.patience = Patience(self._sleep_beating)
@@ -49,19 +51,29 @@ class Terminal:
         self.journal_tail = []
         self.heartbeat_seq = self._last_heartbeat_seq()
         self.heartbeat_due = 0.0
+        # Set by a pass that left work for the next one (a failed step, a
+        # file not claimed yet): that pass comes after the short poll.
+        self.retry_soon = False
 
     # --- life cycle -----------------------------------------------------------
 
     def run(self, once=False):
         self._install_signals()
         self.start()
+        waiter = None
         try:
+            if not once:
+                # Watching starts before the first pass: a file that comes
+                # before it is drained by it, one that comes after rings.
+                waiter = waiting.Waiter(self.folder, self.poll)
             while not self.shutdown:
                 self.run_pass()
                 if once:
                     break
-                time.sleep(self.poll)
+                waiter.wait(waiting.next_pass_in(self, self.idle_poll))
         finally:
+            if waiter is not None:
+                waiter.close()
             self.stop()
 
     def stop(self):
@@ -83,12 +95,14 @@ class Terminal:
     def run_pass(self):
         """One pass; a step that fails (a disk error, a held file) is logged
         and tried again on the next pass, never the end of the loop."""
+        self.retry_soon = False
         for step in (self.tick, self.drain_commands, self.answer_symbols_request,
                      self.heartbeat_when_due):  # fmt: skip
             try:
                 step()
             except Exception:
                 log.exception("%s failed; trying again next pass", step.__name__)
+                self.retry_soon = True
 
     def _sleep_beating(self, seconds):
         """A wait inside a command (a retry's pause, a disconnect) keeps the
@@ -202,8 +216,9 @@ class Terminal:
         path = self.folder / protocol.in_progress_name(name)
         try:
             os.replace(self.folder / name, path)
-        except OSError:
-            return False  # held by the writer or an antivirus: next pass
+        except OSError:  # held by the writer or an antivirus: next pass
+            self.retry_soon = True
+            return False
         try:
             self.handle(name, path)
         except Exception:
@@ -276,6 +291,7 @@ class Terminal:
             except OSError:
                 time.sleep(0.02 * (attempt + 1))
         log.warning("%s: cannot read it yet; trying again next pass", name)
+        self.retry_soon = True
         try:
             os.replace(path, self.folder / name)
         except OSError:
@@ -334,61 +350,10 @@ class Terminal:
         self.heartbeat_due = self.monotonic() + self.heartbeat_every
 
     def heartbeat(self, state=None):
-        """PROTOCOL.md section 5, field for field; `state` only on the last."""
-        now, broker = self.clock(), self.broker
-        waiting = protocol.listing(self.folder, protocol.COMMAND_PREFIX)
-        identity = {
-            "protocol": protocol.VERSION,
-            "ea_version": VERSION,
-            "kind": "paper",
-            "login": self.login,
-            "server": self.server,
-            "company": COMPANY,
-        }
-        status = {
-            "connected": broker.connected(),
-            "trade_allowed": True,
-            "margin_mode": broker.margin_mode,
-            "currency": broker.currency,
-        }
-        account = {
-            "balance": broker.balance,
-            "equity": broker.equity(),
-            "margin_free": broker.margin_free(),
-            "positions": len(broker.positions),
-            "orders": len(broker.orders),
-        }
-        return {
-            **identity,
-            **status,
-            **account,
-            "pending_commands": len(waiting),
-            "time": round(now, 3),
-            "terminal_time": int(now),
-            "data_path": str(self.folder.parent.parent),
-            "seq": self.heartbeat_seq,
-        } | ({"state": state} if state else {})
+        return publishing.heartbeat(self, state)
 
     def write_symbols(self):
-        symbols = [
-            spec.public(self._tick_value(spec)) for spec in self.market.specs.values()
-        ]
-        protocol.write_atomic(
-            self.folder,
-            protocol.SYMBOLS,
-            {
-                "protocol": protocol.VERSION,
-                "login": self.login,
-                "time": int(self.clock()),
-                "symbols": symbols,
-            },
-        )
-
-    def _tick_value(self, spec):
-        try:
-            return self.market.tick_value(spec, self.broker.currency)
-        except ValueError:
-            return 0.0
+        protocol.write_atomic(self.folder, protocol.SYMBOLS, publishing.symbols(self))
 
     def answer_symbols_request(self):
         request = self.folder / protocol.SYMBOLS_REQUEST

@@ -135,6 +135,21 @@ def test_a_restart_continues_the_walk():
     assert again.quote("GBPUSD") == market.quote("GBPUSD")
 
 
+def test_the_walk_keeps_its_prices_from_one_version_to_the_next():
+    """A saved state continues its walk after an upgrade: the same seed and
+    step give the same mids, to the last bit (these are the walk's of
+    before it was made leaner for idle terminals, issue 15)."""
+    market = Market(42, 0.0)
+    market.advance(100.0)
+    assert market.step == MAX_CATCH_UP
+    assert {n: market.mids[n] for n in ("EURUSD", "XAUUSD", "USDJPY", "US500")} == {
+        "EURUSD": 1.0898674499678218,
+        "XAUUSD": 2425.010318381431,
+        "USDJPY": 149.81701348830737,
+        "US500": 5202.429944877782,
+    }
+
+
 def test_pinned_quotes_do_not_move():
     market = Market(3, 0.0)
     market.set_quote("EURUSD", 1.1, 1.1001)
