@@ -3,7 +3,7 @@
     .venv/bin/python bench/webhook.py [--requests 2000] [--concurrency 1 8]
                                       [--workers N [--redis URL]]
                                       [--client process|thread] [--intake-only]
-                                      [--blackhole-smtp]
+                                      [--blackhole-smtp] [--postgres URL]
 
 Fresh TCP connection per request (as TradingView connects), floor and ours
 alternating per concurrency level, our server on a fresh SQLite database whose
@@ -17,14 +17,16 @@ which share their rate-limit counters and channel layer through Redis (--redis,
 default the local one). --blackhole-smtp points the server's email at a
 listener that accepts and never answers, with notifications of every trade
 on (the supervisor's results trigger them): compare its p99 with a run
-without it; the issue allows 10 %.
+without it; the issue allows 10 %. --postgres URL (a PostgreSQL server, e.g.
+postgres://postgres@127.0.0.1:5432/postgres) adds our server on a fresh
+database of that server with Redis (--redis) for its cache and channel layer,
+taking turns with the SQLite one, and prints their ratios.
 Context: docs/performance.md
 """
 
 import argparse
 import contextlib
 import json
-import math
 import multiprocessing
 import queue
 import secrets
@@ -45,20 +47,24 @@ PYTHON = sys.executable
 sys.path.insert(0, str(ROOT))
 
 from bench import kit  # noqa: E402
+from bench import postgres as kit_postgres  # noqa: E402
 from bench.client import one_request  # noqa: E402
 from bench.kit import HOST, free_port  # noqa: E402
+from bench.webhook_report import (  # noqa: E402
+    loss_check,
+    print_ratios,
+    print_table,
+    print_targets,
+    report_errors,
+    summarise,
+    tail,
+)
 
 WARMUP = 100
 ACCOUNTS = ["1123456", "7891011"]
 CREATE_SECOND = (
     "from accounts.models import Account; Account.objects.create(login='7891011')"
 )
-# (label, concurrency, statistic, limit, direction): our server's targets.
-TARGETS = [
-    ("c=1 p50 <= 5 ms", 1, "p50", 5.0, "max"),
-    ("c=8 p99 <= 60 ms", 8, "p99", 60.0, "max"),
-    ("c=8 >= 300 req/s", 8, "rps", 300.0, "min"),
-]
 
 
 def parse_args(argv=None):
@@ -68,6 +74,12 @@ def parse_args(argv=None):
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/15")
     parser.add_argument("--client", choices=["process", "thread"], default="process")
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="also run our server on a fresh database of this PostgreSQL server "
+        "(with Redis, --redis), taking turns with the SQLite one",
+    )
     parser.add_argument(
         "--intake-only",
         action="store_true",
@@ -92,8 +104,14 @@ def parse_args(argv=None):
     return args
 
 
-def server_env(tmp, token, redis=None):
-    return kit.server_env(tmp, token, DEBUG="false", REDIS_URL=redis)
+def install(folder, token, **overrides):
+    """A throwaway install in `folder`, migrated, with the bench's two accounts:
+    its environment."""
+    (folder / "static").mkdir(parents=True)  # whitenoise warns when it is missing
+    env = kit.server_env(folder, token, DEBUG="false", **overrides)
+    manage(env, "setup")  # migrates, adds the paper demo account 1123456
+    manage(env, "shell", "-c", CREATE_SECOND)
+    return env
 
 
 def manage(env, *args):
@@ -133,12 +151,6 @@ def stop(process):
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=10)
-
-
-def tail(path, lines=30):
-    with contextlib.suppress(OSError):
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    return ""
 
 
 def wait_until_up(process, port, probe, err_path):
@@ -233,96 +245,25 @@ def run_config(kind, port, path, c, n):
             one.join(timeout=10)
 
 
-def percentile(ordered, q):
-    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
+# Queued at intake, whatever the supervisor did with them since.
+QUEUED = "SELECT count(*) AS n FROM history_command WHERE queued_at IS NOT NULL"
+ACCEPTED = "SELECT count(*) AS n FROM signals_signal WHERE outcome = 'accepted'"
 
 
-def summarise(config, c, parts):
-    ordered = sorted(x * 1000 for p in parts for x in p["latencies"])
-    wall = max(p["end"] for p in parts) - min(p["start"] for p in parts)
-    counts = ("errors", "warm_errors", "queued", "accepted")
-    row = {k: sum(p[k] for p in parts) for k in counts}
-    row.update(config=config, c=c, max=ordered[-1], rps=len(ordered) / wall)
-    row.update({f"p{q}": percentile(ordered, q) for q in (50, 90, 99)})
-    row["samples"] = [s for p in parts for s in p["samples"]][:3]
-    return row
-
-
-HEAD = "config   c   p50 ms   p90 ms   p99 ms   max ms    req/s errors"
-ROW = "{config:<6} {c:>3} {p50:>8.2f} {p90:>8.2f} {p99:>8.2f} {max:>8.2f} {rps:>8.1f}"
-
-
-def print_table(rows):
-    print(HEAD)
-    for row in rows:
-        print(ROW.format(**row), f"{row['errors']:>6}")
-
-
-def find(rows, config, c):
-    return next((r for r in rows if r["config"] == config and r["c"] == c), None)
-
-
-def print_ratios(rows, levels):
-    print("\nratios ours/floor:")
-    for c in levels:
-        ours, floor = find(rows, "ours", c), find(rows, "floor", c)
-        if ours and floor:
-            p50, p99 = ours["p50"] / floor["p50"], ours["p99"] / floor["p99"]
-            rps = ours["rps"] / floor["rps"]
-            print(f"  c={c}: p50 x{p50:.1f}  p99 x{p99:.1f}  req/s x{rps:.2f}")
-
-
-def check(rows, target):
-    label, c, stat, limit, direction = target
-    row = find(rows, "ours", c)
-    if row is None:
-        return label, "n/a (not measured)", None
-    ok = row[stat] <= limit if direction == "max" else row[stat] >= limit
-    unit = "req/s" if stat == "rps" else "ms"
-    return label, f"{row[stat]:.2f} {unit}", ok
-
-
-def print_targets(rows, lost):
-    print("\ntargets (ours):")
-    results = [check(rows, t) for t in TARGETS]
-    results.append(("zero commands lost", f"{lost} lost", lost == 0))
-    for label, value, ok in results:
-        verdict = "" if ok is None else ("PASS" if ok else "FAIL")
-        print(f"  {label:<20} {value:<14} {verdict}")
-    return all(ok for *_, ok in results if ok is not None)
-
-
-def db_counts(tmp):
+def db_counts(tmp, database=None):
+    """(queued commands, accepted signals) in the SQLite database in `tmp`, or
+    in the PostgreSQL `database`."""
+    if database is not None:
+        return database.rows(QUEUED)[0]["n"], database.rows(ACCEPTED)[0]["n"]
     path = tmp / "mt5bot.sqlite3"
     with contextlib.closing(sqlite3.connect(path, timeout=30)) as db:
-        # Queued at intake, whatever the supervisor did with them since.
-        queued = "SELECT count(*) FROM history_command WHERE queued_at IS NOT NULL"
-        accepted = "SELECT count(*) FROM signals_signal WHERE outcome = 'accepted'"
-        return db.execute(queued).fetchone()[0], db.execute(accepted).fetchone()[0]
-
-
-def loss_check(rows, db_q, db_a):
-    ours = [r for r in rows if r["config"] == "ours"]
-    sent_q, sent_a = sum(r["queued"] for r in ours), sum(r["accepted"] for r in ours)
-    print(f"\nqueued commands in 200 answers: {sent_q}; queued rows in db: {db_q}")
-    print(f"accepted signals in 200 answers: {sent_a}; accepted rows in db: {db_a}")
-    print(f"lost commands: {max(0, sent_q - db_q)}")
-    return max(0, sent_q - db_q)
-
-
-def report_errors(rows, err_path):
-    bad = [r for r in rows if r["errors"] or r["warm_errors"]]
-    for r in bad:
-        print(f"\n{r['config']} c={r['c']}: {r['errors']} errors", end="")
-        print(f" (+{r['warm_errors']} in warm-up); samples: {r['samples']}")
-    if any(r["config"] == "ours" for r in bad):
-        print(f"\nour server's stderr tail:\n{tail(err_path)}")
+        return db.execute(QUEUED).fetchone()[0], db.execute(ACCEPTED).fetchone()[0]
 
 
 def run_all(args, ports, path):
     rows = []
     for c in args.concurrency:
-        for config in ("floor", "ours"):
+        for config in ports:
             parts = run_config(args.client, ports[config], path, c, args.requests)
             rows.append(summarise(config, c, parts))
             print(f"done: {config} c={c}", file=sys.stderr, flush=True)
@@ -331,38 +272,48 @@ def run_all(args, ports, path):
 
 def bench(args, tmp):
     token = secrets.token_urlsafe(24)
-    env = server_env(tmp, token, args.redis if (args.workers or 1) > 1 else None)
-    (tmp / "static").mkdir()  # STATIC_ROOT: whitenoise warns when it is missing
+    redis = args.redis if (args.workers or 1) > 1 else None
     blackhole = Blackhole() if args.blackhole_smtp else None
-    if blackhole:
-        env.update(blackhole.env())
-    manage(env, "setup")  # migrates, adds the paper demo account 1123456
-    manage(env, "shell", "-c", CREATE_SECOND)
-    serve = ["manage.py", "serve", "--host", HOST, "--port", str(free_port())]
-    serve_help = manage(env, "serve", "--help")
-    serve += workers_flag(serve_help, args.workers)
-    ours = [PYTHON, *serve, *supervisor_flag(serve_help, args.supervisor)]
+    extra = blackhole.env() if blackhole else {}
+    envs = {"ours": install(tmp, token, REDIS_URL=redis, **extra)}
+    serve_help = manage(envs["ours"], "serve", "--help")
+    flags = workers_flag(serve_help, args.workers)
+    flags += supervisor_flag(serve_help, args.supervisor)
     if args.supervisor_in_process:
-        ours.append("--supervisor-in-process")
+        flags.append("--supervisor-in-process")
     floor = [PYTHON, "-m", "daphne", "-v", "0", "-b", HOST, "--port", str(free_port())]
     floor.append("bench.bare_asgi:application")
     health = ("GET", "/webhook/health", b"")
-    with (
-        running("ours", ours, env, tmp, health) as ours_port,
-        running("floor", floor, env, tmp, ("POST", "/", b"{}")) as floor_port,
-    ):
-        ports = {"ours": ours_port, "floor": floor_port}
+    with contextlib.ExitStack() as stack:
+        database = None
+        if args.postgres:
+            database = stack.enter_context(kit_postgres.Database(args.postgres))
+            overrides = {"DATABASE_URL": database.url, "REDIS_URL": args.redis}
+            envs["ours-pg"] = install(tmp / "pg", token, **overrides, **extra)
+        probe = ("POST", "/", b"{}")
+        floor_port = stack.enter_context(
+            running("floor", floor, envs["ours"], tmp, probe)
+        )
+        ports = {"floor": floor_port}
+        for name, env in envs.items():
+            port = ["--host", HOST, "--port", str(free_port())]
+            ours = [PYTHON, "manage.py", "serve", *port, *flags]
+            ports[name] = stack.enter_context(running(name, ours, env, tmp, health))
         rows = run_all(args, ports, f"/webhook/{token}")
-        db_q, db_a = db_counts(tmp)
+        counts = {"ours": db_counts(tmp)}
+        if database is not None:
+            counts["ours-pg"] = db_counts(tmp, database)
     print(f"\nclient: {args.client}; {args.requests} requests after {WARMUP} warm-up")
     print_table(rows)
-    print_ratios(rows, args.concurrency)
-    lost = loss_check(rows, db_q, db_a)
+    pairs = [(name, "floor") for name in envs]
+    pairs += [("ours-pg", "ours")] if database is not None else []
+    print_ratios(rows, args.concurrency, pairs)
+    lost = {name: loss_check(rows, name, *counts[name]) for name in envs}
     if blackhole:
         print(f"\nSMTP connections held unanswered: {len(blackhole.held)}")
         print(f"notifications recorded: {notification_counts(tmp)}")
-    passed = print_targets(rows, lost)
-    report_errors(rows, tmp / "ours.err")
+    passed = print_targets(rows, list(envs), lost)
+    report_errors(rows, {name: tmp / f"{name}.err" for name in envs})
     return passed
 
 

@@ -9,8 +9,8 @@ channel layer, and nothing here raises into them. Ids that pile up while a
 send is under way go out together: one read, one message.
 
 Where the send runs:
-- on the event loop of this process's websocket consumers (daphne's), once one
-  has connected: the in-memory layer reaches only consumers on that loop;
+- on the event loop of this process's websocket consumers (daphne's) while
+  one is connected: the in-memory layer reaches only consumers on that loop;
 - else, when the layer crosses processes (channels-redis), on a thread of our
   own: `manage.py supervise` in its own process has no event loop;
 - else, in the supervisor that `serve` runs as its child with the in-memory
@@ -21,8 +21,11 @@ Where the send runs:
 With a layer that crosses processes, pages open in other processes are known
 by a key in the cache (Redis too), set by every open page before it reads its
 snapshot and refreshed while it stays open. Without it nothing is read or sent:
-the webhook and the supervisor pay one cache read, not a build and a send, for
-pages nobody has open.
+pages nobody has open cost one cache read, not a build and a send. That read
+is made on our own thread, after the ids were noted, never by the caller: the
+webhook answers without a round trip to Redis for it (docs/performance.md §7),
+and a page that marked itself before its snapshot still hears of every
+change committed after it.
 
 The database is the truth and a push is a hint: a page that missed one
 catches up from its cursor when it reconnects (`history.rows.snapshot`).
@@ -39,6 +42,7 @@ from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.core.cache import cache
 
 from history import relay
+from mt5bot import counters
 
 log = logging.getLogger("mt5bot.live")
 
@@ -47,6 +51,11 @@ EVENT = "live.event"
 KINDS = ("signals", "commands", "accounts", "removed")
 # Rows per message: a flood of alerts goes out in pieces a page digests.
 CHUNK = 50
+# Seconds a send waits before it takes the ids noted: the changes of the
+# alerts that come meanwhile go in the same read, message and presence check.
+# A page sees them this much later; a flood costs one read per pause, not
+# one per alert (docs/performance.md §7).
+GATHER = 0.05
 SNAPSHOT_SIGNALS = 50
 # "A page is open somewhere": set by each open page, refreshed every third of
 # its lifetime, so it lapses a minute after the last page closed or its
@@ -169,9 +178,11 @@ class Sender:
         running = loop if loop is not None and loop.is_running() else None
         if isinstance(layer, InMemoryChannelLayer):
             return running if self.listeners else None
-        if not someone_listens():
-            return None
-        return running or self.own_loop()
+        if running is not None and self.listeners:
+            return running  # a page is open in this process
+        # Whether one is open elsewhere is asked there (flush), off the
+        # caller's thread.
+        return self.own_loop()
 
     def own_loop(self):
         if self.own is None or self.own.is_closed():
@@ -196,9 +207,14 @@ class Sender:
     async def flush(self):
         # Our own loop's thread is not a server's: leave no connection open
         # behind it (a test database must be droppable when the run ends).
-        close = asyncio.get_running_loop() is self.own
+        own = close = asyncio.get_running_loop() is self.own
         try:
-            while batch := self.take():
+            while True:
+                await asyncio.sleep(GATHER)
+                if not (batch := self.take()):
+                    break
+                if own and not someone_listens():
+                    continue  # no page open anywhere: nothing to read or send
                 messages = await database_sync_to_async(build)(batch, close)
                 layer = get_channel_layer()
                 for message in messages:
@@ -214,7 +230,7 @@ sender = Sender()
 
 def someone_listens():
     try:
-        return cache.get(PRESENCE_KEY) is not None
+        return counters.is_set(PRESENCE_KEY)
     except Exception:
         # Unsure: send. A failed send costs a log line, a skipped one a page
         # that shows old rows.

@@ -130,6 +130,7 @@ POSITIVE_SECONDS = (
 )
 DATABASE_ENGINES = {
     "mt5bot.sqlite": "sqlite",
+    "mt5bot.postgresql": "postgresql",
     "django.db.backends.postgresql": "postgresql",
 }
 REDIS_SCHEMES = ("redis", "rediss", "unix")

@@ -99,7 +99,7 @@ class Arrival:
 
 
 @contextmanager
-def storing(arrival, using=DEFAULT_DB_ALIAS):
+def storing(arrival, using=DEFAULT_DB_ALIAS, first=None):
     """One transaction that commits only if `arrival`'s deadline allows.
 
     Raises Missed, with everything rolled back, when the time runs out or the
@@ -107,12 +107,20 @@ def storing(arrival, using=DEFAULT_DB_ALIAS):
     statement cancelled, a busy SQLite). An error at or after the commit
     itself is not a Missed: the commit may have happened, so it is not
     answered as if it surely had not.
+
+    `first`, a statement as (sql, params), runs first in the transaction; on
+    PostgreSQL in the same round trip as the deadline's settings, and bound
+    by them.
     """
     arrival.check("the server was busy before the alert could be stored")
     connection = connections[using]
     try:
         with sqlite_waits(connection, arrival), transaction.atomic(using=using):
-            postgres_waits(connection, arrival)
+            if connection.vendor == "postgresql":
+                postgres_waits(connection, arrival, first)
+            elif first is not None:
+                with connection.cursor() as cursor:
+                    cursor.execute(*first)
             yield
             arrival.commit_or_miss()
     except OperationalError as exc:
@@ -150,15 +158,32 @@ def sqlite_waits(connection, arrival):
             raw.execute(f"PRAGMA busy_timeout = {round(usual * 1000)}")
 
 
-def postgres_waits(connection, arrival):
+# Both reset by the server when the transaction ends.
+POSTGRES_WAITS = (
+    "SELECT set_config('lock_timeout', %s, true),"
+    " set_config('statement_timeout', %s, true)"
+)
+
+
+def postgres_waits(connection, arrival, then=None):
     """On PostgreSQL, bound every lock wait and statement of this transaction
-    by the time left (reset by the server at its end)."""
-    if connection.vendor != "postgresql":
-        return
+    by the time left; then run `then`, (sql, params), if given.
+
+    Both go in one message, so `then` costs no round trip of its own. The
+    server runs the statements of a message in order and, since PostgreSQL
+    13, times each one by itself with the settings then in force, so `then`
+    is bound too (tested in signals/tests/test_webhook_roundtrips.py). A
+    message can hold several statements only when the driver binds the
+    parameters itself, Django's default; with `server_side_binding` they go
+    one by one.
+    """
     left = f"{millis(max(arrival.remaining(), 0.001))}ms"
+    sql, params = POSTGRES_WAITS, [left, left]
+    together = not connection.settings_dict["OPTIONS"].get("server_side_binding")
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('lock_timeout', %s, true),"
-            " set_config('statement_timeout', %s, true)",
-            [left, left],
-        )
+        if then is not None and together:
+            cursor.execute(f"{sql}; {then[0]}", [*params, *then[1]])
+            return
+        cursor.execute(sql, params)
+        if then is not None:
+            cursor.execute(*then)

@@ -77,6 +77,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             f"PRAGMA journal_mode=WAL;PRAGMA synchronous={SQLITE_SYNCHRONOUS}"
         ),
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a health check that costs no round trip.
+    DATABASES["default"]["ENGINE"] = "mt5bot.postgresql"
 # Connections live as long as the thread that opened them: the webhook runs on
 # one long-lived thread (mt5bot.handlers) and keeps one open connection.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=None)
@@ -183,7 +186,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, with one connection pool per process.
+            "BACKEND": "mt5bot.rediscache.RedisCache",
             "LOCATION": REDIS_URL,
         }
     }

@@ -4,7 +4,7 @@ The supervisor as a child process of `manage.py serve`.
 `serve` used to run the supervisor's passes on the webhook's own thread: the
 file writes, the result polls and their database writes shared the webhook's
 thread and its interpreter lock, and a webhook answered in 21 ms at c=1 what
-it answers in about 5 without them (docs/performance.md §6-7). In a process
+it answers in about 5 without them (docs/performance.md §6, §8). In a process
 of its own the supervisor has a core of its own; SQLite's writes of the two
 processes take turns on one file lock (mt5bot.sqlite).
 

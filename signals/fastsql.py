@@ -17,11 +17,18 @@ and rows read back through the backend's and the fields' converters, exactly
 as the ORM does, so PostgreSQL and SQLite store and load the same values.
 Models that the plain SQL cannot express (inherited tables, database defaults,
 generated columns, custom placeholders) go through the ORM unchanged.
+
+On PostgreSQL the values go into the text as literals, made by psycopg's own
+adapters exactly as its client-side binding (Django's default) makes them.
+psycopg would first find the placeholders in the text, and it keeps what it
+found only for statements of at most 50 parameters: the two-row Command
+INSERT has 90, and parsing its 1,400 characters again cost ~120 µs of every
+alert (docs/performance.md §7).
 """
 
 from weakref import WeakKeyDictionary
 
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import Model
 from django.db.models.signals import post_save, pre_save
 
@@ -60,9 +67,22 @@ def convert(row, column_converters, connection):
 def execute(connection, using, sql, params):
     """Run one statement and fetch its rows; like the ORM's writes, an error
     inside atomic() marks the transaction for rollback."""
+    if connection.vendor == "postgresql":
+        sql, params = with_literals(connection, sql, params), None
     with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def with_literals(connection, sql, params):
+    """`sql` with each %s replaced by its value as a PostgreSQL literal, as
+    psycopg's ClientCursor renders it. Only our own statements come here:
+    their text holds no % but the placeholders."""
+    from psycopg.adapt import Transformer  # psycopg 3, which requirements.txt pins
+
+    adapt = Transformer.from_context(connection.connection)
+    literals = tuple(b"NULL" if v is None else adapt.as_literal(v) for v in params)
+    return (sql.encode(adapt.encoding) % literals).decode(adapt.encoding)
 
 
 # --- INSERT -----------------------------------------------------------------
@@ -85,17 +105,24 @@ def insert_fields(model, connection):
     return None if any(unusual) else tuple(fields)
 
 
-def build_insert(connection, model, rows):
+# Where `INSERT ... ON CONFLICT DO NOTHING RETURNING` reads the same: it skips
+# a row that breaks a unique constraint, and only those (PostgreSQL 9.5,
+# SQLite 3.35; SQLite's INSERT OR IGNORE would skip NOT NULL and CHECK too).
+SKIPS_CONFLICTS = ("postgresql", "sqlite")
+
+
+def build_insert(connection, model, rows, skip_conflict=False):
     fields = insert_fields(model, connection)
-    if fields is None:
+    if fields is None or (skip_conflict and connection.vendor not in SKIPS_CONFLICTS):
         return None
     ops, opts = connection.ops, model._meta
     columns = ", ".join(ops.quote_name(f.column) for f in fields)
     row = f"({', '.join(['%s'] * len(fields))})"
     returning, _ = ops.return_insert_columns([opts.pk])
+    conflict = " ON CONFLICT DO NOTHING" if skip_conflict else ""
     sql = (
         f"{ops.insert_statement()} {ops.quote_name(opts.db_table)} ({columns}) "
-        f"VALUES {', '.join([row] * rows)} {returning}"
+        f"VALUES {', '.join([row] * rows)}{conflict} {returning}"
     )
     return sql, fields, converters([opts.pk], connection)
 
@@ -106,9 +133,15 @@ def insert(objs, using=DEFAULT_DB_ALIAS, operation="bulk_create"):
     if not objs:
         return objs
     model, connection = type(objs[0]), connections[using]
-    found = plan(connection, (model, len(objs)), build_insert)
+    found = plan(connection, (model, len(objs), False), build_insert)
     if found is None or any(obj.pk is not None for obj in objs):
         return model._default_manager.using(using).bulk_create(objs)
+    return run_insert(objs, using, operation, found)
+
+
+def run_insert(objs, using, operation, found):
+    """Run a planned INSERT for `objs`; the rows it skipped keep no pk."""
+    connection = connections[using]
     sql, fields, pk_converters = found
     params = []
     for obj in objs:
@@ -117,22 +150,41 @@ def insert(objs, using=DEFAULT_DB_ALIAS, operation="bulk_create"):
             f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields
         ]
     rows = execute(connection, using, sql, params)
+    if not rows and len(objs) == 1:
+        return []  # ON CONFLICT DO NOTHING skipped it
     for obj, row in zip(objs, rows, strict=True):
         obj.pk = convert(row, pk_converters, connection)[0]
         obj._state.adding, obj._state.db = False, using
     return objs
 
 
-def save_new(obj, using=DEFAULT_DB_ALIAS):
-    """obj.save() for an instance not yet in the database."""
-    model = type(obj)
+def save_new(obj, using=DEFAULT_DB_ALIAS, skip_conflict=False):
+    """obj.save() for an instance not yet in the database; True once stored.
+
+    With `skip_conflict`, a row that would break a unique constraint is not
+    stored and False is returned, the transaction going on unharmed: one
+    `INSERT ... ON CONFLICT DO NOTHING` where a savepoint around the INSERT
+    would cost two statements more (on PostgreSQL, two more round trips).
+    """
+    model, connection = type(obj), connections[using]
     plain = model.save is Model.save and not (
         pre_save.has_listeners(model) or post_save.has_listeners(model)
     )
-    if plain and obj.pk is None:
-        insert([obj], using, operation="save")
-    else:
+    found = plain and obj.pk is None
+    found = found and plan(connection, (model, 1, skip_conflict), build_insert)
+    if found:
+        run_insert([obj], using, "save", found)
+        return obj.pk is not None
+    if not skip_conflict:
         obj.save(using=using)
+        return True
+    try:
+        with transaction.atomic(using=using):
+            obj.save(using=using)
+    except IntegrityError:
+        obj.pk = None
+        return False
+    return True
 
 
 # --- SELECT ... WHERE field IN (...) -----------------------------------------

@@ -9,7 +9,7 @@ import logging
 from functools import partial
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 
 from accounts.bridge import wake
 from history import live
@@ -60,17 +60,20 @@ def receive(body, content_type, source_ip, arrival=None):
         alert = read(signal, body, clean, content_type)
     except PayloadError as exc:
         return in_time(arrival, partial(refuse, signal, exc))
-    status, data = in_time(arrival, partial(fan_out, signal, alert))
+    status, data = in_time(
+        arrival, partial(fan_out, signal, alert), first=dedupe_lock(signal)
+    )
     if data.get("status") == Outcome.ACCEPTED:
         presence.tell(data)
     return status, data
 
 
-def in_time(arrival, store):
+def in_time(arrival, store, first=None):
     """`store()` in one transaction committed within the arrival's deadline
-    (mt5bot.deadline), or (503, why) with nothing stored."""
+    (mt5bot.deadline), or (503, why) with nothing stored; `first`, a
+    statement as (sql, params), opens the transaction."""
     try:
-        with deadline.storing(arrival):
+        with deadline.storing(arrival, first=first):
             return store()
     except deadline.Missed as missed:
         log.warning(
@@ -154,9 +157,9 @@ def announce_refusal(signal):
 
 
 def fan_out(signal, alert):
-    # Inside in_time()'s transaction: no savepoint of its own to pay for.
+    """Inside in_time()'s transaction, opened by `dedupe_lock(signal)`: no
+    savepoint of its own to pay for."""
     with transaction.atomic(savepoint=False):
-        lock_dedupe_key(signal)
         # An explicit id is checked by the unique constraint when the Signal
         # is saved (one statement fewer on the hot path); a body without one
         # is looked up in the re-send window first.
@@ -175,11 +178,8 @@ def fan_out(signal, alert):
             signal.rejection_reason = "No target account accepted the alert."
             signal.rejection_field = "accounts"
             signal.idempotency_key = None
-        try:
-            with transaction.atomic():
-                fastsql.save_new(signal)
-        except IntegrityError:
-            signal.pk = None
+        if not fastsql.save_new(signal, skip_conflict=True):
+            # Another request stored this id first: a re-send.
             return record_duplicate(signal, find_original(signal, keyed=True))
         for command in commands:
             command.signal = signal
@@ -217,17 +217,15 @@ def find_original(signal, keyed):
     return Signal.objects.original_of(key, signal.body_hash, window)
 
 
-def lock_dedupe_key(signal):
-    """On PostgreSQL, serialise requests that could be re-sends of each other;
-    SQLite's IMMEDIATE transactions already serialise every writer."""
+def dedupe_lock(signal):
+    """On PostgreSQL, the statement that serialises requests that could be
+    re-sends of each other, as (sql, params); SQLite's IMMEDIATE
+    transactions already serialise every writer (None)."""
     if connection.vendor != "postgresql":
-        return
+        return None
     key = signal.idempotency_key or signal.body_hash
     digest = hashlib.sha256(key.encode()).digest()[:8]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, signed=True)]
-        )
+    return "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, signed=True)]
 
 
 def record_duplicate(signal, original):

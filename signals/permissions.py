@@ -2,13 +2,12 @@
 token, source address, rate."""
 
 from django.conf import settings
-from django_ratelimit.core import is_ratelimited
 from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
 from rest_framework.throttling import BaseThrottle
 
 from mt5bot import tokens
-from mt5bot.rates import parse_rate
+from mt5bot.rates import over_rate
 from signals.network import client_ip, ip_allowed
 
 
@@ -51,17 +50,12 @@ def client_key(group, request):
 
 
 class WebhookRate(BaseThrottle):
-    """RATE_LIMIT_WEBHOOK per sender address, counted by django-ratelimit."""
+    """RATE_LIMIT_WEBHOOK per sender address, counted in the cache that every
+    process shares, in one round trip (mt5bot.rates)."""
 
     def allow_request(self, request, view):
-        limited = is_ratelimited(
-            request._request,
-            group="webhook",
-            key=client_key,
-            rate=parse_rate(settings.RATE_LIMIT_WEBHOOK),
-            increment=True,
-        )
-        return not limited
+        who = client_key("webhook", request._request)
+        return not over_rate("webhook", who, settings.RATE_LIMIT_WEBHOOK)
 
     def wait(self):
         return None

@@ -9,9 +9,19 @@ Redis channel, which reaches every supervisor, on any host (`supervise
 --host`), and a second one on this machine that could not have the port.
 Either way the supervisor also polls the database, so a lost wake-up only
 costs latency, never a command.
+
+The publish is a round trip to Redis, so the webhook does not make it: it
+asks a thread of this process to (`_Publisher`), and answers its sender
+without waiting. Asks that come while a publish is under way are served by
+one more publish after it, which the supervisors only need once. A publish
+that no supervisor heard (Redis counts who did) stops the next ones for
+QUIET seconds: none subscribes where the supervisor is embedded and alone,
+and one that subscribes meanwhile polls the database until the next
+(docs/performance.md §7).
 """
 
 import logging
+import os
 import socket
 import threading
 import time
@@ -31,6 +41,8 @@ def subscribe(callback):
 
 
 CHANNEL = "mt5bot:wake"
+# Seconds without a publish after one that no supervisor heard.
+QUIET = 1.0
 _redis = None
 _port = None  # where this process's own supervisor child listens
 
@@ -49,10 +61,48 @@ def notify():
     elif _port or settings.SUPERVISOR_WAKE_PORT:
         _poke(_port or settings.SUPERVISOR_WAKE_PORT)
     if settings.REDIS_URL:
-        _publish()
+        _publisher.ask()
+
+
+class _Publisher:
+    """A thread that publishes a wake-up after each ask, however many asks
+    came while it published the last one."""
+
+    def __init__(self):
+        self.asked = threading.Event()
+        self.lock = threading.Lock()
+        self.pid = None  # the process its thread runs in: a fork has none
+        self.quiet_until = 0.0  # time.monotonic(): nobody heard the last one
+
+    def ask(self):
+        if time.monotonic() < self.quiet_until:
+            return
+        if self.pid != os.getpid():
+            with self.lock:
+                if self.pid != os.getpid():
+                    self.asked = threading.Event()
+                    threading.Thread(
+                        target=self.run,
+                        args=(self.asked,),
+                        name="mt5bot-wake",
+                        daemon=True,
+                    ).start()
+                    self.pid = os.getpid()
+        self.asked.set()
+
+    def run(self, asked):
+        while True:
+            asked.wait()
+            asked.clear()
+            if _publish() == 0:
+                self.quiet_until = time.monotonic() + QUIET
+
+
+_publisher = _Publisher()
 
 
 def _publish():
+    """Publish one wake-up: how many subscribers heard it, None on a failure."""
     global _redis
     try:
         if _redis is None:
@@ -61,9 +111,10 @@ def _publish():
             _redis = redis.Redis.from_url(
                 settings.REDIS_URL, socket_timeout=0.2, socket_connect_timeout=0.2
             )
-        _redis.publish(CHANNEL, b"w")
+        return _redis.publish(CHANNEL, b"w")
     except Exception:  # Redis down: the database poll covers it
         log.debug("wake-up not published", exc_info=True)
+        return None
 
 
 def relay_from_redis(sock):

@@ -2,6 +2,7 @@
 another process, and the mark an open page leaves for them."""
 
 import asyncio
+import threading
 import uuid
 from datetime import timedelta
 
@@ -150,3 +151,25 @@ def test_with_redis_a_receive_outlives_a_quiet_spell_longer_than_one_pop(redis_l
             await asyncio.wait_for(redis_layer.receive(channel), 6.5)
 
     scenario(body)
+
+
+def test_with_redis_the_caller_never_asks_whether_a_page_is_open(
+    cast, redis_layer, monkeypatch
+):
+    """The webhook's commit notes the ids and goes on: the read of the
+    presence mark, a round trip to Redis, happens on the sender's own thread."""
+    asked, done = [], threading.Event()
+
+    def listens():
+        asked.append(threading.current_thread())
+        done.set()
+        return False
+
+    monkeypatch.setattr(live, "someone_listens", listens)
+    sender = live.Sender()
+    sender.add("signals", [1])
+    assert done.wait(60)
+    [thread] = asked
+    assert thread is not threading.current_thread()
+    assert thread.name == "mt5bot-live"  # the sender's own loop
+    sender.own.call_soon_threadsafe(sender.own.stop)

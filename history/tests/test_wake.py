@@ -3,6 +3,7 @@ supervisor on any host, including a second one that could not have the port."""
 
 import select
 import socket
+import threading
 import time
 import uuid
 
@@ -45,6 +46,8 @@ def wakeups(sock):
 def fresh(settings, monkeypatch):
     monkeypatch.setattr(wake, "_redis", None)
     monkeypatch.setattr(wake, "_subscriber", None)
+    # Not quiet after another test's publish that nobody heard.
+    monkeypatch.setattr(wake, "_publisher", wake._Publisher())
     settings.SUPERVISOR_WAKE_PORT = free_udp_port()
     return settings
 
@@ -86,3 +89,50 @@ def test_a_redis_that_is_down_costs_the_webhook_nothing(fresh):
     wake.notify()
     wake.notify()
     assert time.perf_counter() - started < 0.5
+
+
+class HeldPublish:
+    """`wake._publish` held on an event, noting on which thread each ran and
+    whether another ask was pending as it began."""
+
+    def __init__(self, heard=1):
+        self.heard = heard
+        self.started = threading.Semaphore(0)
+        self.release = threading.Event()
+        self.runs = []
+
+    def __call__(self):
+        self.runs.append(
+            (threading.current_thread().name, wake._publisher.asked.is_set())
+        )
+        self.started.release()
+        assert self.release.wait(60)
+        return self.heard
+
+
+def test_the_webhook_never_waits_for_the_redis_publish(fresh, monkeypatch):
+    fresh.REDIS_URL = "redis://127.0.0.1:6379/0"  # never reached: held instead
+    held = HeldPublish()
+    monkeypatch.setattr(wake, "_publish", held)
+    wake.notify()  # returns with the publish still held
+    assert held.started.acquire(timeout=60)
+    wake.notify()
+    wake.notify()  # both asked while one is under way: one more after it
+    held.release.set()
+    assert held.started.acquire(timeout=60)
+    assert held.runs == [("mt5bot-wake", False), ("mt5bot-wake", False)]
+
+
+def test_after_a_publish_nobody_heard_the_next_wait_a_while(fresh, monkeypatch):
+    fresh.REDIS_URL = "redis://127.0.0.1:6379/0"
+    held = HeldPublish(heard=0)
+    held.release.set()
+    monkeypatch.setattr(wake, "_publish", held)
+    wake.notify()
+    assert held.started.acquire(timeout=60)
+    wait_until(lambda: wake._publisher.quiet_until > 0, timeout=60)
+    wake.notify()
+    assert len(held.runs) == 1  # skipped on the caller's side: nothing to wait for
+    wake._publisher.quiet_until = time.monotonic()  # the while is over
+    wake.notify()
+    assert held.started.acquire(timeout=60)

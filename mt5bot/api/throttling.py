@@ -1,15 +1,7 @@
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from mt5bot.rates import parse_rate
-
-SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def rate_window(text):
-    """The seed's "100 per hour" (or "100/h", "100/5m") -> (100, 3600)."""
-    count, period = parse_rate(text).split("/")
-    return int(count), int(period[:-1] or 1) * SECONDS[period[-1]]
+from mt5bot.rates import rate_window
 
 
 class UserRate(SimpleRateThrottle):

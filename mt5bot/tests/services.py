@@ -5,7 +5,8 @@ import os
 import uuid
 
 import pytest
-from django.core.cache.backends.redis import RedisCache
+
+from mt5bot.rediscache import RedisCache
 
 
 def reachable_redis():

@@ -12,7 +12,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models.signals import pre_save
 from django.test.utils import isolate_apps
 
@@ -219,3 +219,31 @@ def test_models_the_plain_insert_cannot_express_go_through_the_orm():
 
     assert fastsql.insert_fields(Defaulted, connection) is None
     assert fastsql.insert_fields(Command, connection) is not None
+
+
+@pytest.mark.parametrize("receivers", [False, True], ids=["plain", "with-receivers"])
+def test_save_new_skips_a_second_accepted_key_and_the_transaction_goes_on(receivers):
+    """One statement where a savepoint would cost two more; with a save
+    receiver listening, the ORM's save behind a savepoint, to the same end."""
+
+    def receiver(sender, instance, **kwargs):
+        pass
+
+    def accepted(key):
+        return Signal(outcome="accepted", http_status=200, idempotency_key=key)
+
+    if receivers:
+        pre_save.connect(receiver, sender=Signal)
+    try:
+        with transaction.atomic():
+            first, again = accepted("k-1"), accepted("k-1")
+            assert fastsql.save_new(first, skip_conflict=True)
+            assert not fastsql.save_new(again, skip_conflict=True)
+            assert again.pk is None and again._state.adding
+            # Nothing was aborted: the transaction takes the next row.
+            other = accepted("k-2")
+            assert fastsql.save_new(other, skip_conflict=True)
+    finally:
+        pre_save.disconnect(receiver, sender=Signal)
+    keys = Signal.objects.order_by("pk").values_list("pk", "idempotency_key")
+    assert list(keys) == [(first.pk, "k-1"), (other.pk, "k-2")]

@@ -76,7 +76,7 @@ class Command(BaseCommand):
             "--supervisor-in-process",
             action="store_true",
             help="Run the supervisor on the webhook's thread, not as a child "
-            "process (slower webhooks; docs/performance.md §7).",
+            "process (slower webhooks; docs/performance.md §8).",
         )
         parser.add_argument("--fd", type=int, default=None, help=argparse.SUPPRESS)
 
