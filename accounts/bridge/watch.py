@@ -24,6 +24,7 @@ from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
 from ea import protocol
+from ea.paper.waiting import renames_at_once
 
 log = logging.getLogger("mt5bot.supervisor")
 
@@ -44,6 +45,10 @@ class FolderWatch:
         self.active = False
 
     def start(self):
+        # A result arrives by a rename; watchdog could hold its first half
+        # half a second to pair it (bench/bridge.py showed results recorded
+        # 0.5 s late at p99). We need only the new name: no hold.
+        renames_at_once()
         try:
             self.observer = Observer()
             self.observer.start()
