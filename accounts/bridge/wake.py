@@ -154,17 +154,7 @@ def _poke(port):
 
 def poke(sock):
     """Wake a loop waiting on `sock` (its own listener) from another thread."""
-    global _self_poker
-    try:
-        if _self_poker is None:
-            _self_poker = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            _self_poker.setblocking(False)
-        _self_poker.sendto(b"w", sock.getsockname())
-    except OSError:
-        pass  # a full buffer means it is awake already
-
-
-_self_poker = None
+    _poke(sock.getsockname()[1])
 
 
 def listener(port):
