@@ -100,6 +100,19 @@ class CommandQuerySet(models.QuerySet):
     def queued(self):
         return self.filter(status=Status.QUEUED).order_by("id")
 
+    def pending(self):
+        """(any queued, any delivered), in plain SQL: an idle supervisor asks
+        it several times a second, and the ORM's compile costs ~1 ms of CPU
+        for a 20 µs answer. The statuses are literal (ours), so SQLite
+        answers from the partial indexes on them."""
+        quote = connection.ops.quote_name
+        table = quote(self.model._meta.db_table)
+        ask = f"EXISTS (SELECT 1 FROM {table} WHERE status = '%s')"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {ask % Status.QUEUED}, {ask % Status.DELIVERED}")
+            queued, delivered = cursor.fetchone()
+        return bool(queued), bool(delivered)
+
     def claimed_unwritten(self):
         """Claimed for delivery by a supervisor that died before writing."""
         return self.filter(status=Status.DELIVERED, delivered_at=None).order_by("id")

@@ -140,16 +140,20 @@ class Worker:
         if not connection.in_atomic_block:  # a test's transaction, say
             close_old_connections()
         worked = False
+        pending = Pending()
         if force or self.every("accounts", 1.0):
             self.guard("accounts", self.refresh_accounts)
-        if woken or force or self.every("deliver", settings.SUPERVISOR_DB_POLL):
+        polled = self.every("deliver", settings.SUPERVISOR_DB_POLL)
+        if woken or force or (polled and pending.queued()):
             worked |= self.drain(self.deliver_batch)
         listing = force or self.every("ingest", self.listing_every())
         worked |= self.drain(self.ingest_all if listing else self.ingest_news)
         if force or self.every("settle", 0.5):
-            settle = partial(delivery.settle_unanswered, self.all_logins)
-            worked |= bool(self.guard("settle", settle))
-            self.guard("expire", self.expire_queued)
+            if force or pending.delivered():
+                settle = partial(delivery.settle_unanswered, self.all_logins)
+                worked |= bool(self.guard("settle", settle))
+            if force or pending.queued():
+                self.guard("expire", self.expire_queued)
         if self.keeper:
             check = self.keeper.check if force else self.keeper.check_some
             self.guard("terminals", check)
@@ -245,6 +249,32 @@ class Worker:
         if self.record:
             self.record.beat_at = timezone.now()
             self.record.save(update_fields=["beat_at"])
+
+
+class Pending:
+    """Whether any command waits to be delivered or answered, asked of the
+    database once a pass at most, and only when a step wants to know: the
+    loop of an idle supervisor then costs a statement where it cost three
+    queries (bench/serve_idle.py). A failed ask says yes, so the steps run
+    and report their own errors."""
+
+    def __init__(self):
+        self.answer = None
+
+    def ask(self):
+        if self.answer is None:
+            try:
+                self.answer = Command.objects.pending()
+            except Exception:
+                log.exception("cannot tell whether commands are pending")
+                self.answer = (True, True)
+        return self.answer
+
+    def queued(self):
+        return self.ask()[0]
+
+    def delivered(self):
+        return self.ask()[1]
 
 
 def drain(sock):
