@@ -167,9 +167,17 @@ void OpenOrder(const Command &c, Result &r)
      }
    ulong before[];
    OursOn(c.symbol, c.magic, before);
+   // Positions listed now need no wait later, and a position listed before
+   // the deal is not new: on a netting account the deal may close it, and
+   // a closed position never shows.
+   OpenedShown();
    MqlTradeResult result;
    if(SendRequest(c, request, result) && request.action == TRADE_ACTION_DEAL)
-      NoteOpened(DealPosition(request, result));
+     {
+      ulong position = DealPosition(request, result);
+      if(!Listed(before, position))
+         NoteOpened(position);
+     }
    Answered(request, result, Describe(request), r);
    r.closed = closed;
    if(result.retcode == TRADE_RETCODE_DONE_PARTIAL)

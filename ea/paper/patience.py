@@ -72,6 +72,13 @@ class Patience:
         if ticket:
             self.opened[ticket] = now
 
+    def forget_shown(self, broker):
+        """Forget the positions listed now: seen once, they need no wait,
+        and a later deal may close them (netting one away) so they never
+        show again."""
+        for ticket in [t for t in self.opened if broker.seen_position(t)]:
+            del self.opened[ticket]
+
     def settle(self, broker, deadline):
         """Wait (bounded) until the positions opened lately show in the
         terminal's lookups, so a close right after an open finds them. One

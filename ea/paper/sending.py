@@ -85,6 +85,7 @@ class Run:
         if not request.get("position") and request["action"] in ("deal", "pending"):
             listed = [*self.broker.seen_positions(), *self.broker.orders]
             self.before = {item["ticket"] for item in listed}
+            self.patience.forget_shown(self.broker)
         request = {
             **request,
             "magic": self.command["magic"],
@@ -92,8 +93,12 @@ class Run:
         }
         result = self.broker.send(request)
         self.sent.append((request, result))
-        if result["retcode"] in ACCEPTED and not request.get("position"):
-            self.patience.opening(result.get("position"), self.broker.clock())
+        # A position listed before the deal is not new: on a netting account
+        # the deal may even have closed it, and it would never show.
+        position = result.get("position")
+        opening = not request.get("position") and position not in self.before
+        if result["retcode"] in ACCEPTED and opening:
+            self.patience.opening(position, self.broker.clock())
         return result
 
     def await_connection(self):
