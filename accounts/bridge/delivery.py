@@ -53,7 +53,7 @@ def deliver_many(commands, now=None):
         return 0
     with transaction.atomic():
         claimed = set(Command.objects.claim([c.pk for c in fresh]))
-        written = [c for c in fresh if c.pk in claimed and write(c)]
+        written = write_all([c for c in fresh if c.pk in claimed])
         delivered_at = timezone.now()
         if written:
             Command.objects.filter(pk__in=[c.pk for c in written]).update(
@@ -78,6 +78,33 @@ def write(command):
         )
         return False
     return True
+
+
+def write_all(commands):
+    """Put these commands' files in place together (`inside.write_many_inside`:
+    every rename after every write, so a fan-out's terminals start as one);
+    a command whose file failed fails, as in `write`. The ones placed."""
+    files, problems = [], {}
+    for command in commands:
+        try:
+            folder = files_dir(command.account_login)
+            files.append((command, (folder, command.file_name, command.as_protocol())))
+        except protocol.ProtocolError as exc:
+            problems[command.pk] = exc
+    failed = inside.write_many_inside(instances_root(), [f for _, f in files])
+    for index, exc in failed.items():
+        problems[files[index][0].pk] = exc
+    for command in commands:
+        if command.pk in problems:
+            failed_write(command, problems[command.pk])
+    return [c for c in commands if c.pk not in problems]
+
+
+def failed_write(command, exc):
+    log.error("could not write %s: %s", command.file_name, exc)
+    command.finish(
+        Status.FAILED, "write_failed", f"Could not write the command file: {exc}"
+    )
 
 
 def place(folder, command):
