@@ -71,8 +71,11 @@ def build(main_path=None):
         return Build(False, (f"{why} {line}",))
     if not Path(editor).is_file():
         return Build(False, (f"EA not compiled: {editor} is not there.",))
-    filemodes.make_private_dir(log_path().parent)
-    verdict = metaeditor.run(editor, folder, log_path())
+    try:
+        filemodes.make_private_dir(log_path().parent)
+        verdict = metaeditor.run(editor, folder, log_path())
+    except OSError as exc:  # the logs folder cannot be made, an old log held
+        return Build(False, (f"EA not compiled: {exc}",))
     lines = verdict.lines()
     if not verdict.ok:
         lines.append(f"MetaEditor's log: {log_path()}")

@@ -180,6 +180,8 @@ def add_account(
     On any failure nothing is left behind (no row, no partial copy)."""
     kind = kind or default_kind()
     folder = check_new(login, kind, host)
+    # Compiled before the row exists: an interrupted compile leaves nothing.
+    built = ea_build.build() if kind == Kind.MT5 and folder else None
     # Created stopped: a running supervisor must not start a terminal whose
     # folder is still being copied. The caller starts it.
     try:
@@ -196,7 +198,6 @@ def add_account(
         raise OperationError(f"Account {login} already exists.") from None
     if folder is None:  # another host's: its folder is made there (`install`)
         return Added(account, None)
-    built = ea_build.build() if kind == Kind.MT5 else None
     created = create_instance(account, had_folder=folder.exists(), progress=progress)
     return Added(account, created, built)
 
