@@ -17,10 +17,11 @@ from django.conf import settings
 from django.db import IntegrityError
 from django.utils import timezone
 
-from accounts import instances, terminals
+from accounts import ea_build, instances, terminals
 from accounts.models import Account, Desired, Kind, MarginMode, Supervisor, Transport
 from accounts.models import TerminalStatus as Status
 from accounts.validators import is_valid_login
+from ea import metaeditor
 
 POLL_SECONDS = 0.2
 NO_SUPERVISOR = (
@@ -55,6 +56,7 @@ class Done:
 class Added:
     account: Account
     instance: instances.CreatedInstance | None  # None: made on its host
+    build: ea_build.Build | None = None  # compiling the EA first, MT5 only
 
     def notes(self):
         """What a person should know about the new folder (MT5 only)."""
@@ -66,17 +68,23 @@ class Added:
                 f"its terminal's folder is made on host {self.account.host!r}: "
                 f"run `manage.py accounts install {self.account.login}` there."
             ]
-        notes = []
+        notes = list(self.build.lines) if self.build else []
         if created.reused:
             notes.append("its folder already held an installation: kept it.")
-        if created.ea_files:
-            notes.append(f"EA installed: {', '.join(created.ea_files)}.")
-        else:
-            notes.append("no EA found in ea/ (*.ex5, *.mq5): none installed.")
+        notes.append(ea_note(created, self.account.login))
         if created.skipped:
             names = ", ".join(str(path) for path in created.skipped)
             notes.append(f"skipped files in use by the main terminal: {names}")
         return notes
+
+
+def ea_note(created, login):
+    """Whether the terminal got the compiled EA, and if not, what to do."""
+    if metaeditor.PROGRAM not in created.ea_files:
+        return ea_build.by_hand(login)
+    if not metaeditor.is_current(ea_build.ea_dir()):
+        return f"EA installed: an {metaeditor.PROGRAM} older than the EA's source."
+    return f"EA installed: {metaeditor.PROGRAM}."
 
 
 def default_kind():
@@ -172,6 +180,8 @@ def add_account(
     On any failure nothing is left behind (no row, no partial copy)."""
     kind = kind or default_kind()
     folder = check_new(login, kind, host)
+    # Compiled before the row exists: an interrupted compile leaves nothing.
+    built = ea_build.build() if kind == Kind.MT5 and folder else None
     # Created stopped: a running supervisor must not start a terminal whose
     # folder is still being copied. The caller starts it.
     try:
@@ -188,19 +198,21 @@ def add_account(
         raise OperationError(f"Account {login} already exists.") from None
     if folder is None:  # another host's: its folder is made there (`install`)
         return Added(account, None)
-    return Added(
-        account, create_instance(account, had_folder=folder.exists(), progress=progress)
-    )
+    created = create_instance(account, had_folder=folder.exists(), progress=progress)
+    return Added(account, created, built)
 
 
 def install(account, progress=None):
     """Make the account's terminal folder on this machine: on the host of an
     account added elsewhere with `--host` (its supervisor starts it from
-    there). Returns `Added`; keeps an installation already in place."""
+    there). Returns `Added`; keeps an installation already in place, and
+    puts the EA in afresh (compiled first when it can be)."""
+    built = ea_build.build() if account.kind == Kind.MT5 else None
     try:
-        return Added(account, instances.create_instance(account, progress=progress))
+        created = instances.create_instance(account, progress=progress)
     except (instances.InstanceError, OSError) as exc:
         raise OperationError(f"{account.login}: {exc}") from exc
+    return Added(account, created, built)
 
 
 def create_instance(account, had_folder, progress=None):

@@ -42,11 +42,20 @@ long LastHeartbeatSeq()
    return StringToInteger(doc.texts[at]);
   }
 
+// When and by which compiler build this copy was compiled (PROTOCOL.md 5,
+// `ea_build`): the compiling machine's clock, so a recompiled EA shows as one.
+string EaBuild()
+  {
+   return TimeToString(__DATETIME__, TIME_DATE | TIME_MINUTES) + " mql5-"
+          + IntegerToString(__MQLBUILD__);
+  }
+
 string HeartbeatJson(string login, int pending, string state)
   {
    string text = "{";
    JsonPutInteger(text, "protocol", PROTOCOL_VERSION);
    JsonPutString(text, "ea_version", EA_VERSION);
+   JsonPutString(text, "ea_build", EaBuild());
    JsonPutString(text, "kind", "mt5");
    JsonPutString(text, "login", login);
    JsonPutString(text, "server", AccountInfoString(ACCOUNT_SERVER));

@@ -16,7 +16,7 @@ from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from accounts import terminals
+from accounts import ea_build, terminals
 from accounts.models import Account, Desired, Kind
 from history import live
 from history.models import FINAL_STATUSES, Command, Signal, Status, number
@@ -202,6 +202,9 @@ def account_row(account):
         "positions": count(beat.get("positions")),
         "orders": count(beat.get("orders")),
         "server": str(beat.get("server") or ""),
+        # Whether its terminal has the compiled EA, and what its heartbeat
+        # says runs: a silent MT5 terminal most often lacks the first.
+        "ea": ea_build.state(account),
         "running": running,
         "pid": account.pid,
         # Bringing a window forward only means something on the desktop the

@@ -17,7 +17,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from accounts import terminals
+from accounts import ea_build, terminals
 from accounts.bridge import symbols as broker_symbols
 from accounts.models import (
     Account,
@@ -28,7 +28,7 @@ from accounts.models import (
     files_dir,
 )
 from accounts.validators import fault_profile_problem
-from ea import bounds, protocol
+from ea import bounds, metaeditor, protocol
 from history import live
 from notifications import notify
 
@@ -40,16 +40,19 @@ HEARTBEAT_SAVE_EVERY = 10.0
 CHECK_EVERY, CHECK_BUDGET = 1.0, 0.002
 
 
-def terminal_status(account, running, heartbeat, heartbeat_age, started_age):
-    """(status, reason) from what the supervisor can see. Pure."""
+def terminal_status(
+    account, running, heartbeat, heartbeat_age, started_age, ea_installed=None
+):
+    """(status, reason) from what the supervisor can see. Pure.
+    `ea_installed`: False when an MT5 terminal has no MT5Bot.ex5 (see
+    `silent_reason`), else None or when it was built."""
     if account.desired == Desired.STOPPED and not running:
         # Asked to stop and gone: say so now, not when the last heartbeat
         # it wrote has gone stale.
         return TerminalStatus.STOPPED, ""
     if heartbeat is not None and heartbeat.get("state") == protocol.STOPPED:
         return stopped_by_heartbeat(account, running, started_age)
-    fresh = heartbeat is not None and heartbeat_age <= settings.HEARTBEAT_STALE_AFTER
-    if fresh:
+    if is_fresh(heartbeat, heartbeat_age):
         problem = heartbeat_problem(account, heartbeat)
         if problem:
             return TerminalStatus.DEGRADED, problem
@@ -57,10 +60,34 @@ def terminal_status(account, running, heartbeat, heartbeat_age, started_age):
     if running:
         if started_age is not None and started_age < settings.TERMINAL_START_GRACE:
             return TerminalStatus.STARTING, "waiting for the first heartbeat"
-        return TerminalStatus.DEGRADED, "terminal running but its EA is silent"
+        return TerminalStatus.DEGRADED, silent_reason(account, heartbeat, ea_installed)
     if account.desired == Desired.STOPPED:
         return TerminalStatus.STOPPED, ""
     return TerminalStatus.OFFLINE, "terminal not running"
+
+
+def is_fresh(heartbeat, age):
+    return heartbeat is not None and age <= settings.HEARTBEAT_STALE_AFTER
+
+
+def silent_reason(account, heartbeat, ea_installed):
+    """Why a terminal that runs gives no heartbeat, as far as the server can
+    tell. An MT5 terminal without MT5Bot.ex5 never will; one that never gave
+    any is most often not logged in yet (the EA waits for a login) or does
+    not run the EA (not on a chart, Algo Trading off)."""
+    if ea_installed is False:
+        return (
+            f"terminal running without the EA: no {metaeditor.PROGRAM} in its "
+            "MQL5\\Experts\\mt5bot; compile the EA, then run `manage.py accounts "
+            f"install {account.login}` (README.md, Real MT5 on Windows)"
+        )
+    if account.kind == Kind.MT5 and heartbeat is None:
+        return (
+            "terminal running but its EA never gave a heartbeat: log in to the "
+            "account once in the terminal's window; is the EA on a chart, and "
+            "Algo Trading on?"
+        )
+    return "terminal running but its EA is silent"
 
 
 def stopped_by_heartbeat(account, running, started_age):
@@ -214,8 +241,12 @@ class TerminalKeeper:
         else:
             heartbeat, age = self.read_heartbeat(account.login)
         started_age = time.time() - ref.created if ref else None
+        ea_installed = None
+        if account.kind == Kind.MT5 and ref and not is_fresh(heartbeat, age):
+            # Looked at only while silent: a stat is not free on this thread.
+            ea_installed = ea_build.installed(account, local=True)
         status, reason = terminal_status(
-            account, ref is not None, heartbeat, age, started_age
+            account, ref is not None, heartbeat, age, started_age, ea_installed
         )
         if status == TerminalStatus.OFFLINE:
             reason = can_run_here(account) or reason

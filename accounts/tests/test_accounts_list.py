@@ -1,5 +1,6 @@
 """`manage.py accounts list` and `eakey`, and how `add` picks a transport."""
 
+import os
 from datetime import timedelta
 
 import pytest
@@ -51,6 +52,8 @@ def test_it_lists_accounts_with_their_heartbeat(terminal_dirs, supervisor):
         "HEARTBEAT",
         "BALANCE",
         "EQUITY",
+        "EA",
+        "RUNS",
         "HOST",
     ]
     assert lines[1].split() == [
@@ -67,9 +70,34 @@ def test_it_lists_accounts_with_their_heartbeat(terminal_dirs, supervisor):
         "9,876.50",
         "USD",
         "-",
+        "-",
+        "-",
     ]
     assert lines[2].split()[:4] == ["7891011", "-", "paper", "netting"]
     assert lines[3] == "Supervisor: supervisor 4242 on this host is alive."
+
+
+def test_it_lists_whether_the_ea_is_installed_and_what_runs(terminal_dirs):
+    Account.objects.create(login="1000001", kind="mt5")
+    experts = terminal_dirs / "instances" / "1000002" / "MQL5" / "Experts" / "mt5bot"
+    experts.mkdir(parents=True)
+    (experts / "MT5Bot.ex5").write_bytes(b"EX5")
+    os.utime(experts / "MT5Bot.ex5", (1_736_510_400, 1_736_510_400))
+    beat = {
+        "protocol": 1,
+        "ea_version": "mt5-1.0",
+        "ea_build": "2025.01.10 14:05 mql5-4755",
+    }
+    Account.objects.create(login="1000002", kind="mt5", heartbeat=beat)
+    paper = {"protocol": 1, "ea_version": "paper-1.0", "ea_build": "python-3.12.3"}
+    Account.objects.create(login="1000003", kind="paper", heartbeat=paper)
+    lines = run("list")[0].splitlines()
+    ea, host = lines[0].index("EA "), lines[0].index("HOST")
+    assert [line[ea:host].rstrip() for line in lines[1:4]] == [
+        "NO ex5                    -",
+        "ex5 2025-01-10 12:00 UTC  mt5-1.0 (2025.01.10 14:05 mql5-4755) protocol 1",
+        "-                         paper-1.0 (python-3.12.3) protocol 1",
+    ]
 
 
 @pytest.mark.parametrize(

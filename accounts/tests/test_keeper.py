@@ -90,3 +90,57 @@ def test_it_keeps_the_last_good_heartbeat_when_a_file_is_torn(account):
     assert keeper.read_heartbeat(account.login)[0] == GOOD
     (folder / protocol.HEARTBEAT).write_text('{"login": "11')
     assert keeper.read_heartbeat(account.login)[0] == GOOD
+
+
+# --- an MT5 terminal that runs and gives no heartbeat ---------------------------------
+
+
+def test_a_silent_mt5_terminal_without_the_ea_says_it_lacks_the_ex5(account):
+    account.kind = "mt5"
+    status = terminal_status(account, True, None, None, 31.0, ea_installed=False)
+    assert status == (
+        "degraded",
+        "terminal running without the EA: no MT5Bot.ex5 in its "
+        "MQL5\\Experts\\mt5bot; compile the EA, then run `manage.py accounts "
+        "install 1123456` (README.md, Real MT5 on Windows)",
+    )
+    # A stale heartbeat changes nothing: the program is not there now.
+    assert terminal_status(account, True, GOOD, 9.0, 99.0, False) == status
+
+
+def test_a_silent_mt5_terminal_with_the_ea_names_the_likely_reasons(account):
+    account.kind = "mt5"
+    built = "2025-01-10 12:00"  # installed: a time, whatever its type
+    assert terminal_status(account, True, None, None, 31.0, built) == (
+        "degraded",
+        "terminal running but its EA never gave a heartbeat: log in to the "
+        "account once in the terminal's window; is the EA on a chart, and "
+        "Algo Trading on?",
+    )
+    # One that gave heartbeats before and went quiet: no guess.
+    assert terminal_status(account, True, GOOD, 9.0, 99.0, built) == (
+        "degraded",
+        "terminal running but its EA is silent",
+    )
+
+
+class Ref:
+    """A terminal process as the keeper records it: started long ago."""
+
+    pid, created = 4242, 0.0
+
+
+def test_the_keeper_looks_for_the_ex5_of_a_silent_mt5_terminal(account):
+    account.kind = "mt5"
+    account.save()
+    experts = account.instance_dir() / "MQL5" / "Experts" / "mt5bot"
+    experts.mkdir(parents=True)
+    keeper = TerminalKeeper()
+    keeper.record(account, Ref())
+    account.refresh_from_db()
+    assert account.status == "degraded"
+    assert account.status_reason.startswith("terminal running without the EA")
+    (experts / "MT5Bot.ex5").write_bytes(b"EX5")
+    keeper.record(account, Ref())
+    account.refresh_from_db()
+    assert "never gave a heartbeat" in account.status_reason

@@ -12,6 +12,10 @@ const double EMPTY_VALUE = DBL_MAX;
 // https://www.mql5.com/en/docs/constants/io_constants/codepageusage
 const uint CP_ACP = 0;
 const uint CP_UTF8 = 65001;
+// https://www.mql5.com/en/docs/convert/timetostring (its modes)
+const int TIME_DATE = 1;
+const int TIME_MINUTES = 2;
+const int TIME_SECONDS = 4;
 // https://www.mql5.com/en/docs/constants/io_constants/fileflags
 const int FILE_READ = 1;
 const int FILE_WRITE = 2;

@@ -91,6 +91,12 @@ void EventKillTimer();
 datetime TimeGMT();
 // https://www.mql5.com/en/docs/dateandtime/timetradeserver
 datetime TimeTradeServer();
+// https://www.mql5.com/en/docs/constants/namedconstants/compilemacro : when the
+// program was compiled and the compiler's build. Natively: g++'s clock
+// (runtime_strings.cpp) and build 0, since no MetaEditor made it.
+datetime mql5_compile_time();
+#define __DATETIME__ mql5_compile_time()
+#define __MQLBUILD__ 0
 
 // --- math ----------------------------------------------------------------------
 // https://www.mql5.com/en/docs/math/mathfloor
@@ -135,6 +141,8 @@ long StringToInteger(const string &text);
 double StringToDouble(const string &text);
 // https://www.mql5.com/en/docs/convert/integertostring
 string IntegerToString(long number, int str_len = 0, ushort fill_symbol = ' ');
+// https://www.mql5.com/en/docs/convert/timetostring
+string TimeToString(datetime value, int mode = TIME_DATE | TIME_MINUTES);
 
 // --- files -----------------------------------------------------------------------
 // https://www.mql5.com/en/docs/files/filefindfirst

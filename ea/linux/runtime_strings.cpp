@@ -2,6 +2,8 @@
 // each with its mql5.com page). MQL5 strings are UTF-16 code units.
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
+#include <ctime>
 
 #include "runtime.hpp"
 
@@ -89,4 +91,30 @@ string IntegerToString(long number, int str_len, ushort fill_symbol) {
   std::u16string digits = decode_utf8(std::to_string(number));
   while (static_cast<int>(digits.size()) < str_len) digits.insert(digits.begin(), static_cast<char16_t>(fill_symbol));
   return string::from_utf16(digits);
+}
+
+// --- time as text -------------------------------------------------------------------------------
+string TimeToString(datetime value, int mode) {
+  std::time_t seconds = static_cast<std::time_t>(value);
+  std::tm parts{};
+  gmtime_r(&seconds, &parts);  // MQL5 formats a datetime as it is, in no zone
+  std::string format;
+  if (mode & TIME_DATE) format += "%Y.%m.%d";
+  if (mode & (TIME_MINUTES | TIME_SECONDS)) format += format.empty() ? "" : " ";
+  if (mode & TIME_SECONDS) format += "%H:%M:%S";
+  else if (mode & TIME_MINUTES) format += "%H:%M";
+  char text[32];
+  std::size_t size = std::strftime(text, sizeof text, format.c_str(), &parts);
+  return string(std::string(text, size).c_str());
+}
+datetime mql5_compile_time() {
+  // __DATE__ is "Jan 10 2025", __TIME__ "12:34:56": this file's compile time.
+  static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  std::tm parts{};
+  char month[4] = {};
+  std::sscanf(__DATE__, "%3s %d %d", month, &parts.tm_mday, &parts.tm_year);
+  std::sscanf(__TIME__, "%d:%d:%d", &parts.tm_hour, &parts.tm_min, &parts.tm_sec);
+  parts.tm_mon = static_cast<int>((std::strstr(months, month) - months) / 3);
+  parts.tm_year -= 1900;
+  return static_cast<datetime>(timegm(&parts));
 }

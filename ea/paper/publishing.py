@@ -3,7 +3,7 @@ heartbeat's fields and the symbols list, read from the terminal's broker and
 folder. Terminal writes them; this says what they hold."""
 
 from ea import protocol
-from ea.paper import VERSION
+from ea.paper import BUILD, VERSION
 
 COMPANY = "mt5bot paper broker"
 
@@ -15,6 +15,7 @@ def heartbeat(terminal, state=None):
     identity = {
         "protocol": protocol.VERSION,
         "ea_version": VERSION,
+        "ea_build": BUILD,
         "kind": "paper",
         "login": terminal.login,
         "server": terminal.server,

@@ -3,6 +3,7 @@ drains and remembers commands across restarts, trade permissions, the HTTP
 transport, and its JSON reader against the paper terminal's."""
 
 import json
+import re
 import shutil
 
 import pytest
@@ -46,6 +47,9 @@ def test_it_announces_itself_as_the_paper_terminal_does(ea_binary, tmp_path):
     assert heartbeat["kind"] == "mt5" and heartbeat["login"] == LOGIN
     assert heartbeat["connected"] is True and heartbeat["trade_allowed"] is True
     assert (heartbeat["margin_mode"], heartbeat["seq"]) == ("hedging", 2)
+    # When and by what it was compiled: natively, g++'s clock and build 0.
+    assert re.fullmatch(r"\d{4}\.\d\d\.\d\d \d\d:\d\d mql5-0", heartbeat["ea_build"])
+    assert paper["ea_build"].startswith("python-3.")
     symbols = json.loads((tmp_path / protocol.SYMBOLS).read_text())
     names = [entry["name"] for entry in symbols["symbols"]]
     market = make_broker().market

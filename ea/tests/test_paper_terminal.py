@@ -234,7 +234,7 @@ def test_heartbeat_fields_and_sequence(tmp_path, make_terminal):
     terminal.write_heartbeat()
     beat = protocol.read_flat(tmp_path / protocol.HEARTBEAT)
     assert list(beat) == [
-        "protocol", "ea_version", "kind", "login", "server", "company", "connected",
+        "protocol", "ea_version", "ea_build", "kind", "login", "server", "company", "connected",
         "trade_allowed", "margin_mode", "currency", "balance", "equity",
         "margin_free", "positions", "orders", "pending_commands", "time",
         "terminal_time", "data_path", "seq",

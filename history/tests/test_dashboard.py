@@ -1,6 +1,7 @@
 """The dashboard: accounts with their terminals' state, the actions on them,
 adding one, the webhook URL and the latest alerts."""
 
+import os
 from datetime import timedelta
 
 import pytest
@@ -181,3 +182,38 @@ def test_without_a_supervisor_adding_starts_the_terminal_here(page, stand_in):
     account = Account.objects.get(login="60123456")
     assert terminals.alive(account)
     assert account.status == "starting"
+
+
+def test_each_row_says_whether_the_ea_is_installed_and_what_runs(
+    page, cast, settings, tmp_path
+):
+    settings.MT5_INSTANCES_DIR = tmp_path
+    Account.objects.filter(login="7891011").update(kind="mt5")
+    Account.objects.filter(login="5550001").update(
+        kind="mt5",
+        heartbeat={"protocol": 1, "ea_version": "mt5-1.0",
+                   "ea_build": "2025.01.10 14:05 mql5-4755"},
+    )  # fmt: skip
+    experts = tmp_path / "5550001" / "MQL5" / "Experts" / "mt5bot"
+    experts.mkdir(parents=True)
+    (experts / "MT5Bot.ex5").write_bytes(b"EX5")
+    os.utime(experts / "MT5Bot.ex5", (1_736_510_400, 1_736_510_400))
+    Account.objects.filter(login="1123456").update(
+        heartbeat={
+            "protocol": 1,
+            "ea_version": "paper-1.0",
+            "ea_build": "python-3.12.3",
+        }
+    )
+    response = page.get("/")
+    assert (
+        "EA not installed: its terminal has no MT5Bot.ex5 (compile the EA: "
+        "README, Real MT5 on Windows)"
+    ) in row(response, "7891011")
+    assert (
+        "MT5Bot.ex5 built 2025-01-10 12:00 UTC · runs mt5-1.0 "
+        "(2025.01.10 14:05 mql5-4755), protocol 1"
+    ) in row(response, "5550001")
+    paper = row(response, "1123456")
+    assert "runs paper-1.0 (python-3.12.3), protocol 1" in paper
+    assert "MT5Bot.ex5" not in paper  # a paper terminal needs no program

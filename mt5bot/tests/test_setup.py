@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from accounts import ea_build
 from mt5bot import envfile, install
 from mt5bot.management.commands import setup as setup_command
 from mt5bot.tests.test_serve import ROOT, server_env
@@ -135,3 +136,45 @@ def test_it_checks_the_mt5_path(tmp_path):
     (tmp_path / "terminal64.exe").write_bytes(b"MZ")
     assert install.mt5_path_problem(tmp_path) is None
     assert install.mt5_path_problem(tmp_path / "terminal64.exe") is None
+
+
+@pytest.mark.django_db
+def test_with_an_mt5_path_it_compiles_the_ea_or_says_how(
+    settings, tmp_path, monkeypatch
+):
+    settings.ENV_FILE = tmp_path / ".env"
+    ea = tmp_path / "ea"
+    ea.mkdir()
+    (ea / "MT5Bot.mq5").write_text("// the EA\n")
+    monkeypatch.setattr(ea_build, "ea_dir", lambda: ea)
+    main = tmp_path / "MetaTrader 5" / "terminal64.exe"
+    main.parent.mkdir()
+    main.write_bytes(b"MZ")
+    call_command(
+        "setup", "--no-input", f"--mt5-path={main}", stdout=(out := io.StringIO())
+    )
+    # Not Windows here: nothing is run, and the output says what to do.
+    assert (
+        "EA not compiled: MetaEditor runs on Windows only; there this runs"
+        in out.getvalue()
+    )
+    assert (
+        f"MT5 accounts cannot run until the EA is compiled: open {ea / 'MT5Bot.mq5'} "
+        "in MetaEditor (in MetaTrader 5: Tools > MetaQuotes Language Editor) and "
+        "press F7, then run `manage.py setup` again to install it"
+    ) in out.getvalue()
+    # A current program: nothing to compile, nothing to say.
+    (ea / "MT5Bot.ex5").write_bytes(b"EX5")
+    call_command(
+        "setup", "--no-input", f"--mt5-path={main}", stdout=(again := io.StringIO())
+    )
+    assert "EA not compiled" not in again.getvalue()
+    assert "MT5 accounts cannot run" not in again.getvalue()
+
+
+@pytest.mark.django_db
+def test_without_an_mt5_path_it_leaves_the_ea_alone(settings, tmp_path, monkeypatch):
+    settings.ENV_FILE = tmp_path / ".env"
+    settings.MT5_MAIN_PATH = ""
+    monkeypatch.setattr(ea_build, "build", lambda *a: pytest.fail("compiled"))
+    call_command("setup", "--no-input", stdout=io.StringIO())

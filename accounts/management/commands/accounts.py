@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from accounts import operations, terminals
+from accounts import ea_build, operations, terminals
 from accounts.models import (
     BOUNDED_FIELDS,
     Account,
@@ -67,13 +67,14 @@ def account_row(account, now):
         age = format_age((now - account.heartbeat_at).total_seconds())
     pid = str(account.pid) if terminals.alive(account) else "-"
     balance, equity = heartbeat_figures(account.heartbeat)
+    installed, running = ea_build.summary(ea_build.state(account))
     return (account.login, account.nickname or "-", account.kind, account.margin_mode,
             account.desired, account.status, pid, age, balance, equity,
-            account.host or "-")  # fmt: skip
+            installed, running, account.host or "-")  # fmt: skip
 
 
 HEADER = ("LOGIN", "NICKNAME", "KIND", "MARGIN", "DESIRED", "STATUS", "PID",
-          "HEARTBEAT", "BALANCE", "EQUITY", "HOST")  # fmt: skip
+          "HEARTBEAT", "BALANCE", "EQUITY", "EA", "RUNS", "HOST")  # fmt: skip
 
 
 def render_table(rows):

@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts import terminals
+from accounts import ea_build, terminals
 from accounts.models import Account
 from mt5bot import envfile, install, roles
 
@@ -104,6 +104,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Added paper demo account {DEMO_LOGIN}.")
         self.admin(options)
         self.roles()
+        self.compile_ea(values)
         self.finish()
 
     def env_values(self, options):
@@ -153,6 +154,15 @@ class Command(BaseCommand):
         )
         if problem:
             raise CommandError(problem)
+
+    def compile_ea(self, values):
+        """With an MT5 installation, the EA its terminals run: compiled by its
+        MetaEditor unless ea/ holds a current MT5Bot.ex5, and put into each
+        MT5 account's terminal. Paper terminals need none."""
+        main_path = values["MT5_MAIN_PATH"] or settings.MT5_MAIN_PATH
+        if main_path:
+            for line in ea_build.prepare(main_path):
+                self.stdout.write(line)
 
     def write_env(self, values):
         path = settings.ENV_FILE
