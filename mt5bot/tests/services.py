@@ -1,12 +1,34 @@
-"""The real services the multi-process tests talk to."""
+"""The real services the multi-process tests talk to, and the browser the
+page tests drive."""
 
 import contextlib
 import os
 import uuid
+from pathlib import Path
 
 import pytest
 
 from mt5bot.rediscache import RedisCache
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Set where Chromium must be there (CI, which installs it): its absence then
+# fails the browser tests instead of skipping them.
+NEED_CHROMIUM = "MT5BOT_TESTS_NEED_CHROMIUM"
+
+
+def require_chromium():
+    """Chromium's path, for a browser test module to call as it is imported.
+    Where Chromium is missing the modules skip whole, on one line of the
+    summary (the skip is raised here for all of them) that says how to get
+    it: the test command installs nothing itself. Where NEED_CHROMIUM is set
+    they fail instead."""
+    if CHROMIUM.exists():
+        return CHROMIUM
+    missing = f"{CHROMIUM} is not installed"
+    get_it = "(Debian: `sudo apt-get install chromium`)"
+    if os.environ.get(NEED_CHROMIUM):
+        pytest.fail(f"{missing} and {NEED_CHROMIUM} is set {get_it}", pytrace=False)
+    pytest.skip(f"{missing}: the browser tests skip {get_it}", allow_module_level=True)
 
 
 def reachable_redis():
