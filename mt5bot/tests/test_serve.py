@@ -14,6 +14,7 @@ import psutil
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from redis import Redis
 
 from mt5bot.checks import check_workers
 from mt5bot.tests.services import scratch_redis
@@ -22,7 +23,7 @@ from mt5bot.workers import Child
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "e2e-token-abcdefghijklmnop"
 # This test reads its own SQLite file, whatever database the suite runs on.
-DB_VARIABLES = {"DATABASE_URL", "REDIS_URL"}
+DB_VARIABLES = {"DATABASE_URL", "REDIS_URL", "REDIS_PREFIX"}
 
 
 def free_port():
@@ -58,9 +59,10 @@ def server(tmp_path):
 @pytest.fixture
 def two_workers(tmp_path):
     # Several processes need a shared cache and channel layer: Redis.
-    with scratch_redis() as url:
-        redis = {"REDIS_URL": url, "RATE_LIMIT_WEBHOOK": "10000 per minute"}
-        yield from run_server(tmp_path, "--workers", "2", env=redis)
+    with scratch_redis() as redis:
+        env = {**redis, "RATE_LIMIT_WEBHOOK": "10000 per minute"}
+        for server in run_server(tmp_path, "--workers", "2", env=env):
+            yield (*server, redis)
 
 
 def server_env(tmp_path, **extra):
@@ -152,7 +154,7 @@ def test_a_real_server_queues_a_command_and_logs_no_token(server):
 @pytest.mark.e2e
 @pytest.mark.skipif(os.name != "posix", reason="workers share a socket on POSIX")
 def test_two_workers_share_the_port_and_stop_with_the_parent(two_workers):
-    port, data_dir, parent = two_workers
+    port, data_dir, parent, redis = two_workers
     children = psutil.Process(parent.pid).children()
     roles = sorted(c.cmdline()[c.cmdline().index("manage.py") + 1] for c in children)
     assert roles == ["serve", "serve", "supervise"]
@@ -162,6 +164,10 @@ def test_two_workers_share_the_port_and_stop_with_the_parent(two_workers):
         assert status == 200, answer
     with sqlite3.connect(data_dir / "mt5bot.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM history_command").fetchone() == (20,)
+    # Their rate counters are under REDIS_PREFIX, where the cleanup looks.
+    shared = Redis.from_url(redis["REDIS_URL"])
+    assert any(shared.scan_iter(match=f"{redis['REDIS_PREFIX']}:*"))
+    shared.close()
     # kill -9 one web process: the other answers meanwhile, and it comes back.
     victim = next(c for c in children if "serve" in c.cmdline())
     victim.kill()
