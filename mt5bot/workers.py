@@ -20,6 +20,8 @@ import sys
 import time
 from functools import partial
 
+from mt5bot import interpreter
+
 log = logging.getLogger("mt5bot.server")
 SUPPORTED = os.name == "posix"
 NEEDS_REDIS = (
@@ -127,9 +129,12 @@ def start_supervisor(cwd, arguments=()):
         flags["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP
     else:
         flags["start_new_session"] = True
+    # The interpreter itself, not a venv's redirector (mt5bot.interpreter):
+    # the PID that is stopped, or killed, is the supervisor's.
+    python, added = interpreter.ours()
     return subprocess.Popen(  # noqa: S603 (an argument list, no shell)
         [
-            sys.executable,
+            python,
             "manage.py",
             "supervise",
             "--parent",
@@ -137,6 +142,7 @@ def start_supervisor(cwd, arguments=()):
             *arguments,
         ],
         cwd=cwd,
+        env=interpreter.environment(added),
         **flags,
     )
 
