@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from redis import Redis
 
+from mt5bot import workers
 from mt5bot.checks import check_workers
 from mt5bot.tests.services import scratch_redis
 from mt5bot.workers import Child
@@ -193,20 +194,46 @@ def test_two_workers_share_the_port_and_stop_with_the_parent(two_workers):
     assert not alive, "a server, the supervisor or a terminal outlived the parent"
 
 
-@pytest.mark.skipif(os.name != "posix", reason="workers share a socket on POSIX")
-def test_several_workers_without_redis_are_refused(settings):
+# Never connected to: the workers' checks only ask whether one is set.
+SOME_REDIS = "redis://redis.invalid:6379/0"
+
+
+def test_several_processes_need_redis_on_posix_and_are_refused_on_windows():
+    assert workers.refusal(2, "", posix=True) == workers.NEEDS_REDIS
+    assert workers.refusal(2, SOME_REDIS, posix=True) is None
+    assert workers.refusal(2, SOME_REDIS, posix=False) == workers.ONE_ON_WINDOWS
+    assert "WEB_WORKERS=1" in workers.ONE_ON_WINDOWS
+    assert "--no-supervisor" in workers.ONE_ON_WINDOWS  # what to run instead
+    for posix in (True, False):
+        assert workers.refusal(1, "", posix) is None
+
+
+def test_several_workers_without_redis_are_refused(settings, monkeypatch):
+    monkeypatch.setattr(workers, "SUPPORTED", True)
     settings.REDIS_URL = ""
     with pytest.raises(CommandError, match="need REDIS_URL"):
         call_command("serve", "--workers", "2", "--no-migrate")
 
 
-@pytest.mark.skipif(os.name != "posix", reason="workers share a socket on POSIX")
-def test_the_check_refuses_web_workers_without_redis(settings):
+def test_several_workers_on_windows_are_refused_saying_what_instead(
+    settings, monkeypatch
+):
+    monkeypatch.setattr(workers, "SUPPORTED", False)
+    settings.REDIS_URL = SOME_REDIS
+    with pytest.raises(CommandError, match="Windows runs one server process"):
+        call_command("serve", "--workers", "2", "--no-migrate")
+
+
+def test_the_check_refuses_web_workers_that_cannot_run(settings, monkeypatch):
+    monkeypatch.setattr(workers, "SUPPORTED", True)
     settings.WEB_WORKERS = 2
     settings.REDIS_URL = ""
     assert [error.id for error in check_workers(None)] == ["mt5bot.E002"]
-    settings.REDIS_URL = "redis://127.0.0.1:6379/0"
+    settings.REDIS_URL = SOME_REDIS
     assert check_workers(None) == []
+    monkeypatch.setattr(workers, "SUPPORTED", False)
+    [error] = check_workers(None)
+    assert error.id == "mt5bot.E002" and "WEB_WORKERS=2: Windows" in error.msg
     settings.WEB_WORKERS = 1
     settings.REDIS_URL = ""
     assert check_workers(None) == []
