@@ -1,12 +1,19 @@
 """Settings for the test suite: the real settings with test secrets filled in."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("WEBHOOK_TOKEN", "test-webhook-token-0123456789")
 os.environ.setdefault("MT5BOT_ENV_FILE", os.devnull)
-os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="mt5bot-test-"))
+if "DATA_DIR" not in os.environ:
+    # A folder of this process's own (its children inherit it), removed when
+    # it exits, after the secret scan has read the logs in it: every test
+    # process and `manage.py` run on these settings left one in /tmp.
+    os.environ["DATA_DIR"] = tempfile.mkdtemp(prefix="mt5bot-test-")
+    atexit.register(shutil.rmtree, os.environ["DATA_DIR"], ignore_errors=True)
 os.environ.setdefault("STATIC_ROOT", os.environ["DATA_DIR"])
 # The suite's own log file and backups stay out of the project's folders; the
 # secret scan in the root conftest.py reads LOG_DIR at the end of the session.

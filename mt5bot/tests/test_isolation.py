@@ -2,6 +2,9 @@
 it needs from the machine (Chromium, Redis, PostgreSQL) it uses under names
 of its own run, cleaned up after."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +22,24 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_the_test_command_installs_nothing():
     run = (ROOT / "run.py").read_text()
     assert "apt-get" not in run and "sudo" not in run
+
+
+def test_a_process_on_the_test_settings_removes_the_folder_it_made(tmp_path):
+    folders = ("DATA_DIR", "LOG_DIR", "BACKUP_DIR", "STATIC_ROOT")
+    env = {k: v for k, v in os.environ.items() if k not in folders}
+    env["TMPDIR"] = str(tmp_path)
+    said = "import os, mt5bot.test_settings as s; print(s.DATA_DIR, os.path.isdir(s.DATA_DIR))"
+    done = subprocess.run(
+        [sys.executable, "-c", said],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    folder, existed = done.stdout.split()
+    assert Path(folder).parent == tmp_path and existed == "True"
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_without_chromium_the_browser_tests_skip_saying_how_to_get_it(
