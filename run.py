@@ -9,7 +9,6 @@ it works on a fresh Windows or Linux machine with nothing but Python 3.11.
 """
 
 import os
-import shutil
 import subprocess
 import sys
 import venv
@@ -38,18 +37,6 @@ def install(requirements):
     run(PYTHON, "-m", "pip", "install", "--quiet", "-r", ROOT / requirements)
 
 
-def install_chromium():
-    """The page tests drive Debian's Chromium. Install it where we can (root on
-    Debian); elsewhere those tests skip and say why."""
-    if shutil.which("chromium") or not shutil.which("apt-get"):
-        return
-    if getattr(os, "geteuid", lambda: 1)() != 0:
-        print("chromium is missing: `sudo apt-get install chromium` for the page tests")
-        return
-    run("apt-get", "update", "-qq", check=False)
-    run("apt-get", "install", "-y", "-qq", "chromium", check=False)
-
-
 def pytest_args(argv):
     """`argv` for pytest, on two workers unless it says otherwise."""
     chosen = any(
@@ -62,7 +49,6 @@ def pytest_args(argv):
 def main(argv):
     if argv[:1] == ["test"]:
         install("requirements-dev.txt")
-        install_chromium()
         sys.exit(run(PYTHON, "-m", "pytest", *pytest_args(argv[1:]), check=False))
     install("requirements.txt")
     # The first start asks for the admin login and alert settings (at a

@@ -13,7 +13,6 @@ import contextlib
 import os
 import signal
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts import instances
-from mt5bot import filemodes
+from mt5bot import filemodes, interpreter
 
 # psutil derives creation times from boot time and clock ticks; two readings
 # of one process agree to a few milliseconds. Half a second still tells apart
@@ -106,8 +105,9 @@ def terminal_command(account):
     """(argument list, working folder) that starts the account's terminal."""
     root = settings.MT5_INSTANCES_DIR
     if account.kind != "mt5":
+        python, _ = interpreter.ours()
         args = instances.paper_command(
-            sys.executable,
+            python,
             root,
             account.login,
             account.margin_mode,
@@ -151,10 +151,12 @@ def launch(account):
     if running is not None:
         return current(account)
     args, cwd = terminal_command(account)
+    env = None
     if account.kind != "mt5":
         instances.files_dir(settings.MT5_INSTANCES_DIR, account.login).mkdir(
             parents=True, exist_ok=True
         )
+        env = interpreter.environment(interpreter.ours()[1])
     log = log_path(account)
     # Owner-only, as the bot's own log (mt5bot.filemodes): it quotes orders.
     filemodes.make_private_dir(log.parent)
@@ -167,6 +169,7 @@ def launch(account):
                 stdin=subprocess.DEVNULL,
                 stdout=output,
                 stderr=subprocess.STDOUT,
+                env=env,
                 **_detach(),
             )
         except OSError as exc:

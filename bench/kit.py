@@ -1,5 +1,5 @@
 """What every bench shares: a free port, the environment of a throwaway
-install, and waiting on a condition."""
+install, its own names in a shared Redis, and waiting on a condition."""
 
 import os
 import secrets
@@ -23,9 +23,8 @@ def server_env(folder, token, **overrides):
     """The environment of an install living in `folder`: its own SQLite
     database (DATABASE_URL and REDIS_URL only when passed in `overrides`),
     no .env, no rate limit or dedupe to skew the figures, quiet logs."""
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")
-    }
+    services = ("DATABASE_URL", "REDIS_URL", "REDIS_PREFIX")
+    env = {k: v for k, v in os.environ.items() if k not in services}
     folder = Path(folder)
     env.update(
         DJANGO_SETTINGS_MODULE="mt5bot.settings",
@@ -42,6 +41,25 @@ def server_env(folder, token, **overrides):
     )
     env.update({name: str(value) for name, value in overrides.items() if value})
     return env
+
+
+def redis_prefix(bench):
+    """REDIS_PREFIX for one run of a bench: its keys apart from any other's
+    on that Redis (an install's, another run's), so nothing is flushed."""
+    return f"mt5bot-{bench}-{secrets.token_hex(5)}"
+
+
+def delete_redis_keys(url, prefix):
+    """Delete a run's keys (those under `prefix`) and no other."""
+    import redis
+
+    from mt5bot.rediscache import delete_prefixed
+
+    client = redis.Redis.from_url(url)
+    try:
+        delete_prefixed(client, prefix)
+    finally:
+        client.close()
 
 
 def wait_for(condition, what, timeout=60, every=0.05):

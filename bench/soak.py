@@ -6,7 +6,9 @@ processes are killed; then prove nothing was lost or executed twice.
                                    [--faults PROFILE]
                                    [--database-url URL] [--redis-url URL]
 
-The shape: PostgreSQL and Redis; `serve --workers 2` (two web processes and
+The shape: PostgreSQL (a database of the run's own, dropped at the end) and
+Redis (keys under a prefix of the run's own, deleted at the end: nothing is
+flushed); `serve --workers 2` (two web processes and
 their parent); two supervisors (`supervise --host a` and `--host b`), each
 minding half of the paper accounts (every fourth a netting one). Each alert
 goes to one account, round robin, with an explicit id; an account's alerts
@@ -111,11 +113,13 @@ class Soak:
         self.logins = [str(4000001 + i) for i in range(args.accounts)]
         self.token = secrets.token_urlsafe(24)
         self.port = free_port()
+        self.redis_prefix = kit.redis_prefix("soak")
         self.env = kit.server_env(
             folder,
             self.token,
             DATABASE_URL=database.url,
             REDIS_URL=args.redis_url,
+            REDIS_PREFIX=self.redis_prefix,
             SUPERVISOR_WAKE_PORT=free_port(socket.SOCK_DGRAM),
         )
         self.log = (folder / "processes.log").open("w")
@@ -138,9 +142,6 @@ class Soak:
         )
 
     def start(self):
-        import redis
-
-        redis.Redis.from_url(self.args.redis_url).flushdb()
         self.manage("setup", "--no-demo")
         hosts = {login: "ab"[i % 2] for i, login in enumerate(self.logins)}
         modes = {login: self.margin_mode(login) for login in self.logins}
@@ -199,7 +200,9 @@ class Soak:
                     process.wait(timeout=30)
                 except subprocess.TimeoutExpired:
                     process.kill()
+                    process.wait()
         self.log.close()
+        kit.delete_redis_keys(self.args.redis_url, self.redis_prefix)
 
     def wait_for(self, condition, what, timeout):
         kit.wait_for(condition, what, timeout, every=0.2)

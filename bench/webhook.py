@@ -14,7 +14,8 @@ intake, whatever happened to it since). --intake-only runs `serve
 --no-supervisor` instead, a configuration no user runs, to see intake's share
 alone. --workers N (N > 1) runs N server processes,
 which share their rate-limit counters and channel layer through Redis (--redis,
-default the local one). --blackhole-smtp points the server's email at a
+default the local one; under a key prefix of the run's own, deleted at the
+end). --blackhole-smtp points the server's email at a
 listener that accepts and never answers, with notifications of every trade
 on (the supervisor's results trigger them): compare its p99 with a run
 without it; the issue allows 10 %. --postgres URL (a PostgreSQL server, e.g.
@@ -273,9 +274,10 @@ def run_all(args, ports, path):
 def bench(args, tmp):
     token = secrets.token_urlsafe(24)
     redis = args.redis if (args.workers or 1) > 1 else None
+    prefix = kit.redis_prefix("bench")  # unused without Redis
     blackhole = Blackhole() if args.blackhole_smtp else None
     extra = blackhole.env() if blackhole else {}
-    envs = {"ours": install(tmp, token, REDIS_URL=redis, **extra)}
+    envs = {"ours": install(tmp, token, REDIS_URL=redis, REDIS_PREFIX=prefix, **extra)}
     serve_help = manage(envs["ours"], "serve", "--help")
     flags = workers_flag(serve_help, args.workers)
     flags += supervisor_flag(serve_help, args.supervisor)
@@ -285,11 +287,15 @@ def bench(args, tmp):
     floor.append("bench.bare_asgi:application")
     health = ("GET", "/webhook/health", b"")
     with contextlib.ExitStack() as stack:
+        if redis or args.postgres:  # last, once the servers have stopped
+            stack.callback(kit.delete_redis_keys, args.redis, prefix)
         database = None
         if args.postgres:
             database = stack.enter_context(kit_postgres.Database(args.postgres))
             overrides = {"DATABASE_URL": database.url, "REDIS_URL": args.redis}
-            envs["ours-pg"] = install(tmp / "pg", token, **overrides, **extra)
+            envs["ours-pg"] = install(
+                tmp / "pg", token, REDIS_PREFIX=prefix, **overrides, **extra
+            )
         probe = ("POST", "/", b"{}")
         floor_port = stack.enter_context(
             running("floor", floor, envs["ours"], tmp, probe)

@@ -54,14 +54,12 @@ def unreadable(names, parse, code):
 
 @register()
 def check_workers(app_configs, **kwargs):
-    from mt5bot.workers import NEEDS_REDIS, SUPPORTED
+    from mt5bot import workers
 
-    if SUPPORTED and settings.WEB_WORKERS > 1 and not settings.REDIS_URL:
-        return [
-            Error(
-                f"WEB_WORKERS={settings.WEB_WORKERS}: {NEEDS_REDIS}", id="mt5bot.E002"
-            )
-        ]
+    count = settings.WEB_WORKERS
+    problem = workers.refusal(count, settings.REDIS_URL, workers.SUPPORTED)
+    if problem:
+        return [Error(f"WEB_WORKERS={count}: {problem}", id="mt5bot.E002")]
     return []
 
 

@@ -1,4 +1,5 @@
-"""The Redis channel layer, one definition for the settings and the tests."""
+"""The Redis channel layer, one definition for the settings and the tests;
+and the names in Redis under REDIS_PREFIX."""
 
 # A consumer waits for its messages in blocking pops of 5 s (channels-redis's
 # `brpop_timeout`), and redis-py's default read timeout is 5 s too: the pop's
@@ -15,3 +16,9 @@ def redis_channel_layer(url, prefix="asgi"):
             "prefix": prefix,
         },
     }
+
+
+def prefixed(name, prefix):
+    """`name` in the Redis namespace `prefix` (REDIS_PREFIX), or as it is
+    without one."""
+    return f"{prefix}:{name}" if prefix else name

@@ -13,8 +13,12 @@ Here the cache objects of a process share one RedisCacheClient, so its pools
 and their open connections; redis-py makes a pool safe across threads and
 starts it afresh in a forked child. `client()` hands out one redis-py client
 on that pool for what talks to Redis directly (mt5bot.counters).
+
+With a KEY_PREFIX (REDIS_PREFIX) `clear()` deletes the keys under it, not the
+whole database as Django's FLUSHDB would, other installs' keys included.
 """
 
+import re
 import threading
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
@@ -34,6 +38,12 @@ class RedisCache(DjangoRedisCache):
                 _shared[key] = self._class(self._servers, **self._options)
             return _shared[key]
 
+    def clear(self):
+        if not self.key_prefix:
+            return super().clear()
+        delete_prefixed(self.client(), self.key_prefix)
+        return True
+
     def client(self):
         """This process's redis-py client for the server the cache writes to."""
         shared = self._cache
@@ -41,3 +51,18 @@ class RedisCache(DjangoRedisCache):
             if not hasattr(shared, "one_client"):
                 shared.one_client = shared.get_client(None, write=True)
             return shared.one_client
+
+
+def delete_prefixed(client, prefix):
+    """Delete the keys named "<prefix>:..." and no other; how many."""
+    pattern = re.sub(r"([*?\[\]\\])", r"\\\1", prefix) + ":*"
+    deleted = 0
+    batch = []
+    for key in client.scan_iter(match=pattern, count=1000):
+        batch.append(key)
+        if len(batch) == 1000:
+            deleted += client.delete(*batch)
+            batch = []
+    if batch:
+        deleted += client.delete(*batch)
+    return deleted

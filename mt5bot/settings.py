@@ -183,15 +183,24 @@ WHITENOISE_MANIFEST_STRICT = False
 
 # --- Cache (rate-limit counters) and channel layer ---------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# Every key and channel this install uses in Redis begins with "<prefix>:",
+# so that installs (or test runs) can share one Redis database; clearing the
+# cache then deletes those keys only (mt5bot.rediscache).
+REDIS_PREFIX = env.str("REDIS_PREFIX", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
             # Django's, with one connection pool per process.
             "BACKEND": "mt5bot.rediscache.RedisCache",
             "LOCATION": REDIS_URL,
+            "KEY_PREFIX": REDIS_PREFIX,
         }
     }
-    CHANNEL_LAYERS = {"default": layers.redis_channel_layer(REDIS_URL)}
+    CHANNEL_LAYERS = {
+        "default": layers.redis_channel_layer(
+            REDIS_URL, layers.prefixed("asgi", REDIS_PREFIX)
+        )
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

@@ -3,7 +3,8 @@
 One Python process uses about one core (the GIL). On POSIX the parent binds
 the socket and each child daphne adopts it by file descriptor, so the kernel
 spreads connections between them. Windows cannot hand a listening socket to a
-child this way, so there `serve` always runs one process.
+child this way, so there `serve` refuses more than one (ONE_ON_WINDOWS says
+what to run instead).
 
 What the processes share: the database, with SQLite's writes queued on one
 lock across them (mt5bot.sqlite); and through Redis, which they need, the
@@ -20,6 +21,8 @@ import sys
 import time
 from functools import partial
 
+from mt5bot import interpreter
+
 log = logging.getLogger("mt5bot.server")
 SUPPORTED = os.name == "posix"
 NEEDS_REDIS = (
@@ -27,6 +30,24 @@ NEEDS_REDIS = (
     "live pages' updates must be shared between them (and with the supervisor, "
     "which then runs in its own process). Set REDIS_URL or use one process."
 )
+ONE_ON_WINDOWS = (
+    "Windows runs one server process (it cannot share one listening socket "
+    "between several): set WEB_WORKERS=1 and leave out --workers. For more "
+    "cores, run the supervisor in a process of its own (`manage.py serve "
+    "--no-supervisor` beside `manage.py supervise`), or several `manage.py "
+    "serve --no-supervisor --port N` behind a reverse proxy (README, "
+    "Development)."
+)
+
+
+def refusal(count, redis_url, posix):
+    """Why `count` server processes cannot run (on POSIX when `posix`, else
+    Windows), or None when they can."""
+    if count <= 1:
+        return None
+    if not posix:
+        return ONE_ON_WINDOWS
+    return None if redis_url else NEEDS_REDIS
 
 
 def listening_socket(host, port):
@@ -127,9 +148,12 @@ def start_supervisor(cwd, arguments=()):
         flags["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP
     else:
         flags["start_new_session"] = True
+    # The interpreter itself, not a venv's redirector (mt5bot.interpreter):
+    # the PID that is stopped, or killed, is the supervisor's.
+    python, added = interpreter.ours()
     return subprocess.Popen(  # noqa: S603 (an argument list, no shell)
         [
-            sys.executable,
+            python,
             "manage.py",
             "supervise",
             "--parent",
@@ -137,6 +161,7 @@ def start_supervisor(cwd, arguments=()):
             *arguments,
         ],
         cwd=cwd,
+        env=interpreter.environment(added),
         **flags,
     )
 

@@ -28,6 +28,8 @@ import time
 
 from django.conf import settings
 
+from mt5bot import layers
+
 log = logging.getLogger("mt5bot.supervisor")
 event = threading.Event()
 _sender = None
@@ -40,7 +42,7 @@ def subscribe(callback):
     _subscriber = callback
 
 
-CHANNEL = "mt5bot:wake"
+CHANNEL = "mt5bot:wake"  # under REDIS_PREFIX, see channel()
 # Seconds without a publish after one that no supervisor heard.
 QUIET = 1.0
 _redis = None
@@ -111,10 +113,16 @@ def _publish():
             _redis = redis.Redis.from_url(
                 settings.REDIS_URL, socket_timeout=0.2, socket_connect_timeout=0.2
             )
-        return _redis.publish(CHANNEL, b"w")
+        return _redis.publish(channel(), b"w")
     except Exception:  # Redis down: the database poll covers it
         log.debug("wake-up not published", exc_info=True)
         return None
+
+
+def channel():
+    """The Redis channel of this install's wake-ups: another install's
+    supervisors on the same Redis do not hear them."""
+    return layers.prefixed(CHANNEL, settings.REDIS_PREFIX)
 
 
 def relay_from_redis(sock):
@@ -130,7 +138,7 @@ def relay_from_redis(sock):
             try:
                 client = redis.Redis.from_url(settings.REDIS_URL)
                 pubsub = client.pubsub(ignore_subscribe_messages=True)
-                pubsub.subscribe(CHANNEL)
+                pubsub.subscribe(channel())
                 for _message in pubsub.listen():
                     poke.sendto(b"w", address)
             except Exception:

@@ -3,7 +3,6 @@ another process, and the mark an open page leaves for them."""
 
 import asyncio
 import threading
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -17,7 +16,7 @@ from history.tests import cast, sockets
 from history.tests.cast import alert, order
 from history.tests.sockets import ARRIVES_WITHIN, do, next_of, opened, scenario
 from mt5bot import layers
-from mt5bot.tests.services import reachable_redis
+from mt5bot.tests.services import scratch_redis
 
 pytestmark = pytest.mark.django_db(transaction=True)
 trader = cast.trader
@@ -29,12 +28,13 @@ session = sockets.session
 
 @pytest.fixture
 def redis_layer(settings):
-    # A prefix of its own: parallel runs share one Redis.
-    prefix = f"t{uuid.uuid4().hex[:8]}"
-    settings.CHANNEL_LAYERS = {
-        "default": layers.redis_channel_layer(reachable_redis(), prefix)
-    }
-    return get_channel_layer()
+    # A namespace of its own, its keys deleted after: other runs share Redis.
+    with scratch_redis() as redis:
+        prefix = layers.prefixed("asgi", redis["REDIS_PREFIX"])
+        settings.CHANNEL_LAYERS = {
+            "default": layers.redis_channel_layer(redis["REDIS_URL"], prefix)
+        }
+        yield get_channel_layer()
 
 
 def test_with_redis_a_supervisor_in_another_process_reaches_the_page(

@@ -71,7 +71,7 @@ def test_with_redis_every_supervisor_is_woken(fresh, monkeypatch):
     second = wake.listener(fresh.SUPERVISOR_WAKE_PORT)  # another host, say
     assert second.getsockname()[1] != fresh.SUPERVISOR_WAKE_PORT
     subscribers = redis.Redis.from_url(fresh.REDIS_URL)
-    wait_until(lambda: subscribers.pubsub_numsub(wake.CHANNEL)[0][1] == 2)
+    wait_until(lambda: subscribers.pubsub_numsub(wake.channel())[0][1] == 2)
     wake.notify()
     assert woken(first) and woken(second)
     assert woken(first)  # the UDP datagram and the relayed one

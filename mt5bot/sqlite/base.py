@@ -13,9 +13,11 @@ instead of 14 ms.
 Here each write transaction first takes an exclusive lock on a file beside
 the database (`<name>-writelock`), with filelock: `flock` on POSIX,
 `LockFileEx` on Windows, so `serve` beside `supervise` queues its writes on
-Windows too. The operating system releases the lock when a process dies, even
-by kill -9. A write outside a transaction (autocommit) takes it around its
-one statement. Readers never take it: WAL lets them read beside the writer.
+Windows too (before filelock this was `fcntl.flock`, absent on Windows, where
+those writers went without). The operating system releases the lock when a
+process dies, even by kill -9. A write outside a transaction (autocommit)
+takes it around its one statement. Readers never take it: WAL lets them read
+beside the writer.
 """
 
 import logging
@@ -57,9 +59,17 @@ class WriteLock:
         # Not thread-local: the lock belongs to the connection, whichever
         # thread closes it. No soft fallback: on a filesystem without file
         # locks filelock would use a marker file instead, which a killed
-        # holder leaves behind to block every writer; better to fail.
+        # holder leaves behind to block every writer; better to fail. The
+        # file stays after a release, on Windows as on POSIX: there filelock
+        # would delete it each time, so every write transaction created a
+        # file anew, and while a waiter held it open the name sat
+        # delete-pending, which no writer can open.
         self.file = FileLock(
-            path, thread_local=False, fallback_to_soft=False, poll_interval=POLL
+            path,
+            thread_local=False,
+            fallback_to_soft=False,
+            preserve_lock_file=True,
+            poll_interval=POLL,
         )
 
     def acquire(self, timeout=None):

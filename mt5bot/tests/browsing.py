@@ -1,11 +1,10 @@
-"""What the browser tests share: Debian's Chromium and a real `manage.py
+"""What the browser tests share: Chromium's options and a real `manage.py
 serve` (with its supervisor and paper terminals) on a folder of its own."""
 
 import json
 import sqlite3
 import subprocess
 import sys
-from pathlib import Path
 
 from mt5bot.tests.test_serve import (
     ROOT,
@@ -15,7 +14,6 @@ from mt5bot.tests.test_serve import (
     wait_until_up,
 )
 
-CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

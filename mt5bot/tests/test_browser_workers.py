@@ -29,9 +29,9 @@ WATCH_STATE = """() => {
 
 
 class Workers(Server):
-    def __init__(self, tmp, redis_url):
+    def __init__(self, tmp, redis):
         super().__init__(tmp)
-        self.env["REDIS_URL"] = redis_url
+        self.env.update(redis)
 
     def start(self):
         self.manage("setup", "--no-demo")
@@ -51,8 +51,8 @@ class Workers(Server):
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    with scratch_redis() as redis_url:
-        server = Workers(tmp_path_factory.mktemp("workers"), redis_url)
+    with scratch_redis() as redis:
+        server = Workers(tmp_path_factory.mktemp("workers"), redis)
         try:
             server.start()
             yield server

@@ -14,7 +14,9 @@ import psutil
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from redis import Redis
 
+from mt5bot import workers
 from mt5bot.checks import check_workers
 from mt5bot.tests.services import scratch_redis
 from mt5bot.workers import Child
@@ -22,7 +24,7 @@ from mt5bot.workers import Child
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "e2e-token-abcdefghijklmnop"
 # This test reads its own SQLite file, whatever database the suite runs on.
-DB_VARIABLES = {"DATABASE_URL", "REDIS_URL"}
+DB_VARIABLES = {"DATABASE_URL", "REDIS_URL", "REDIS_PREFIX"}
 
 
 def free_port():
@@ -58,9 +60,10 @@ def server(tmp_path):
 @pytest.fixture
 def two_workers(tmp_path):
     # Several processes need a shared cache and channel layer: Redis.
-    with scratch_redis() as url:
-        redis = {"REDIS_URL": url, "RATE_LIMIT_WEBHOOK": "10000 per minute"}
-        yield from run_server(tmp_path, "--workers", "2", env=redis)
+    with scratch_redis() as redis:
+        env = {**redis, "RATE_LIMIT_WEBHOOK": "10000 per minute"}
+        for server in run_server(tmp_path, "--workers", "2", env=env):
+            yield (*server, redis)
 
 
 def server_env(tmp_path, **extra):
@@ -152,7 +155,7 @@ def test_a_real_server_queues_a_command_and_logs_no_token(server):
 @pytest.mark.e2e
 @pytest.mark.skipif(os.name != "posix", reason="workers share a socket on POSIX")
 def test_two_workers_share_the_port_and_stop_with_the_parent(two_workers):
-    port, data_dir, parent = two_workers
+    port, data_dir, parent, redis = two_workers
     children = psutil.Process(parent.pid).children()
     roles = sorted(c.cmdline()[c.cmdline().index("manage.py") + 1] for c in children)
     assert roles == ["serve", "serve", "supervise"]
@@ -162,6 +165,10 @@ def test_two_workers_share_the_port_and_stop_with_the_parent(two_workers):
         assert status == 200, answer
     with sqlite3.connect(data_dir / "mt5bot.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM history_command").fetchone() == (20,)
+    # Their rate counters are under REDIS_PREFIX, where the cleanup looks.
+    shared = Redis.from_url(redis["REDIS_URL"])
+    assert any(shared.scan_iter(match=f"{redis['REDIS_PREFIX']}:*"))
+    shared.close()
     # kill -9 one web process: the other answers meanwhile, and it comes back.
     victim = next(c for c in children if "serve" in c.cmdline())
     victim.kill()
@@ -187,20 +194,46 @@ def test_two_workers_share_the_port_and_stop_with_the_parent(two_workers):
     assert not alive, "a server, the supervisor or a terminal outlived the parent"
 
 
-@pytest.mark.skipif(os.name != "posix", reason="workers share a socket on POSIX")
-def test_several_workers_without_redis_are_refused(settings):
+# Never connected to: the workers' checks only ask whether one is set.
+SOME_REDIS = "redis://redis.invalid:6379/0"
+
+
+def test_several_processes_need_redis_on_posix_and_are_refused_on_windows():
+    assert workers.refusal(2, "", posix=True) == workers.NEEDS_REDIS
+    assert workers.refusal(2, SOME_REDIS, posix=True) is None
+    assert workers.refusal(2, SOME_REDIS, posix=False) == workers.ONE_ON_WINDOWS
+    assert "WEB_WORKERS=1" in workers.ONE_ON_WINDOWS
+    assert "--no-supervisor" in workers.ONE_ON_WINDOWS  # what to run instead
+    for posix in (True, False):
+        assert workers.refusal(1, "", posix) is None
+
+
+def test_several_workers_without_redis_are_refused(settings, monkeypatch):
+    monkeypatch.setattr(workers, "SUPPORTED", True)
     settings.REDIS_URL = ""
     with pytest.raises(CommandError, match="need REDIS_URL"):
         call_command("serve", "--workers", "2", "--no-migrate")
 
 
-@pytest.mark.skipif(os.name != "posix", reason="workers share a socket on POSIX")
-def test_the_check_refuses_web_workers_without_redis(settings):
+def test_several_workers_on_windows_are_refused_saying_what_instead(
+    settings, monkeypatch
+):
+    monkeypatch.setattr(workers, "SUPPORTED", False)
+    settings.REDIS_URL = SOME_REDIS
+    with pytest.raises(CommandError, match="Windows runs one server process"):
+        call_command("serve", "--workers", "2", "--no-migrate")
+
+
+def test_the_check_refuses_web_workers_that_cannot_run(settings, monkeypatch):
+    monkeypatch.setattr(workers, "SUPPORTED", True)
     settings.WEB_WORKERS = 2
     settings.REDIS_URL = ""
     assert [error.id for error in check_workers(None)] == ["mt5bot.E002"]
-    settings.REDIS_URL = "redis://127.0.0.1:6379/0"
+    settings.REDIS_URL = SOME_REDIS
     assert check_workers(None) == []
+    monkeypatch.setattr(workers, "SUPPORTED", False)
+    [error] = check_workers(None)
+    assert error.id == "mt5bot.E002" and "WEB_WORKERS=2: Windows" in error.msg
     settings.WEB_WORKERS = 1
     settings.REDIS_URL = ""
     assert check_workers(None) == []

@@ -10,7 +10,7 @@ import os
 import pytest
 
 from bench import soak
-from mt5bot.tests.services import scratch_redis
+from mt5bot.tests.services import reachable_redis
 
 pytestmark = [
     pytest.mark.e2e,
@@ -36,13 +36,13 @@ def postgres_server():
 
 def test_a_small_soak_loses_and_doubles_nothing(capsys):
     database = postgres_server()
-    with scratch_redis() as redis:
-        args = [
-            "--webhooks", "400", "--concurrency", "8", "--accounts", "6",
-            "--rate", "60", "--database-url", database, "--redis-url", redis,
-            "--faults", "realistic",
-        ]  # fmt: skip
-        passed = soak.main(args) == 0
+    # The soak makes its own database and Redis key prefix, and removes both.
+    args = [
+        "--webhooks", "400", "--concurrency", "8", "--accounts", "6",
+        "--rate", "60", "--database-url", database, "--redis-url", reachable_redis(),
+        "--faults", "realistic",
+    ]  # fmt: skip
+    passed = soak.main(args) == 0
     out = capsys.readouterr().out
     print(out)
     assert passed, out

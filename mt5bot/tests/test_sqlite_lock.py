@@ -195,6 +195,19 @@ def test_released_when_an_autocommit_write_fails(connection):
     assert lock_is_free(connection)
 
 
+def test_the_lock_is_the_systems_own_and_its_file_stays(connection):
+    # LockFileEx on Windows, flock on POSIX: never filelock's soft lock (a
+    # marker file a killed holder leaves behind), and one file kept after
+    # each release on both (filelock deletes it on Windows unless told).
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO t VALUES (1)")
+    lock = connection.write_lock.file
+    native = "WindowsFileLock" if os.name == "nt" else "UnixFileLock"
+    assert type(lock).__name__ == native
+    assert lock.preserve_lock_file
+    assert not lock.is_locked and Path(lock.lock_file).is_file()
+
+
 def test_reads_never_take_it(connection):
     with lock_file(connection), connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM t")

@@ -81,13 +81,16 @@ class Command(BaseCommand):
         parser.add_argument("--fd", type=int, default=None, help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
+        count = options["workers"]
+        if options["fd"] is None:
+            problem = workers.refusal(count, settings.REDIS_URL, workers.SUPPORTED)
+            if problem:
+                raise CommandError(f"{count} server processes: {problem}")
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
         host = options["host"] or settings.HOST
         port = options["port"] or settings.PORT
-        if options["fd"] is None and options["workers"] > 1 and workers.SUPPORTED:
-            if not settings.REDIS_URL:
-                raise CommandError(workers.NEEDS_REDIS)
+        if options["fd"] is None and count > 1:
             self.stdout.write(
                 f"mt5bot listening on http://{host}:{port}/ "
                 f"with {options['workers']} processes"
