@@ -135,3 +135,29 @@ def test_it_checks_the_mt5_path(tmp_path):
     (tmp_path / "terminal64.exe").write_bytes(b"MZ")
     assert install.mt5_path_problem(tmp_path) is None
     assert install.mt5_path_problem(tmp_path / "terminal64.exe") is None
+
+
+def test_its_help_writes_nothing(tmp_path):
+    env = fresh_env(tmp_path / "install")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "setup", "--help"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage: manage.py setup")
+    assert "--no-input" in done.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.e2e
+def test_a_plus_and_a_space_in_the_data_folder(tmp_path):
+    data = tmp_path / "a+b c"
+    env = fresh_env(tmp_path, DATA_DIR=str(data))
+    setup(env)
+    with sqlite3.connect(data / "mt5bot.sqlite3") as db:
+        assert db.execute("SELECT login FROM accounts_account").fetchall() == [
+            (setup_command.DEMO_LOGIN,)
+        ]
+    assert not (tmp_path / "a b c").exists()
