@@ -373,7 +373,18 @@ LOGGING = {
     # unless the logger exists already: no handlers here, so their lines go
     # through the root's.
     "loggers": {
-        name: {"handlers": [], "propagate": True, "level": LOG_LEVEL}
-        for name in ("django", "django.server", "push_response")
+        **{
+            name: {"handlers": [], "propagate": True, "level": LOG_LEVEL}
+            for name in ("django", "django.server", "push_response")
+        },
+        # daphne's INFO lines repeat serve's start-up summary (its endpoints)
+        # or say nothing a trader acts on ("HTTP/2 support not enabled": the
+        # tunnel or proxy in front speaks HTTP/2, and loopback needs none).
+        # Its warnings and errors still show; everything with LOG_LEVEL=DEBUG.
+        "daphne": {
+            "handlers": [],
+            "propagate": True,
+            "level": "WARNING" if LOG_LEVEL == "INFO" else LOG_LEVEL,
+        },
     },
 }
