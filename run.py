@@ -127,7 +127,7 @@ def start(argv):
     if code or interrupted:
         return code or 130
     code, interrupted = run(PYTHON, "manage.py", "serve", *argv)
-    if interrupted:
+    if interrupted and code == 0:  # otherwise serve said why, in one line
         print("mt5bot stopped.")
     return code
 
