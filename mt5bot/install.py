@@ -1,6 +1,10 @@
 """
 What `manage.py setup` checks and creates, as plain functions the command
 wires together and the tests call directly.
+
+The checks behind its questions take an answer and return the value to keep,
+or raise ValueError saying the rule: setup then says it and asks again,
+where it used to stop and leave a half-made install behind.
 """
 
 import os
@@ -10,9 +14,11 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
 from accounts.instances import InstanceError, main_terminal
-from mt5bot import backups, filemodes
+from mt5bot import backups, console, filemodes
 
 MIN_PYTHON = (3, 11)
 
@@ -105,3 +111,75 @@ def ensure_admin(username, password):
     validate_password(password, users(username=username))
     users.objects.create_superuser(username=username, email="", password=password)
     return True
+
+
+# --- The answers to setup's questions ----------------------------------------
+
+
+def admin_login(text):
+    field = get_user_model()._meta.get_field(get_user_model().USERNAME_FIELD)
+    try:
+        return field.clean(text, None)
+    except ValidationError as exc:
+        raise ValueError(" ".join(exc.messages)) from None
+
+
+def admin_password(text, username):
+    """The password the validators accept for `username` (settings'
+    AUTH_PASSWORD_VALIDATORS: their messages say the rule)."""
+    if not text:
+        raise ValueError("The password cannot be empty.")
+    try:
+        validate_password(text, get_user_model()(username=username))
+    except ValidationError as exc:
+        raise ValueError(" ".join(exc.messages)) from None
+    return text
+
+
+def terminal_path(text):
+    """A pasted terminal64.exe (or its folder), quotes dropped; empty for
+    paper terminals."""
+    path = console.pasted_path(text)
+    problem = mt5_path_problem(path)
+    if problem:
+        raise ValueError(
+            f"{problem} Paste the path of terminal64.exe, or leave it empty."
+        )
+    return path
+
+
+def port(text):
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise ValueError(f"{text!r} is not a port: a number from 1 to 65535.")
+    return text
+
+
+def email_addresses(text):
+    """Comma-separated addresses, as EMAIL_RECIPIENTS holds them."""
+    addresses = [part.strip() for part in text.split(",") if part.strip()]
+    for address in addresses:
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ValueError(f"{address!r} is not an email address.") from None
+    if not addresses:
+        raise ValueError("Give at least one address.")
+    return ",".join(addresses)
+
+
+def apprise_urls(text):
+    """Comma- or space-separated Apprise URLs; empty for none."""
+    from notifications.channels import AppriseChannel, mask_in_apprise_logs
+
+    urls = text.replace(",", " ").split()
+    # Apprise logs a URL it cannot read, and each one holds a service's key.
+    mask_in_apprise_logs(urls)
+    for number, url in enumerate(urls, start=1):
+        try:
+            AppriseChannel(url)
+        except ValueError:
+            raise ValueError(
+                f"URL {number} is not one Apprise can use: see its list of "
+                "services (tgram://, discord://, mailto://, ...)."
+            ) from None
+    return ",".join(urls)

@@ -29,9 +29,9 @@ if ENV_FILE.is_file():
 # --- Core ------------------------------------------------------------------
 SECRET_KEY = env.str("SECRET_KEY")
 DEBUG = env.bool("DEBUG", default=False)
-EXTERNAL_BASE_URL = env.str("EXTERNAL_BASE_URL", default="http://127.0.0.1:5000")
 HOST = env.str("HOST", default="127.0.0.1")
 PORT = env.int("PORT", default=5000)
+EXTERNAL_BASE_URL = env.str("EXTERNAL_BASE_URL", default=f"http://127.0.0.1:{PORT}")
 # Server processes sharing PORT (POSIX); one process uses about one core.
 WEB_WORKERS = env.int("WEB_WORKERS", default=1)
 ALLOWED_HOSTS = env.list(
@@ -57,11 +57,17 @@ MT5_MAIN_PATH = env.str("MT5_MAIN_PATH", default="")
 TRADING_METHOD = env.str("TRADING_METHOD", default="file")
 
 # --- Database --------------------------------------------------------------
-DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'mt5bot.sqlite3'}"
-    )
-}
+if env.str("DATABASE_URL", default=""):
+    DATABASES = {"default": env.db("DATABASE_URL")}
+else:
+    # Not through a URL: a URL's path reads "+" as a space and "%xx", "?" and
+    # "#" as URL syntax, and DATA_DIR may hold any of them.
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(DATA_DIR / "mt5bot.sqlite3"),
+        }
+    }
 SQLITE_BUSY_TIMEOUT = env.float("SQLITE_BUSY_TIMEOUT", default=20.0)
 SQLITE_SYNCHRONOUS = env.str("SQLITE_SYNCHRONOUS", default="FULL")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -376,7 +382,18 @@ LOGGING = {
     # unless the logger exists already: no handlers here, so their lines go
     # through the root's.
     "loggers": {
-        name: {"handlers": [], "propagate": True, "level": LOG_LEVEL}
-        for name in ("django", "django.server", "push_response")
+        **{
+            name: {"handlers": [], "propagate": True, "level": LOG_LEVEL}
+            for name in ("django", "django.server", "push_response")
+        },
+        # daphne's INFO lines repeat serve's start-up summary (its endpoints)
+        # or say nothing a trader acts on ("HTTP/2 support not enabled": the
+        # tunnel or proxy in front speaks HTTP/2, and loopback needs none).
+        # Its warnings and errors still show; everything with LOG_LEVEL=DEBUG.
+        "daphne": {
+            "handlers": [],
+            "propagate": True,
+            "level": "WARNING" if LOG_LEVEL == "INFO" else LOG_LEVEL,
+        },
     },
 }

@@ -256,7 +256,8 @@ class TerminalKeeper:
         if changed and account.status != status:
             notify.account_status(account.login, status, reason)
         if changed:
-            log.info("%s is %s %s", account.login, status, reason)
+            detail = f": {reason}" if reason else ""
+            log.info("%s is %s%s", account.login, status, detail)
             account.status, account.status_reason = status, reason
             account.status_changed_at = timezone.now()
         if changed and account.transport == Transport.HTTP:

@@ -300,3 +300,12 @@ def test_a_socket_to_an_unknown_path_is_refused_without_a_traceback(server):
     assert handshake(port, "/ws/live/").startswith(b"HTTP/1.1 403")
     assert request(port, "GET", "/webhook/health")[0] == 200
     assert "Traceback" not in (data_dir / "server.log").read_text()
+
+
+def test_a_port_in_use_is_one_line_not_a_silent_exit():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(CommandError, match=f"Cannot listen on 127.0.0.1:{port}"):
+            call_command("serve", "--port", str(port), "--no-migrate")

@@ -1,5 +1,7 @@
 import argparse
 import logging
+import os
+import socket
 
 from daphne import http_protocol
 from daphne.endpoints import build_endpoint_description_strings
@@ -8,7 +10,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from mt5bot import workers
+from accounts.models import Account
+from mt5bot import console, workers
 from mt5bot.logs import redact
 
 logger = logging.getLogger("mt5bot.access")
@@ -90,11 +93,10 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         host = options["host"] or settings.HOST
         port = options["port"] or settings.PORT
+        if options["fd"] is None:
+            self.check_port(host, port)
+            self.summary(host, port, count)
         if options["fd"] is None and count > 1:
-            self.stdout.write(
-                f"mt5bot listening on http://{host}:{port}/ "
-                f"with {options['workers']} processes"
-            )
             argv = ["--access-log"] if options["access_log"] else []
             code = workers.run_workers(
                 host,
@@ -113,7 +115,6 @@ class Command(BaseCommand):
             )
         else:
             endpoints = build_endpoint_description_strings(host=host, port=port)
-            self.stdout.write(f"mt5bot listening on http://{host}:{port}/")
         supervisor = None
         if options["fd"] is None and not options["no_supervisor"]:
             if options["supervisor_in_process"]:
@@ -137,3 +138,31 @@ class Command(BaseCommand):
         finally:
             if supervisor:
                 supervisor.stop()
+
+    def check_port(self, host, port):
+        """One clear line for a port in use: daphne only logs the failure
+        and exits 0, after the summary had said where it listens."""
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as sock:
+            if os.name == "posix":
+                # As Twisted binds: a restart finds the last run's
+                # connections in TIME_WAIT. (On Windows it would let two
+                # servers share the port.)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind((host, port))
+            except OSError as exc:
+                raise CommandError(
+                    f"Cannot listen on {host}:{port}: {exc.strerror or exc}. "
+                    "Is mt5bot already running? Stop it, or set another PORT "
+                    "in .env."
+                ) from None
+
+    def summary(self, host, port, processes):
+        token = settings.WEBHOOK_TOKEN
+        url = console.webhook_url(settings.EXTERNAL_BASE_URL, token, os.name)
+        accounts = Account.objects.values_list("kind", "desired", "enabled")
+        lines = console.start_summary(
+            os.name, f"http://{host}:{port}/", processes, token and url, accounts
+        )
+        self.stdout.write("\n".join(lines))
