@@ -347,6 +347,10 @@ class Account(models.Model):
             return ("account_disabled", "Account is disabled.")
         if self.trading_paused:
             return ("account_paused", "Trading is paused on this account.")
+        # Stopped by the trader: an order would only wait out its TTL. A
+        # terminal that restarts (or died) keeps `running` and still queues.
+        if self.desired == Desired.STOPPED:
+            return ("account_stopped", "The account's terminal is stopped; start it.")
         return self.settings_refusal()
 
     def settings_refusal(self):
