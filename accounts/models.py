@@ -21,6 +21,7 @@ from accounts.validators import (
     validate_login,
 )
 from ea import protocol
+from mt5bot.bounds import plain
 
 DEFAULT_MAGIC = 20250929
 # The magic numbers an account may carry: the range both terminals accept
@@ -379,8 +380,8 @@ def volume_for(account, volume, opening):
     a position. Returns (volume, note); note is "" when nothing was capped."""
     if volume is None:
         return None, ""
-    adjusted = (volume * account.volume_multiplier).normalize()
+    adjusted = plain(volume * account.volume_multiplier)
     if opening and account.max_volume is not None and adjusted > account.max_volume:
-        cap = account.max_volume.normalize()
-        return cap, f"volume {adjusted} capped at this account's maximum {cap}"
+        cap = plain(account.max_volume)
+        return cap, f"volume {adjusted:f} capped at this account's maximum {cap:f}"
     return adjusted, ""

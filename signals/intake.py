@@ -13,7 +13,7 @@ from django.db import connection, transaction
 
 from accounts.bridge import wake
 from history import live
-from history.models import Outcome, Signal, Status
+from history.models import Outcome, Signal, Status, number
 from mt5bot import deadline, tokens
 from notifications import notify
 from signals import fastsql, presence
@@ -260,7 +260,8 @@ def outcome(command):
         "command": str(command.uid),
         "action": command.action,
         "symbol": command.symbol,
-        "volume": None if command.volume is None else str(command.volume),
+        # As the re-send reads it back too: 0.1, not 0.1000000000 or 1E-7.
+        "volume": None if command.volume is None else number(command.volume),
     }
 
 
