@@ -50,6 +50,8 @@ MOVED = {
     "mapping.symbollist": "accounts.symbollist",
     "signals.signal": "history.signal",
 }
+# Values renamed since: (model, field) -> {old: new}.
+RENAMED = {("history.signal", "outcome"): {"rejected": "refused"}}
 # dumpdata's json, with timestamps to the microsecond (mt5bot.exactjson).
 EXACT_JSON = "mt5bot-exact-json"
 ANY_ADDRESS = ("", "0.0.0.0", "::")  # noqa: S104 (compared with, never bound)
@@ -259,7 +261,8 @@ def load_json(file):
 def relabelled(file, scratch):
     """`file`, or a copy in `scratch` whose rows of a model that has moved to
     another app since the backup (MOVED) carry its label of today, as do the
-    permissions that name it: loaddata knows only today's labels."""
+    permissions that name it, and whose renamed values (RENAMED) their name
+    of today: loaddata knows only today's labels and migrates nothing."""
     rows = json.loads(Path(file).read_text(encoding="utf-8"))
     text = json.dumps([relabel(row) for row in rows])
     if text == json.dumps(rows):
@@ -275,6 +278,9 @@ def relabel(row):
     for name in ("permissions", "user_permissions"):
         if isinstance(fields.get(name), list):
             fields[name] = [relabel_key(key) for key in fields[name]]
+    for (model, name), values in RENAMED.items():
+        if row["model"] == model and fields.get(name) in values:
+            fields[name] = values[fields[name]]
     return {**row, "fields": fields} if "fields" in row else row
 
 

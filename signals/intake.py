@@ -124,7 +124,7 @@ def scrub_fields(signal, fields):
 
 
 def refuse(signal, error):
-    signal.outcome = Outcome.REJECTED
+    signal.outcome = Outcome.REFUSED
     signal.http_status = error.status
     signal.rejection_code = error.code
     # Details may quote the sender; PostgreSQL text cannot hold NUL.
@@ -168,7 +168,7 @@ def fan_out(signal, alert):
             return record_duplicate(signal, original)
         commands = build_commands(signal, alert)
         queued = [c for c in commands if c.status == Status.QUEUED]
-        signal.outcome = Outcome.ACCEPTED if queued else Outcome.REJECTED
+        signal.outcome = Outcome.ACCEPTED if queued else Outcome.REFUSED
         signal.http_status = 200 if queued else 400
         if not queued:
             original = find_original(signal, keyed=True)
@@ -193,7 +193,7 @@ def fan_out(signal, alert):
 
 def announce_fan_out(signal, commands):
     """Once committed: a line for the signal and one per command."""
-    if signal.outcome == Outcome.REJECTED:
+    if signal.outcome == Outcome.REFUSED:
         announce_refusal(signal)
     elif log.isEnabledFor(logging.INFO):
         queued = sum(c.status == Status.QUEUED for c in commands)
@@ -271,7 +271,7 @@ def reply(signal, alert, commands):
         "signal": signal.pk,
         "accounts": [outcome(c) for c in commands],
     }
-    if signal.outcome == Outcome.REJECTED:
+    if signal.outcome == Outcome.REFUSED:
         body = {
             "error": signal.rejection_code,
             "detail": signal.rejection_reason,

@@ -279,6 +279,23 @@ def test_a_json_backup_from_before_a_model_moved_names_it_as_today(tmp_path):
     assert rows[2] == old[2]
 
 
+def test_a_refused_alert_of_an_older_json_backup_gets_its_word_of_today(tmp_path):
+    old = [
+        {"model": "signals.signal", "pk": 1, "fields": {"outcome": "rejected"}},
+        {"model": "history.command", "pk": 1, "fields": {"status": "rejected"}},
+    ]
+    (tmp_path / "database.json").write_text(json.dumps(old))
+    (tmp_path / "scratch").mkdir()
+    copy = backups.relabelled(tmp_path / "database.json", tmp_path / "scratch")
+    rows = json.loads(copy.read_text())
+    assert rows[0] == {
+        "model": "history.signal",
+        "pk": 1,
+        "fields": {"outcome": "refused"},
+    }
+    assert rows[1] == old[1]  # an order is still rejected
+
+
 def test_a_json_backup_of_today_is_loaded_as_it_is(tmp_path):
     rows = [{"model": "accounts.account", "pk": 2, "fields": {"login": "1123456"}}]
     (tmp_path / "database.json").write_text(json.dumps(rows))
