@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from accounts import operations, terminals
+from accounts import liveness, operations, terminals
 from accounts.models import (
     BOUNDED_FIELDS,
     Account,
@@ -62,16 +62,21 @@ def heartbeat_figures(heartbeat):
 
 
 def account_row(account, now):
-    age = "-"
-    if account.heartbeat_at:
-        age = format_age((now - account.heartbeat_at).total_seconds())
+    seconds, lag = liveness.heartbeat_age(account, now)
+    age = "-" if seconds is None else format_age(seconds)
+    status = liveness.status_now(account.status, seconds, lag)
     pid = str(account.pid) if terminals.alive(account) else "-"
     balance, equity = heartbeat_figures(account.heartbeat)
     return (account.login, account.nickname or "-", account.kind, account.margin_mode,
-            account.desired, account.status, pid, age, balance, equity,
+            account.desired, status, pid, age, balance, equity,
             account.host or "-")  # fmt: skip
 
 
+STALE_NOTE = (
+    "stale: recorded online, but its last heartbeat is older than "
+    "HEARTBEAT_STALE_AFTER; its supervisor has not looked since (is it running?) "
+    "or the terminal stopped beating."
+)
 HEADER = ("LOGIN", "NICKNAME", "KIND", "MARGIN", "DESIRED", "STATUS", "PID",
           "HEARTBEAT", "BALANCE", "EQUITY", "HOST")  # fmt: skip
 
@@ -362,6 +367,9 @@ class Command(BaseCommand):
             rows = [HEADER, *(account_row(a, now) for a in accounts)]
             for line in render_table(rows):
                 self.stdout.write(line)
+            status = HEADER.index("STATUS")
+            if any(row[status] == liveness.STALE for row in rows):
+                self.stdout.write(STALE_NOTE)
         supervisor = live_supervisor()
         alive = f"{supervisor} is alive" if supervisor else "none is running"
         self.stdout.write(f"Supervisor: {alive}.")
