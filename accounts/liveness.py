@@ -17,6 +17,11 @@ from ea import protocol
 
 # Recorded online, but its heartbeat is older than HEARTBEAT_STALE_AFTER.
 STALE = "stale"
+STALE_NOTE = (
+    "stale: recorded online, but its last heartbeat is older than "
+    "HEARTBEAT_STALE_AFTER; its supervisor has not looked since (is it running?) "
+    "or the terminal stopped beating."
+)
 
 
 def heartbeat_age(account, now):

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError
 from django.utils import timezone
 
-from accounts import instances, terminals
+from accounts import instances, profiles, terminals
 from accounts.models import Account, Desired, Kind, MarginMode, Supervisor, Transport
 from accounts.models import TerminalStatus as Status
 from accounts.validators import is_valid_login
@@ -55,6 +55,7 @@ class Done:
 class Added:
     account: Account
     instance: instances.CreatedInstance | None  # None: made on its host
+    profile: profiles.Candidate | None = None  # the Default chart profile it got
 
     def notes(self):
         """What a person should know about the new folder (MT5 only)."""
@@ -76,6 +77,19 @@ class Added:
         if created.skipped:
             names = ", ".join(str(path) for path in created.skipped)
             notes.append(f"skipped files in use by the main terminal: {names}")
+        return notes + self.profile_notes()
+
+    def profile_notes(self):
+        if self.profile is None:
+            return []
+        notes = [f"Default chart profile: {self.profile.describe()}."]
+        charts = profiles.charts_with_experts(self.profile.folder)
+        if charts:
+            notes.append(
+                f"its charts {', '.join(charts)} attach an Expert Advisor, which "
+                "runs on this account's terminal too: remove it from that "
+                "profile unless that is what you want."
+            )
         return notes
 
 
@@ -167,6 +181,7 @@ def add_account(
     transport=None,
     progress=None,
     host="",
+    profile_from=None,
 ):
     """Create the account and its terminal folder, stopped; return `Added`.
     On any failure nothing is left behind (no row, no partial copy)."""
@@ -188,24 +203,34 @@ def add_account(
         raise OperationError(f"Account {login} already exists.") from None
     if folder is None:  # another host's: its folder is made there (`install`)
         return Added(account, None)
-    return Added(
-        account, create_instance(account, had_folder=folder.exists(), progress=progress)
-    )
+    had_folder = folder.exists()
+    return create_instance(account, had_folder, progress, profile_from)
 
 
-def install(account, progress=None):
+def install(account, progress=None, profile_from=None):
     """Make the account's terminal folder on this machine: on the host of an
     account added elsewhere with `--host` (its supervisor starts it from
     there). Returns `Added`; keeps an installation already in place."""
     try:
-        return Added(account, instances.create_instance(account, progress=progress))
+        return build(account, progress, profile_from)
     except (instances.InstanceError, OSError) as exc:
         raise OperationError(f"{account.login}: {exc}") from exc
 
 
-def create_instance(account, had_folder, progress=None):
+def build(account, progress=None, profile_from=None):
+    """The account's folder, and for a new copy of MT5 the Default chart
+    profile MT5_PROFILE_SOURCE (or `profile_from`) picks."""
+    created = instances.create_instance(account, progress=progress)
+    if account.kind != Kind.MT5 or created.reused:
+        return Added(account, created)
+    main = instances.main_terminal(settings.MT5_MAIN_PATH).parent
+    wanted = profile_from or settings.MT5_PROFILE_SOURCE
+    return Added(account, created, profiles.apply(main, created.folder, wanted))
+
+
+def create_instance(account, had_folder, progress=None, profile_from=None):
     try:
-        return instances.create_instance(account, progress=progress)
+        return build(account, progress, profile_from)
     except (instances.InstanceError, OSError, KeyboardInterrupt) as exc:
         account.delete()
         leftover = "" if had_folder else remove_partial_copy(account.login)

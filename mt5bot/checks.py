@@ -91,6 +91,7 @@ RATES = ("RATE_LIMIT_WEBHOOK", "RATE_LIMIT_API")
 ENUMS = {
     "PINECONNECTOR_RISK": ("lots", "percent"),
     "PINECONNECTOR_SLTP": ("pips", "price"),
+    "MT5_PROFILE_SOURCE": ("auto", "data", "install"),
 }
 FOLDED_ENUMS = {
     "SQLITE_SYNCHRONOUS": ("off", "normal", "full", "extra", "0", "1", "2", "3"),

@@ -60,6 +60,9 @@ TUNNEL_CONFIG_DIR = os.path.expanduser(
     env.str("TUNNEL_CONFIG_DIR", default="~/.cloudflared")
 )
 MT5_MAIN_PATH = env.str("MT5_MAIN_PATH", default="")
+# Where a new MT5 account's Default chart profile comes from (accounts/
+# profiles.py): auto, data (%APPDATA%\MetaQuotes\Terminal\<id>) or install.
+MT5_PROFILE_SOURCE = env.str("MT5_PROFILE_SOURCE", default="auto")
 TRADING_METHOD = env.str("TRADING_METHOD", default="file")
 
 # --- Database --------------------------------------------------------------

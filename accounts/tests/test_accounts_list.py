@@ -71,7 +71,7 @@ def test_it_lists_accounts_with_their_heartbeat(terminal_dirs, supervisor):
         "-",
     ]
     assert lines[2].split()[:4] == ["7891011", "-", "paper", "netting"]
-    assert lines[3] == command.STALE_NOTE
+    assert lines[3] == liveness.STALE_NOTE
     assert lines[4] == "Supervisor: supervisor 4242 on this host is alive."
 
 

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from accounts import liveness, operations, terminals
+from accounts import liveness, operations, profiles, terminals
 from accounts.models import (
     BOUNDED_FIELDS,
     Account,
@@ -72,11 +72,6 @@ def account_row(account, now):
             account.host or "-")  # fmt: skip
 
 
-STALE_NOTE = (
-    "stale: recorded online, but its last heartbeat is older than "
-    "HEARTBEAT_STALE_AFTER; its supervisor has not looked since (is it running?) "
-    "or the terminal stopped beating."
-)
 HEADER = ("LOGIN", "NICKNAME", "KIND", "MARGIN", "DESIRED", "STATUS", "PID",
           "HEARTBEAT", "BALANCE", "EQUITY", "HOST")  # fmt: skip
 
@@ -185,6 +180,13 @@ class Command(BaseCommand):
             help="Make an account's terminal folder on this machine (the host "
             "of an account added elsewhere with --host).",
         ).add_argument("login")
+        for name in ("add", "install"):
+            actions.choices[name].add_argument(
+                "--profile-from",
+                choices=profiles.SOURCES,
+                help="MT5: where the Default chart profile comes from (auto: "
+                "the data folder's if any; default MT5_PROFILE_SOURCE).",
+            )
         for name, text in VERBS.items():
             actions.add_parser(name, help=text).add_argument("login")
         for name in ("add", "start", "stop", "restart", "remove"):
@@ -220,10 +222,15 @@ class Command(BaseCommand):
         self.say(account, f"new EA key (shown once; {old}):")
         self.stdout.write(key)
 
-    def install(self, account, **_):
+    def install(self, account, profile_from=None, **_):
         progress = ProgressBar(self.stderr)
         try:
-            added = self.run(operations.install, account, progress=progress)
+            added = self.run(
+                operations.install,
+                account,
+                progress=progress,
+                profile_from=profile_from,
+            )
         finally:
             progress.close()
         self.say(account, f"its terminal's folder is {added.instance.folder}.")
@@ -257,6 +264,7 @@ class Command(BaseCommand):
         wait,
         transport,
         host,
+        profile_from=None,
         **opts,
     ):
         chosen = self.clean_settings(opts)
@@ -273,6 +281,7 @@ class Command(BaseCommand):
                 transport=transport,
                 progress=progress,
                 host=host,
+                profile_from=profile_from,
             )
         finally:
             progress.close()
@@ -369,7 +378,7 @@ class Command(BaseCommand):
                 self.stdout.write(line)
             status = HEADER.index("STATUS")
             if any(row[status] == liveness.STALE for row in rows):
-                self.stdout.write(STALE_NOTE)
+                self.stdout.write(liveness.STALE_NOTE)
         supervisor = live_supervisor()
         alive = f"{supervisor} is alive" if supervisor else "none is running"
         self.stdout.write(f"Supervisor: {alive}.")
