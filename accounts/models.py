@@ -21,6 +21,7 @@ from accounts.validators import (
     validate_login,
 )
 from ea import protocol
+from mt5bot.bounds import plain
 
 DEFAULT_MAGIC = 20250929
 # The magic numbers an account may carry: the range both terminals accept
@@ -347,6 +348,10 @@ class Account(models.Model):
             return ("account_disabled", "Account is disabled.")
         if self.trading_paused:
             return ("account_paused", "Trading is paused on this account.")
+        # Stopped by the trader: an order would only wait out its TTL. A
+        # terminal that restarts (or died) keeps `running` and still queues.
+        if self.desired == Desired.STOPPED:
+            return ("account_stopped", "The account's terminal is stopped; start it.")
         return self.settings_refusal()
 
     def settings_refusal(self):
@@ -375,8 +380,8 @@ def volume_for(account, volume, opening):
     a position. Returns (volume, note); note is "" when nothing was capped."""
     if volume is None:
         return None, ""
-    adjusted = (volume * account.volume_multiplier).normalize()
+    adjusted = plain(volume * account.volume_multiplier)
     if opening and account.max_volume is not None and adjusted > account.max_volume:
-        cap = account.max_volume.normalize()
-        return cap, f"volume {adjusted} capped at this account's maximum {cap}"
+        cap = plain(account.max_volume)
+        return cap, f"volume {adjusted:f} capped at this account's maximum {cap:f}"
     return adjusted, ""

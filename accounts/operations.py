@@ -11,13 +11,13 @@ terminal that still runs.
 """
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db import IntegrityError
 from django.utils import timezone
 
-from accounts import ea_build, instances, terminals
+from accounts import ea_build, instances, profiles, terminals
 from accounts.models import Account, Desired, Kind, MarginMode, Supervisor, Transport
 from accounts.models import TerminalStatus as Status
 from accounts.validators import is_valid_login
@@ -56,6 +56,7 @@ class Done:
 class Added:
     account: Account
     instance: instances.CreatedInstance | None  # None: made on its host
+    profile: profiles.Candidate | None = None  # the Default chart profile it got
     build: ea_build.Build | None = None  # compiling the EA first, MT5 only
 
     def notes(self):
@@ -75,6 +76,19 @@ class Added:
         if created.skipped:
             names = ", ".join(str(path) for path in created.skipped)
             notes.append(f"skipped files in use by the main terminal: {names}")
+        return notes + self.profile_notes()
+
+    def profile_notes(self):
+        if self.profile is None:
+            return []
+        notes = [f"Default chart profile: {self.profile.describe()}."]
+        charts = profiles.charts_with_experts(self.profile.folder)
+        if charts:
+            notes.append(
+                f"its charts {', '.join(charts)} attach an Expert Advisor, which "
+                "runs on this account's terminal too: remove it from that "
+                "profile unless that is what you want."
+            )
         return notes
 
 
@@ -175,6 +189,7 @@ def add_account(
     transport=None,
     progress=None,
     host="",
+    profile_from=None,
 ):
     """Create the account and its terminal folder, stopped; return `Added`.
     On any failure nothing is left behind (no row, no partial copy)."""
@@ -198,26 +213,38 @@ def add_account(
         raise OperationError(f"Account {login} already exists.") from None
     if folder is None:  # another host's: its folder is made there (`install`)
         return Added(account, None)
-    created = create_instance(account, had_folder=folder.exists(), progress=progress)
-    return Added(account, created, built)
+    had_folder = folder.exists()
+    added = create_instance(account, had_folder, progress, profile_from)
+    return replace(added, build=built)
 
 
-def install(account, progress=None):
+def install(account, progress=None, profile_from=None):
     """Make the account's terminal folder on this machine: on the host of an
     account added elsewhere with `--host` (its supervisor starts it from
     there). Returns `Added`; keeps an installation already in place, and
     puts the EA in afresh (compiled first when it can be)."""
     built = ea_build.build() if account.kind == Kind.MT5 else None
     try:
-        created = instances.create_instance(account, progress=progress)
+        added = build(account, progress, profile_from)
     except (instances.InstanceError, OSError) as exc:
         raise OperationError(f"{account.login}: {exc}") from exc
-    return Added(account, created, built)
+    return replace(added, build=built)
 
 
-def create_instance(account, had_folder, progress=None):
+def build(account, progress=None, profile_from=None):
+    """The account's folder, and for a new copy of MT5 the Default chart
+    profile MT5_PROFILE_SOURCE (or `profile_from`) picks."""
+    created = instances.create_instance(account, progress=progress)
+    if account.kind != Kind.MT5 or created.reused:
+        return Added(account, created)
+    main = instances.main_terminal(settings.MT5_MAIN_PATH).parent
+    wanted = profile_from or settings.MT5_PROFILE_SOURCE
+    return Added(account, created, profiles.apply(main, created.folder, wanted))
+
+
+def create_instance(account, had_folder, progress=None, profile_from=None):
     try:
-        return instances.create_instance(account, progress=progress)
+        return build(account, progress, profile_from)
     except (instances.InstanceError, OSError, KeyboardInterrupt) as exc:
         account.delete()
         leftover = "" if had_folder else remove_partial_copy(account.login)

@@ -11,6 +11,10 @@ from accounts.validators import validate_login
 from history.models import Command, Outcome, Signal, Status
 from mt5bot.api.base import ApiMixin, ModelSerializer, Page, TimeFilter
 
+# A refused alert's outcome was stored as "rejected" before it had a word of
+# its own (orders are rejected); scripts that filter by it keep working.
+FORMER_REFUSED = "rejected"
+
 
 class CommandSerializer(ModelSerializer):
     """A command, its lifecycle and the broker's answer; `protocol` is the
@@ -78,10 +82,20 @@ class SignalSerializer(ModelSerializer):
 
 
 class SignalFilter(TimeFilter):
-    outcome = serializers.ChoiceField(Outcome.choices, required=False)
+    outcome = serializers.ChoiceField(
+        [*Outcome.choices, (FORMER_REFUSED, "Refused (its former name)")],
+        required=False,
+        help_text="accepted, duplicate or refused; rejected, the former name of "
+        "refused, still finds the refused ones.",
+    )
     format = serializers.CharField(
         required=False, help_text="json, pineconnector, form, ..."
     )
+
+    def filter_outcome(self, queryset, value):
+        return queryset.filter(
+            outcome=Outcome.REFUSED if value == FORMER_REFUSED else value
+        )
 
 
 @extend_schema_view(list=extend_schema(parameters=[SignalFilter]))

@@ -35,11 +35,10 @@ from mt5bot import roles
 
 PAGE_SIZE = 50
 PENDING = [s for s in Status.values if s not in FINAL_STATUSES]
-REFUSED = "refused"
 STATUS_CHOICES = [
     ("", "any status"),
     ("Alert", [(Outcome.ACCEPTED, "accepted"), (Outcome.DUPLICATE, "duplicate"),
-               (REFUSED, "refused")]),
+               (Outcome.REFUSED, "refused")]),
     ("Order", [(s, s) for s in Status.values if s != Status.RECEIVED]),
 ]  # fmt: skip
 
@@ -65,11 +64,9 @@ class HistoryFilter(forms.Form):
         if data["until"]:
             signals = signals.filter(received_at__lt=data["until"])
         status = data["status"]
-        # "rejected" is an order's status here; a refused alert is "refused".
-        if status in (Outcome.ACCEPTED, Outcome.DUPLICATE):
+        # An alert is refused, an order rejected: one word for each.
+        if status in Outcome.values:
             signals = signals.filter(outcome=status)
-        elif status == REFUSED:
-            signals = signals.filter(outcome=Outcome.REJECTED)
         commands = self.command_filter(status)
         if commands:
             matching = Command.objects.filter(commands).values("signal_id")

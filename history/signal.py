@@ -12,9 +12,13 @@ from history.clearing import Clearing
 
 
 class Outcome(models.TextChoices):
+    """What became of an alert. Refused, not rejected: that is the word of an
+    order (a Command's status), which the broker or the intake rejects; an
+    alert that made no order at all is refused."""
+
     ACCEPTED = "accepted", "Accepted"
     DUPLICATE = "duplicate", "Duplicate (re-send)"
-    REJECTED = "rejected", "Rejected"
+    REFUSED = "refused", "Refused"
 
 
 class SignalQuerySet(models.QuerySet):

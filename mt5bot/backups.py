@@ -1,6 +1,7 @@
 """
-Backups of an install: the database, `.env` and the symbol mappings, in one
-timestamped folder under BACKUP_DIR, made while the bot runs.
+Backups of an install: the database, `.env`, the symbol mappings, the logs
+and the tunnel's config folder, in one timestamped folder under BACKUP_DIR,
+made while the bot runs.
 
 The database copy is consistent without stopping anything:
 - SQLite: the online backup API copies every page inside one read
@@ -15,6 +16,11 @@ The database copy is consistent without stopping anything:
 
 A backup is written to a hidden `.partial-` folder and renamed when complete,
 so a crash never leaves something that looks like a backup.
+
+The logs (`logs/`) and the tunnel's folder (`tunnel/`, TUNNEL_CONFIG_DIR) are
+copied file by file, when present: a log rotated away mid-copy, or a file the
+bot's user may not read, is skipped and named, never a failed backup. Restore
+leaves both to the person: they belong on the machine, not in the database.
 """
 
 import http.client
@@ -41,6 +47,10 @@ NAME = re.compile(r"\Amt5bot-\d{8}-\d{6}(-\d+)?\Z")
 SQLITE_FILE = "database.sqlite3"
 JSON_FILE = "database.json"
 ENV_FILE = "env"
+LOGS = "logs"
+TUNNEL = "tunnel"
+# The log's lock file (mt5bot/logs.py): not a log, and held by the writers.
+NOT_COPIED = (".__trading_bot.lock",)
 # Rebuilt by migrate (content types, permissions) or worthless once restored
 # (sessions); natural keys let the rest point at the rebuilt rows.
 NOT_DUMPED = ["contenttypes", "auth.permission", "sessions"]
@@ -50,6 +60,8 @@ MOVED = {
     "mapping.symbollist": "accounts.symbollist",
     "signals.signal": "history.signal",
 }
+# Values renamed since: (model, field) -> {old: new}.
+RENAMED = {("history.signal", "outcome"): {"rejected": "refused"}}
 # dumpdata's json, with timestamps to the microsecond (mt5bot.exactjson).
 EXACT_JSON = "mt5bot-exact-json"
 ANY_ADDRESS = ("", "0.0.0.0", "::")  # noqa: S104 (compared with, never bound)
@@ -59,8 +71,10 @@ def on_sqlite():
     return connection.vendor == "sqlite"
 
 
-def create(folder=None):
-    """Make a backup under `folder` (BACKUP_DIR); returns its path."""
+def create(folder=None, skipped=None):
+    """Make a backup under `folder` (BACKUP_DIR); returns its path. The files
+    of the logs and the tunnel's folder that could not be copied go into
+    `skipped` (a list), as (path, why)."""
     root = Path(folder or settings.BACKUP_DIR)
     filemodes.make_private_dir(root)
     name = free_name(root)
@@ -74,7 +88,8 @@ def create(folder=None):
             dump_json(partial / JSON_FILE)
         copy_env(partial)
         export_mappings(partial / "mappings")
-        write_manifest(partial)
+        copied = copy_extras(partial, [] if skipped is None else skipped)
+        write_manifest(partial, copied)
         partial.rename(root / name)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
@@ -139,6 +154,43 @@ def copy_env(folder):
         shutil.copyfile(env, folder / ENV_FILE)
 
 
+def copy_extras(folder, skipped):
+    """The logs and the tunnel's folder, each when it exists; returns
+    {name in the backup: the folder copied}."""
+    copied = {}
+    sources = {LOGS: settings.LOG_DIR, TUNNEL: settings.TUNNEL_CONFIG_DIR}
+    for name, source in sources.items():
+        if source and Path(source).is_dir():
+            skipped += copy_tree(Path(source), folder / name)
+            copied[name] = str(source)
+    return copied
+
+
+def copy_tree(source, target):
+    """Copy every file under `source`; returns [(path, why)] of those that
+    vanished (a log rotated away) or could not be read. Links are not
+    followed: a backup holds the install's own files only."""
+    skipped = []
+    for parent, dirs, names in os.walk(source):
+        here = Path(parent)
+        dirs[:] = [d for d in dirs if not (here / d).is_symlink()]
+        place = target / here.relative_to(source)
+        filemodes.make_private_dir(place)
+        for name in names:
+            path = here / name
+            if name in NOT_COPIED or path.is_symlink():
+                continue
+            try:
+                # Opened first: a file rotated away leaves no empty copy.
+                with path.open("rb") as original:
+                    filemodes.create_private(place / name)
+                    with (place / name).open("wb") as copy:
+                        shutil.copyfileobj(original, copy)
+            except OSError as exc:
+                skipped.append((path, exc.strerror or str(exc)))
+    return skipped
+
+
 def export_mappings(folder):
     """The mappings again, in the seed's format (`mappings import` reads it):
     one file for the global ones and one per account that has its own."""
@@ -155,12 +207,14 @@ def export_mappings(folder):
         )
 
 
-def write_manifest(folder):
+def write_manifest(folder, copied=None):
     applied = MigrationRecorder(connection).applied_migrations()
     manifest = {
         "created": timezone.now().isoformat(),
         "database": connection.vendor,
         "migrations": sorted(f"{app}.{name}" for app, name in applied),
+        # Which folders of the machine the backup's logs/ and tunnel/ hold.
+        "copied": copied or {},
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
 
@@ -259,7 +313,8 @@ def load_json(file):
 def relabelled(file, scratch):
     """`file`, or a copy in `scratch` whose rows of a model that has moved to
     another app since the backup (MOVED) carry its label of today, as do the
-    permissions that name it: loaddata knows only today's labels."""
+    permissions that name it, and whose renamed values (RENAMED) their name
+    of today: loaddata knows only today's labels and migrates nothing."""
     rows = json.loads(Path(file).read_text(encoding="utf-8"))
     text = json.dumps([relabel(row) for row in rows])
     if text == json.dumps(rows):
@@ -275,6 +330,9 @@ def relabel(row):
     for name in ("permissions", "user_permissions"):
         if isinstance(fields.get(name), list):
             fields[name] = [relabel_key(key) for key in fields[name]]
+    for (model, name), values in RENAMED.items():
+        if row["model"] == model and fields.get(name) in values:
+            fields[name] = values[fields[name]]
     return {**row, "fields": fields} if "fields" in row else row
 
 

@@ -17,7 +17,9 @@ def check_webhook_token(app_configs, **kwargs):
         return [
             Warning(
                 "WEBHOOK_TOKEN is empty: every webhook is refused with 401.",
-                hint="Run `python manage.py setup` or set WEBHOOK_TOKEN in .env.",
+                hint="Run `.venv/bin/python manage.py setup` (Windows: "
+                "`.venv\\Scripts\\python manage.py setup`) or set WEBHOOK_TOKEN "
+                "in .env.",
                 id="mt5bot.W001",
             )
         ]
@@ -89,6 +91,7 @@ RATES = ("RATE_LIMIT_WEBHOOK", "RATE_LIMIT_API")
 ENUMS = {
     "PINECONNECTOR_RISK": ("lots", "percent"),
     "PINECONNECTOR_SLTP": ("pips", "price"),
+    "MT5_PROFILE_SOURCE": ("auto", "data", "install"),
 }
 FOLDED_ENUMS = {
     "SQLITE_SYNCHRONOUS": ("off", "normal", "full", "extra", "0", "1", "2", "3"),

@@ -53,7 +53,16 @@ MT5_INSTANCES_DIR = Path(
 # `manage.py backup` writes here; it keeps the newest BACKUP_KEEP backups.
 BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "backup")))
 BACKUP_KEEP = env.int("BACKUP_KEEP", default=10)
+# The tunnel's own folder (cloudflared's config.yml and the tunnel's
+# credentials, docs/deploy.md section 1), copied into each backup when it
+# exists; empty: none.
+TUNNEL_CONFIG_DIR = os.path.expanduser(
+    env.str("TUNNEL_CONFIG_DIR", default="~/.cloudflared")
+)
 MT5_MAIN_PATH = env.str("MT5_MAIN_PATH", default="")
+# Where a new MT5 account's Default chart profile comes from (accounts/
+# profiles.py): auto, data (%APPDATA%\MetaQuotes\Terminal\<id>) or install.
+MT5_PROFILE_SOURCE = env.str("MT5_PROFILE_SOURCE", default="auto")
 TRADING_METHOD = env.str("TRADING_METHOD", default="file")
 
 # --- Database --------------------------------------------------------------

@@ -19,6 +19,10 @@ os.environ.setdefault("STATIC_ROOT", os.environ["DATA_DIR"])
 # secret scan in the root conftest.py reads LOG_DIR at the end of the session.
 os.environ.setdefault("LOG_DIR", os.path.join(os.environ["DATA_DIR"], "logs"))
 os.environ.setdefault("BACKUP_DIR", os.path.join(os.environ["DATA_DIR"], "backup"))
+# Never the user's own tunnel folder: a backup test would copy its secrets.
+os.environ.setdefault(
+    "TUNNEL_CONFIG_DIR", os.path.join(os.environ["DATA_DIR"], "cloudflared")
+)
 
 from mt5bot import layers
 from mt5bot.settings import *  # noqa: F403

@@ -39,6 +39,7 @@ ACCOUNT_FIELDS = (
     "login",
     "enabled",
     "trading_paused",
+    "desired",
     "magic",
     "volume_multiplier",
     "max_volume",

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 
 from accounts.bridge import wake
 from history import live
-from history.models import Outcome, Signal, Status
+from history.models import Outcome, Signal, Status, number
 from mt5bot import deadline, tokens
 from notifications import notify
 from signals import fastsql, presence
@@ -124,7 +124,7 @@ def scrub_fields(signal, fields):
 
 
 def refuse(signal, error):
-    signal.outcome = Outcome.REJECTED
+    signal.outcome = Outcome.REFUSED
     signal.http_status = error.status
     signal.rejection_code = error.code
     # Details may quote the sender; PostgreSQL text cannot hold NUL.
@@ -168,7 +168,7 @@ def fan_out(signal, alert):
             return record_duplicate(signal, original)
         commands = build_commands(signal, alert)
         queued = [c for c in commands if c.status == Status.QUEUED]
-        signal.outcome = Outcome.ACCEPTED if queued else Outcome.REJECTED
+        signal.outcome = Outcome.ACCEPTED if queued else Outcome.REFUSED
         signal.http_status = 200 if queued else 400
         if not queued:
             original = find_original(signal, keyed=True)
@@ -193,7 +193,7 @@ def fan_out(signal, alert):
 
 def announce_fan_out(signal, commands):
     """Once committed: a line for the signal and one per command."""
-    if signal.outcome == Outcome.REJECTED:
+    if signal.outcome == Outcome.REFUSED:
         announce_refusal(signal)
     elif log.isEnabledFor(logging.INFO):
         queued = sum(c.status == Status.QUEUED for c in commands)
@@ -260,7 +260,8 @@ def outcome(command):
         "command": str(command.uid),
         "action": command.action,
         "symbol": command.symbol,
-        "volume": None if command.volume is None else str(command.volume),
+        # As the re-send reads it back too: 0.1, not 0.1000000000 or 1E-7.
+        "volume": None if command.volume is None else number(command.volume),
     }
 
 
@@ -270,7 +271,7 @@ def reply(signal, alert, commands):
         "signal": signal.pk,
         "accounts": [outcome(c) for c in commands],
     }
-    if signal.outcome == Outcome.REJECTED:
+    if signal.outcome == Outcome.REFUSED:
         body = {
             "error": signal.rejection_code,
             "detail": signal.rejection_reason,

@@ -24,6 +24,7 @@ from accounts.bridge.watch import FolderWatch
 from accounts.models import Account, Supervisor, Transport, files_dir
 from ea.protocol import ProtocolError
 from history.models import Command
+from mapping.seedfile import SeedFile
 from notifications import notify
 
 log = logging.getLogger("mt5bot.supervisor")
@@ -51,6 +52,9 @@ class Worker:
         # `on_news`, when set, wakes a loop that is not ours (embedded.py).
         self.watch = FolderWatch(self.news)
         self.on_news = None
+        # data/custom_mappings.json lives on the server's machine, whose
+        # supervisor is the one without a host.
+        self.seed_file = None if host else SeedFile()
 
     # Life cycle -----------------------------------------------------------
 
@@ -143,6 +147,8 @@ class Worker:
         pending = Pending()
         if force or self.every("accounts", 1.0):
             self.guard("accounts", self.refresh_accounts)
+            if self.seed_file:
+                self.guard("mappings file", self.seed_file.check)
         polled = self.every("deliver", settings.SUPERVISOR_DB_POLL)
         if woken or force or (polled and pending.queued()):
             worked |= self.drain(self.deliver_batch)

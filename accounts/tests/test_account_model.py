@@ -141,7 +141,9 @@ def test_it_allows_only_the_listed_symbols_whatever_their_case(symbols, allowed)
         ({}, None),
         ({"enabled": False}, "account_disabled"),
         ({"trading_paused": True}, "account_paused"),
+        ({"desired": "stopped"}, "account_stopped"),
         ({"enabled": False, "trading_paused": True}, "account_disabled"),
+        ({"trading_paused": True, "desired": "stopped"}, "account_paused"),
     ],
 )
 def test_it_says_why_it_takes_no_alert(fields, refusal):

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts import liveness
 from accounts.management.commands import accounts as command
 from accounts.models import Account, Supervisor
 from accounts.tests import stand_in as helpers
@@ -62,7 +63,7 @@ def test_it_lists_accounts_with_their_heartbeat(terminal_dirs, supervisor):
         "paper",
         "hedging",
         "running",
-        "online",
+        "stale",
         "-",
         "1m",
         "10,000.00",
@@ -74,7 +75,88 @@ def test_it_lists_accounts_with_their_heartbeat(terminal_dirs, supervisor):
         "-",
     ]
     assert lines[2].split()[:4] == ["7891011", "-", "paper", "netting"]
-    assert lines[3] == "Supervisor: supervisor 4242 on this host is alive."
+    assert lines[3] == liveness.STALE_NOTE
+    assert lines[4] == "Supervisor: supervisor 4242 on this host is alive."
+
+
+def status_of(login):
+    lines = run("list")[0].splitlines()
+    column = lines[0].split().index("STATUS")
+    [row] = [line.split() for line in lines if line.startswith(login)]
+    return row[column], row[column + 2]  # the status and the heartbeat's age
+
+
+@pytest.fixture
+def frozen(monkeypatch, settings):
+    """The moment `accounts list` runs at, and the stale limit it applies."""
+    settings.HEARTBEAT_STALE_AFTER = 6.0
+    moment = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    return moment
+
+
+def beat(login, at):
+    """The terminal's heartbeat file, last written `at`."""
+    folder = Account.objects.get(login=login).files_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "webhook_heartbeat.json"
+    path.write_text("{}")
+    os.utime(path, (at.timestamp(), at.timestamp()))
+
+
+def test_an_online_row_with_an_old_heartbeat_file_says_stale(terminal_dirs, frozen):
+    # The row was saved 3 s ago, as the supervisor does every 10 s; the
+    # terminal itself last beat 11 s ago.
+    Account.objects.create(
+        login="1123456", status="online", heartbeat_at=frozen - timedelta(seconds=3)
+    )
+    beat("1123456", frozen - timedelta(seconds=11))
+    assert status_of("1123456") == ("stale", "11s")
+    beat("1123456", frozen - timedelta(seconds=1))
+    assert status_of("1123456") == ("online", "1s")
+
+
+def test_a_row_saved_less_often_than_the_limit_is_not_called_stale_early(
+    terminal_dirs, frozen
+):
+    """No heartbeat file here (a terminal on another host): the row's time
+    may lag by the supervisor's save interval, and only beyond it is the
+    heartbeat known to be stale."""
+    saved = frozen - timedelta(seconds=11)
+    Account.objects.create(login="1123456", status="online", heartbeat_at=saved)
+    assert status_of("1123456") == ("online", "11s")
+    Account.objects.filter(login="1123456").update(
+        heartbeat_at=frozen - timedelta(seconds=17)
+    )
+    assert status_of("1123456") == ("stale", "17s")
+
+
+def test_an_http_terminal_is_stale_once_its_post_is_older_than_the_limit(
+    terminal_dirs, frozen
+):
+    Account.objects.create(
+        login="1123456",
+        transport="http",
+        status="online",
+        heartbeat_at=frozen - timedelta(seconds=11),
+    )
+    assert status_of("1123456") == ("stale", "11s")
+
+
+@pytest.mark.parametrize(
+    ("status", "age", "lag", "shown"),
+    [
+        ("online", 5.9, 0, "online"),
+        ("online", 6.1, 0, "stale"),
+        ("online", 15.0, 10, "online"),
+        ("online", None, 0, "stale"),
+        ("degraded", 60.0, 0, "degraded"),
+        ("starting", None, 0, "starting"),
+        ("stopped", 600.0, 0, "stopped"),
+    ],
+)
+def test_only_a_claim_of_online_goes_stale(status, age, lag, shown):
+    assert liveness.status_now(status, age, lag, stale_after=6.0) == shown
 
 
 def test_it_lists_whether_the_ea_is_installed_and_what_runs(terminal_dirs):

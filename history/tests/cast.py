@@ -53,7 +53,7 @@ def alert(accounts, outcome=Outcome.ACCEPTED, ago=0, **parsed):
     return Signal.objects.create(
         received_at=timezone.now() - timedelta(seconds=ago),
         outcome=outcome,
-        http_status=200 if outcome != Outcome.REJECTED else 400,
+        http_status=200 if outcome != Outcome.REFUSED else 400,
         format="json",
         raw_body="{}",
         parsed={"accounts": accounts, **parsed},
@@ -108,7 +108,7 @@ def history(cast):
     executed(filled, "7891011")
     waiting = alert(["1123456"], ago=20, action="SELL", symbol="EURUSD")
     order(waiting, "1123456", action="SELL", symbol="EURUSD", original_symbol="EURUSD")
-    refused = alert([], outcome=Outcome.REJECTED, ago=10)
+    refused = alert([], outcome=Outcome.REFUSED, ago=10)
     refused.rejection_code = "missing_field"
     refused.rejection_reason = "The alert names no action."
     refused.parsed = None

@@ -121,7 +121,7 @@ def test_history_is_read_only(staff, alerts):
     page = staff.get(f"{SIGNALS}{signal.pk}/change/").content.decode()
     assert 'name="raw_body"' not in page and "_save" not in page
     assert (
-        staff.post(f"{SIGNALS}{signal.pk}/change/", {"outcome": "rejected"}).status_code
+        staff.post(f"{SIGNALS}{signal.pk}/change/", {"outcome": "refused"}).status_code
         == 403
     )
     signal.refresh_from_db()

@@ -32,7 +32,7 @@ def test_a_formula_in_a_symbol_prefix_is_exported_as_text(client, admin_client, 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
 def test_every_formula_start_is_quoted(admin_client, cast, start):
-    refused = alert(["1123456"], Outcome.REJECTED)
+    refused = alert(["1123456"], Outcome.REFUSED)
     Signal.objects.filter(pk=refused.pk).update(
         rejection_reason=f'{start}HYPERLINK("x")'
     )
@@ -40,7 +40,7 @@ def test_every_formula_start_is_quoted(admin_client, cast, start):
         alert(["1123456"]), "1123456", Status.REJECTED, status_reason=f"{start}1+1"
     )
     lines = {line["outcome"]: line for line in exported(admin_client)}
-    assert lines["rejected"]["rejection_reason"] == f'\'{start}HYPERLINK("x")'
+    assert lines["refused"]["rejection_reason"] == f'\'{start}HYPERLINK("x")'
     assert lines["accepted"]["status_reason"] == f"'{start}1+1"
 
 

@@ -91,6 +91,18 @@ def test_rejected_means_an_order_the_broker_or_the_intake_refused(page, history)
     assert shown(response) == [broker_said_no.pk]
 
 
+def test_the_page_and_the_api_name_a_refused_alert_alike(page, history):
+    """An alert is refused, an order rejected: the page's badge, its filter,
+    the API's field and the API's filter use the same word for each."""
+    response = page.get("/history/?status=refused")
+    assert shown(response) == [history["refused"].pk]
+    assert 'class="badge outcome-refused">refused</span>' in response.content.decode()
+    api = page.get("/api/signals/", {"outcome": "refused"}).json()["results"]
+    assert [(s["id"], s["outcome"]) for s in api] == [
+        (history["refused"].pk, "refused")
+    ]
+
+
 def test_it_filters_by_time(page, history):
     since = (timezone.now() - timedelta(seconds=25)).strftime("%Y-%m-%dT%H:%M:%S")
     response = page.get(f"/history/?since={since}")
@@ -187,7 +199,7 @@ def test_the_export_is_the_filtered_history_one_line_per_order(page, history):
     assert lines[1]["symbol"] == "XAUUSD.m" and lines[1]["fill_price"] == "2412.35"
     everything = page.get("/history/export.csv").content.decode()
     refused = [
-        r for r in csv.DictReader(io.StringIO(everything)) if r["outcome"] == "rejected"
+        r for r in csv.DictReader(io.StringIO(everything)) if r["outcome"] == "refused"
     ]
     assert refused[0]["rejection_reason"] == "The alert names no action."
     assert refused[0]["command"] == ""

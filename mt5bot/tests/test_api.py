@@ -33,7 +33,7 @@ def test_it_lists_signals_newest_first_with_their_commands(api, history):
     assert body["count"] == 3
     newest, middle, oldest = body["results"]
     assert [s["outcome"] for s in body["results"]] == [
-        "rejected",
+        "refused",
         "accepted",
         "accepted",
     ]
@@ -49,8 +49,12 @@ def test_it_filters_signals_by_outcome_and_time(api, history):
     Signal.objects.filter(pk=first.pk).update(
         received_at=timezone.now() - timedelta(days=2)
     )
-    rejected = api.get("/api/signals/", {"outcome": "rejected"}).json()["results"]
-    assert [s["id"] for s in rejected] == [third.pk]
+    refused = api.get("/api/signals/", {"outcome": "refused"}).json()["results"]
+    assert [s["id"] for s in refused] == [third.pk]
+    assert refused[0]["outcome"] == "refused"
+    # Its former name, for the scripts written before it had its own.
+    former = api.get("/api/signals/", {"outcome": "rejected"}).json()["results"]
+    assert former == refused
     since = (timezone.now() - timedelta(days=1)).isoformat()
     recent = api.get("/api/signals/", {"since": since}).json()["results"]
     assert {s["id"] for s in recent} == {second.pk, third.pk}

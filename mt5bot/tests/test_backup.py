@@ -119,21 +119,35 @@ def round_trip(install, drop_database):
     before, env_text = install.snapshot(), install.env_file.read_text()
     assert len(before["commands"]) == 4 and len(before["signals"]) == 3
     assert ["ann", "viewer"] in before["roles"] and len(before["clearings"]) == 1
-    made = install.manage("backup").stdout
+    tunnel = install.dir / "cloudflared"
+    (tunnel / "certs").mkdir(parents=True)
+    (tunnel / "config.yml").write_text("tunnel: 6ff42ae2\n")
+    (tunnel / "certs" / "6ff42ae2.json").write_text('{"TunnelSecret": "x"}')
+    made = install.manage("backup", TUNNEL_CONFIG_DIR=str(tunnel)).stdout
     [backup] = backups.existing(install.dir / "backup")
     assert str(backup) in made
+    # The logs and the tunnel's folder, as they are on the machine.
+    assert (backup / "logs" / "trading_bot.log").stat().st_size > 0
+    assert (backup / "tunnel" / "certs" / "6ff42ae2.json").read_text() == (
+        '{"TunnelSecret": "x"}'
+    )
+    manifest = json.loads((backup / "manifest.json").read_text())
+    assert manifest["copied"]["tunnel"] == str(tunnel)
     if os.name == "posix":
-        # The database copy (SQLite or JSON) and .env's: the owner's alone.
+        # The database copy (SQLite or JSON), .env's and the tunnel's
+        # credentials: the owner's alone.
         secret = {backups.SQLITE_FILE, backups.JSON_FILE, backups.ENV_FILE}
         held = [p for p in backup.iterdir() if p.name in secret]
         assert len(held) == 2
+        held.append(backup / "tunnel" / "certs" / "6ff42ae2.json")
         assert {stat.S_IMODE(p.stat().st_mode) for p in held} == {0o600}
     assert json.loads((backup / "mappings" / "7891011.json").read_text()) == {
         "nas": "USTEC"
     }
     wipe_and_reinstall(install, drop_database)
     assert install.snapshot()["accounts"] == []
-    install.manage("restore")
+    restored = install.manage("restore").stdout
+    assert f"config folder is in {backup / 'tunnel'}" in restored
     assert install.snapshot() == before
     assert install.env_file.read_text() == env_text
     assert (install.dir / ".env.pre-restore").is_file()
@@ -277,6 +291,23 @@ def test_a_json_backup_from_before_a_model_moved_names_it_as_today(tmp_path):
         ["view_notification", "notifications", "notification"]
     ]
     assert rows[2] == old[2]
+
+
+def test_a_refused_alert_of_an_older_json_backup_gets_its_word_of_today(tmp_path):
+    old = [
+        {"model": "signals.signal", "pk": 1, "fields": {"outcome": "rejected"}},
+        {"model": "history.command", "pk": 1, "fields": {"status": "rejected"}},
+    ]
+    (tmp_path / "database.json").write_text(json.dumps(old))
+    (tmp_path / "scratch").mkdir()
+    copy = backups.relabelled(tmp_path / "database.json", tmp_path / "scratch")
+    rows = json.loads(copy.read_text())
+    assert rows[0] == {
+        "model": "history.signal",
+        "pk": 1,
+        "fields": {"outcome": "refused"},
+    }
+    assert rows[1] == old[1]  # an order is still rejected
 
 
 def test_a_json_backup_of_today_is_loaded_as_it_is(tmp_path):

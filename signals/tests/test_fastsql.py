@@ -143,7 +143,7 @@ def test_a_signal_is_stored_as_save_stores_it(signal):
 
 
 def test_a_signal_without_parsed_fields_stores_null_as_save_does():
-    new = Signal(outcome="rejected", http_status=400, parsed=None)
+    new = Signal(outcome="refused", http_status=400, parsed=None)
     by_orm, by_fast = orm_then_fast(new, lambda obj: obj.save(), fastsql.save_new)
     assert by_fast == by_orm
     assert by_fast[1]["parsed"] is None

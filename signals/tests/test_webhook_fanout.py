@@ -126,7 +126,7 @@ def test_it_answers_400_when_no_account_allows_the_symbol(client, cast):
     assert response.json()["error"] == "no_account_accepted"
     signal = Signal.objects.get()
     assert (signal.outcome, signal.rejection_code) == (
-        "rejected",
+        "refused",
         "no_account_accepted",
     )
     assert Command.objects.get().status_code == "symbol_not_allowed"

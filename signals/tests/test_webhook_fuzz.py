@@ -107,7 +107,7 @@ def check_answer(client, body, content_type):
         assert signal.outcome == answer["status"]
     else:
         assert set(answer) >= {"error", "detail", "field"}
-        assert (signal.outcome, signal.rejection_code) == ("rejected", answer["error"])
+        assert (signal.outcome, signal.rejection_code) == ("refused", answer["error"])
     new = Command.objects.filter(id__gt=last_command)
     assert all(
         LOGIN.fullmatch(login) for login in new.values_list("account_login", flat=True)

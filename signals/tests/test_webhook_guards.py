@@ -66,7 +66,7 @@ def test_the_allowlist_refuses_other_addresses_and_records_them(client, cast, se
     assert response.status_code == 403
     assert response.json()["error"] == "ip_not_allowed"
     signal = Signal.objects.get()
-    assert (signal.outcome, signal.rejection_code) == ("rejected", "ip_not_allowed")
+    assert (signal.outcome, signal.rejection_code) == ("refused", "ip_not_allowed")
     assert signal.source_ip == "203.0.113.9"
     assert not Command.objects.exists()
 

@@ -124,7 +124,7 @@ def test_it_refuses_a_key_it_would_otherwise_silently_drop(client, cast):
         "signal": response.json()["signal"],
     }
     signal = Signal.objects.get()
-    assert (signal.outcome, signal.rejection_code) == ("rejected", "unsupported_key")
+    assert (signal.outcome, signal.rejection_code) == ("refused", "unsupported_key")
     assert signal.rejection_field == "trailtrig"
     assert not Command.objects.exists()
 

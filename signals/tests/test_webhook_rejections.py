@@ -21,7 +21,7 @@ def refused(response, status, code, field=None, stored_field=True):
     assert isinstance(body["detail"], str)
     assert body["detail"]
     signal = Signal.objects.get(pk=body["signal"])
-    assert signal.outcome == "rejected"
+    assert signal.outcome == "refused"
     assert (signal.http_status, signal.rejection_code) == (status, code)
     if stored_field:
         assert signal.rejection_field == (field or "")
@@ -358,6 +358,6 @@ def test_it_answers_a_get_without_a_server_error(client, cast):
     response = client.get(f"/webhook/{settings.WEBHOOK_TOKEN}")
     assert response.status_code == 405
     assert response.json()["error"] == "method_not_allowed"
-    assert Signal.objects.get().outcome == "rejected"
+    assert Signal.objects.get().outcome == "refused"
     assert client.get("/webhook/wrong").status_code == 401
     assert Signal.objects.count() == 1

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from accounts import ea_build, operations, terminals
+from accounts import ea_build, liveness, operations, profiles, terminals
 from accounts.models import (
     BOUNDED_FIELDS,
     Account,
@@ -62,14 +62,14 @@ def heartbeat_figures(heartbeat):
 
 
 def account_row(account, now):
-    age = "-"
-    if account.heartbeat_at:
-        age = format_age((now - account.heartbeat_at).total_seconds())
+    seconds, lag = liveness.heartbeat_age(account, now)
+    age = "-" if seconds is None else format_age(seconds)
+    status = liveness.status_now(account.status, seconds, lag)
     pid = str(account.pid) if terminals.alive(account) else "-"
     balance, equity = heartbeat_figures(account.heartbeat)
     installed, running = ea_build.summary(ea_build.state(account))
     return (account.login, account.nickname or "-", account.kind, account.margin_mode,
-            account.desired, account.status, pid, age, balance, equity,
+            account.desired, status, pid, age, balance, equity,
             installed, running, account.host or "-")  # fmt: skip
 
 
@@ -181,6 +181,13 @@ class Command(BaseCommand):
             help="Make an account's terminal folder on this machine (the host "
             "of an account added elsewhere with --host).",
         ).add_argument("login")
+        for name in ("add", "install"):
+            actions.choices[name].add_argument(
+                "--profile-from",
+                choices=profiles.SOURCES,
+                help="MT5: where the Default chart profile comes from (auto: "
+                "the data folder's if any; default MT5_PROFILE_SOURCE).",
+            )
         for name, text in VERBS.items():
             actions.add_parser(name, help=text).add_argument("login")
         for name in ("add", "start", "stop", "restart", "remove"):
@@ -216,10 +223,15 @@ class Command(BaseCommand):
         self.say(account, f"new EA key (shown once; {old}):")
         self.stdout.write(key)
 
-    def install(self, account, **_):
+    def install(self, account, profile_from=None, **_):
         progress = ProgressBar(self.stderr)
         try:
-            added = self.run(operations.install, account, progress=progress)
+            added = self.run(
+                operations.install,
+                account,
+                progress=progress,
+                profile_from=profile_from,
+            )
         finally:
             progress.close()
         self.say(account, f"its terminal's folder is {added.instance.folder}.")
@@ -253,6 +265,7 @@ class Command(BaseCommand):
         wait,
         transport,
         host,
+        profile_from=None,
         **opts,
     ):
         chosen = self.clean_settings(opts)
@@ -269,6 +282,7 @@ class Command(BaseCommand):
                 transport=transport,
                 progress=progress,
                 host=host,
+                profile_from=profile_from,
             )
         finally:
             progress.close()
@@ -363,6 +377,9 @@ class Command(BaseCommand):
             rows = [HEADER, *(account_row(a, now) for a in accounts)]
             for line in render_table(rows):
                 self.stdout.write(line)
+            status = HEADER.index("STATUS")
+            if any(row[status] == liveness.STALE for row in rows):
+                self.stdout.write(liveness.STALE_NOTE)
         supervisor = live_supervisor()
         alive = f"{supervisor} is alive" if supervisor else "none is running"
         self.stdout.write(f"Supervisor: {alive}.")

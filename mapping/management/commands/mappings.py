@@ -8,21 +8,17 @@ symbol becomes on each account, and why, before the alert goes live.
 """
 
 import json
-import re
 import sys
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from accounts.models import Account, SymbolList
 from ea import protocol
-from mapping.models import SymbolMapping, clean_alias
+from mapping.models import SymbolMapping
 from mapping.resolver import explain
-
-SEED_FILE = "custom_mappings.json"
-SYMBOL = re.compile(r"[^\s\"'\\,;`<>|]{1,64}")
+from mapping.seedfile import SEED_FILE, SeedError, read_pairs, save_pairs
 
 
 class Command(BaseCommand):
@@ -64,7 +60,10 @@ class Command(BaseCommand):
 
     def do_import(self, file=None, account=None, replace=False, **options):
         account = self.account(account)
-        pairs = read_pairs(sys.stdin.read() if file == "-" else self.load(file))
+        try:
+            pairs = read_pairs(sys.stdin.read() if file == "-" else self.load(file))
+        except SeedError as exc:
+            raise CommandError(str(exc)) from None
         created, changed, deleted = save_pairs(pairs, account, replace)
         scope = f"account {account.login}" if account else "all accounts"
         self.stdout.write(
@@ -108,44 +107,3 @@ class Command(BaseCommand):
             else (" SYMBOL_FETCH_ENABLED is off: no supervisor will pass it on.")
         )
         self.stdout.write(f"Asked for {len(accounts)} fresh list(s).{note}")
-
-
-def read_pairs(text):
-    """{alias: symbol} from the seed's JSON, or CommandError saying why not."""
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise CommandError(f"Not JSON: {exc}") from None
-    if not isinstance(data, dict):
-        raise CommandError('Expected an object such as {"goldspot": "XAUUSD"}.')
-    pairs = {}
-    for alias, symbol in data.items():
-        if not (isinstance(symbol, str) and SYMBOL.fullmatch(symbol.strip())):
-            raise CommandError(f"{alias!r}: {symbol!r} is not a symbol name.")
-        if not SYMBOL.fullmatch(clean_alias(alias)):
-            raise CommandError(f"{alias!r} is not a symbol name.")
-        if clean_alias(alias) in pairs:
-            raise CommandError(f"{alias!r} appears twice (case is ignored).")
-        pairs[clean_alias(alias)] = symbol.strip()
-    return pairs
-
-
-@transaction.atomic
-def save_pairs(pairs, account, replace):
-    """All or nothing; returns (created, changed, deleted) counts."""
-    existing = {m.alias: m for m in SymbolMapping.objects.filter(account=account)}
-    created = changed = deleted = 0
-    for alias, symbol in pairs.items():
-        mapping = existing.get(alias)
-        if mapping is None:
-            SymbolMapping.objects.create(alias=alias, symbol=symbol, account=account)
-            created += 1
-        elif mapping.symbol != symbol:
-            mapping.symbol = symbol
-            mapping.save(update_fields=["symbol", "updated_at"])
-            changed += 1
-    if replace:
-        for alias in sorted(set(existing) - set(pairs)):
-            existing[alias].delete()
-            deleted += 1
-    return created, changed, deleted

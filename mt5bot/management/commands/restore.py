@@ -43,4 +43,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Restored {path}.")
         if kept:
             self.stdout.write(f"The previous .env is in {kept}.")
+        tunnel = path / backups.TUNNEL
+        if tunnel.is_dir():
+            self.stdout.write(
+                f"The tunnel's config folder is in {tunnel}, not restored: on a "
+                "new machine, copy it to TUNNEL_CONFIG_DIR (~/.cloudflared)."
+            )
         self.stdout.write("Start the bot again: `python3 run.py`.")
