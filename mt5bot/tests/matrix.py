@@ -94,6 +94,8 @@ RULES = [
             (401,), json={}),
     machine("api/ea/<str:login>/symbols", "post", "/api/ea/{login}/symbols",
             (401,), json={}),
+    machine("api/ea/<str:login>/book", "post", "/api/ea/{login}/book",
+            (401,), json={}),
     # --- the REST API ---
     api("api-root", "get", "/api/", SEE),
     api("api-health", "get", "/api/health/", SEE, (200, 503)),
