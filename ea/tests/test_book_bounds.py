@@ -6,6 +6,9 @@ import copy
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from ea import bounds, protocol
 from ea.protocol import ProtocolError
@@ -148,3 +151,29 @@ def test_a_bad_book_is_refused_whole(change):
 def test_a_file_that_is_no_book_is_refused(raw):
     with pytest.raises(ProtocolError):
         bounds.parse_book(raw)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(
+    top=st.dictionaries(st.sampled_from(sorted(BOOK)), JSON, max_size=4),
+    entry=st.dictionaries(st.sampled_from(sorted(POSITION)), JSON, max_size=4),
+)
+def test_any_change_is_taken_whole_or_refused_never_a_crash(top, entry):
+    book = {**copy.deepcopy(BOOK), **top}
+    if isinstance(book.get("positions"), list) and book["positions"]:
+        book["positions"][0] = {**POSITION, **entry}
+    try:
+        kept = bounds.check_book(book)
+    except ProtocolError:
+        return
+    assert bounds.check_book(json.loads(json.dumps(kept))) == kept
