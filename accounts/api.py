@@ -3,12 +3,12 @@ operations as `manage.py accounts` and the dashboard (accounts.operations)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, status, viewsets
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts import operations
-from accounts.models import SETTINGS_FIELDS, Account
+from accounts import book_api, operations
+from accounts.models import SETTINGS_FIELDS, Account, AccountBook
 from accounts.validators import LOGIN_PATTERN
 from mt5bot import roles
 from mt5bot.api.base import ApiMixin, Conflict, ModelSerializer, Refused
@@ -149,6 +149,15 @@ ACTION = extend_schema(request=None, responses={202: Outcome, 409: Outcome})
     start=ACTION,
     stop=ACTION,
     restart=ACTION,
+    book=extend_schema(responses=book_api.BookSerializer),
+    equity=extend_schema(
+        parameters=[book_api.EquityFilter],
+        responses=book_api.EquityPointSerializer(many=True),
+    ),
+    pnl=extend_schema(
+        parameters=[book_api.PnlFilter],
+        responses=book_api.DailyPnlSerializer(many=True),
+    ),
 )
 class AccountViewSet(ApiMixin, viewsets.ModelViewSet):
     """Accounts and their terminals. Adding, starting, stopping, restarting and
@@ -203,6 +212,33 @@ class AccountViewSet(ApiMixin, viewsets.ModelViewSet):
     def restart(self, request, login):
         """Stop and start the terminal (sets restart_requested_at)."""
         return self.act(operations.restart)
+
+    @action(detail=True, methods=["get"])
+    def book(self, request, login):
+        """The terminal's latest book: positions, pending orders, the broker
+        day's closing deals and the money (ea/PROTOCOL.md 5.1); 404 until
+        it has reported one."""
+        account = self.get_object()
+        book = AccountBook.objects.filter(account=account).first()
+        if book is None:
+            raise exceptions.NotFound("This account's terminal has reported no book.")
+        book.account = account
+        return Response(book_api.BookSerializer(book).data)
+
+    @action(detail=True, methods=["get"])
+    def equity(self, request, login):
+        """Balance and equity, one point per BOOK_SERIES_STEP seconds, oldest
+        first, as far back as BOOK_SERIES_DAYS."""
+        points = self.get_object().equity_points.order_by("at")
+        points = book_api.EquityFilter(data=request.query_params).filter(points)
+        return Response(book_api.EquityPointSerializer(points, many=True).data)
+
+    @action(detail=True, methods=["get"])
+    def pnl(self, request, login):
+        """Realised profit and loss of each of the broker's days, oldest first."""
+        days = self.get_object().daily_pnl.order_by("day")
+        days = book_api.PnlFilter(data=request.query_params).filter(days)
+        return Response(book_api.DailyPnlSerializer(days, many=True).data)
 
     def act(self, operation):
         account = self.get_object()

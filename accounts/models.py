@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from accounts.books import AccountBook, DailyPnl, EquityPoint  # noqa: F401
 from accounts.supervisors import Supervisor, SupervisorQuerySet  # noqa: F401
 from accounts.symbol_list import SymbolList  # noqa: F401
 from accounts.validators import (

@@ -7,9 +7,9 @@
 //| Raw MQL5 only: no standard library, no DLLs.                     |
 //+------------------------------------------------------------------+
 #property copyright "mt5bot"
-#property version   "1.00"
+#property version   "1.10"
 
-#define EA_VERSION "mt5-1.0"
+#define EA_VERSION "mt5-1.1"
 #define COMMAND_ROUNDS 10
 
 enum MT5BOT_TRANSPORT
@@ -46,6 +46,7 @@ bool   g_connected = true;  // TERMINAL_CONNECTED as last logged
 #include "MT5Bot_Open.mqh"
 #include "MT5Bot_Status.mqh"
 #include "MT5Bot_Http.mqh"
+#include "MT5Bot_Book.mqh"
 #include "MT5Bot_Chart.mqh"
 #include "MT5Bot_Init.mqh"
 
@@ -176,6 +177,7 @@ void HandleCommand(string rest, string progress, string id, const Command &c)
                Result r;
                Execute(c, r);
                Finish(rest, progress, id, r);
+               BookSoon();
               }
   }
 
@@ -311,6 +313,7 @@ bool Start()
    WriteSymbols(g_login);
    g_heartbeat_seq = LastHeartbeatSeq();
    Heartbeat();
+   BookWhenDue();
    g_started = true;
    PrintFormat("mt5bot %s started on %s (%s)", EA_VERSION, g_login, MarginModeText());
    return true;
@@ -350,7 +353,10 @@ void OnDeinit(const int reason)
    if(reason == REASON_INITFAILED)
       return;
    if(g_started && !Reloading(reason))
+     {
+      Book(true);   // the book as the EA leaves it (PROTOCOL.md 5.1)
       Heartbeat("stopped");
+     }
    ReleaseLock();
    Comment("");
   }
@@ -371,6 +377,7 @@ void OnTimer()
    if(FileIsExist(SYMBOLS_REQUEST) && WriteSymbols(g_login))
       FileDelete(SYMBOLS_REQUEST);
    HeartbeatWhenDue();
+   BookWhenDue();
    ShowStatus();
   }
 //+------------------------------------------------------------------+

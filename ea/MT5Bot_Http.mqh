@@ -227,6 +227,32 @@ void HttpSendSymbols(int heartbeat_status, const uchar &answer[])
       PrintFormat("POST symbols: HTTP %d; sent again when the server asks", status);
   }
 
+//+------------------------------------------------------------------+
+//| The book over HTTP (PROTOCOL.md 7), when it changed: true once   |
+//| the server has it or refused it (a 4xx, logged; sent again when  |
+//| it changes), false to send it again at the next look (no answer, |
+//| a 5xx, or the server is down: the command schedule probes it).   |
+//+------------------------------------------------------------------+
+bool HttpBook(string text, bool final)
+  {
+   if(HttpDown())
+      return false;
+   uchar body[], answer[];
+   int size = TextToBytes(text, body);
+   int status = HttpCall("POST", "book", body, size, answer,
+                         final ? (int)MathMin(InpHttpTimeoutMs, HTTP_FINAL_TIMEOUT_MS) : 0);
+   if(HttpServerAway(status))
+     {
+      if(!final)
+         HttpFailed(HttpProblem("POST", "book", status));
+      return false;
+     }
+   HttpWorked();
+   if(status < 200 || status > 299)
+      PrintFormat("POST book: HTTP %d; sent again when the book changes", status);
+   return true;
+  }
+
 // Skipped while the server is down: the command schedule probes it, and a
 // heartbeat per interval would wait out a timeout each time. The final
 // heartbeat (OnDeinit) waits at most HTTP_FINAL_TIMEOUT_MS.

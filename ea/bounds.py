@@ -1,13 +1,15 @@
 """
 What a terminal may send, bounded to what the server can store: the limits of
-`ea/PROTOCOL.md` §4 and §5 for results and heartbeats, checked before any of
-it reaches a column, on either database.
+`ea/PROTOCOL.md` §4, §5 and §5.1 for results, heartbeats and books, checked
+before any of it reaches a column, on either database.
 
 Standard library only, like `ea.protocol`; the server calls these, and the
 terminals stay inside them by construction.
 """
 
+import json
 import math
+from datetime import date
 
 from ea import protocol
 from ea.protocol import ProtocolError
@@ -108,3 +110,172 @@ def check_heartbeat(data):
             "state",
         )
     return data
+
+
+# --- the book (PROTOCOL.md 5.1) -----------------------------------------------
+# Each field a book's items and top level may have, as a checker; the
+# checked book keeps these and no other, so nothing unknown reaches a column.
+MAX_SYMBOL = 64  # Command.symbol's length
+MAX_COMMENT = 64  # MT5's comments have 31 characters; a broker's tag may add
+MAX_CURRENCY = 16
+MAX_OFFSET = 86400  # the trade server's zone: less than a day from UTC
+TIMES = range(2**40)  # Unix seconds, to the year 36812
+COUNTS = range(2**31)
+
+
+def _number(value, field):
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ProtocolError(f"{field} is not a number", field)
+    if not math.isfinite(value) or abs(value) >= MAX_AMOUNT:
+        raise ProtocolError(f"{field} {value!r} is out of range", field)
+    return value
+
+
+def _moment(value, field):
+    if _number(value, field) < 0 or value >= TIMES.stop:
+        raise ProtocolError(f"{field} {value!r} is not a time", field)
+    return value
+
+
+def _optional_number(value, field):
+    return None if value is None else _number(value, field)
+
+
+def _integer(allowed):
+    def check(value, field):
+        if type(value) is not int or value not in allowed:
+            raise ProtocolError(f"{field} {value!r} is not an integer it can be", field)
+        return value
+
+    return check
+
+
+def _text(longest, shortest=0):
+    def check(value, field):
+        if not isinstance(value, str) or not shortest <= len(value) <= longest:
+            raise ProtocolError(
+                f"{field} is not a text of {shortest} to {longest} characters", field
+            )
+        if "\x00" in value or not encodable(value):
+            raise ProtocolError(f"{field} holds a NUL or is not valid Unicode", field)
+        return value
+
+    return check
+
+
+def _one_of(names):
+    def check(value, field):
+        if value not in names:
+            raise ProtocolError(
+                f"{field} {str(value)[:40]!r} is not one of {names}", field
+            )
+        return value
+
+    return check
+
+
+def _day(value, field):
+    try:
+        date.fromisoformat(_text(10, 10)(value, field))
+    except ValueError:
+        raise ProtocolError(f"{field} {value!r} is not a date", field) from None
+    return value
+
+
+def _login(value, field):
+    try:
+        return protocol.check_login(_text(20, 1)(value, field))
+    except ProtocolError:
+        raise ProtocolError(f"{field} is not an account number", field) from None
+
+
+def _version(value, field):
+    if type(value) is not int or value != protocol.VERSION:
+        raise ProtocolError(f"protocol {value!r}, expected {protocol.VERSION}", field)
+    return value
+
+
+TICKET = _integer(range(MAX_TICKET + 1))
+SYMBOL = _text(MAX_SYMBOL, 1)
+COMMENT = _text(MAX_COMMENT)
+TIME = _integer(TIMES)
+MAGIC = _integer(INTEGERS)  # MT5's is a ulong: another EA's may be anything
+_ITEM = {"ticket": TICKET, "symbol": SYMBOL}
+_PLACED = {"volume": _number, "price_open": _number, "sl": _optional_number,
+           "tp": _optional_number}  # fmt: skip
+BOOK_ITEM_FIELDS = {
+    "positions": {
+        **_ITEM, "type": _one_of(protocol.POSITION_TYPES), **_PLACED,
+        "swap": _number, "profit": _number, "magic": MAGIC, "comment": COMMENT,
+        "time": TIME,
+    },
+    "orders": {
+        **_ITEM, "type": _one_of(protocol.ORDER_TYPES_BOOKED), **_PLACED,
+        "magic": MAGIC, "comment": COMMENT, "time": TIME,
+    },
+    "deals": {
+        "ticket": TICKET, "order": TICKET, "position": TICKET, "symbol": SYMBOL,
+        "type": _one_of(protocol.POSITION_TYPES),
+        "entry": _one_of(protocol.DEAL_ENTRIES), "volume": _number,
+        "price": _number, "profit": _number, "swap": _number,
+        "commission": _number, "magic": MAGIC, "comment": COMMENT, "time": TIME,
+    },
+}  # fmt: skip
+COUNT = _integer(COUNTS)
+BOOK_FIELDS = {
+    "protocol": _version, "login": _login, "time": _moment, "server_time": TIME,
+    "server_offset": _integer(range(-MAX_OFFSET, MAX_OFFSET + 1)), "day": _day,
+    "currency": _text(MAX_CURRENCY), "balance": _number, "equity": _number,
+    "margin": _number, "margin_free": _number, "margin_level": _optional_number,
+    "profit": _number, "realized": _number, "positions_total": COUNT,
+    "orders_total": COUNT, "deals_total": COUNT,
+}  # fmt: skip
+
+
+def parse_book(raw):
+    """The checked book in `raw` (the file's bytes or a request's body), or
+    raise ProtocolError: JSON read as strictly as the flat files (no
+    duplicate keys, no NaN), at most BOOK_MAX_BYTES, then `check_book`."""
+    if len(raw) > protocol.BOOK_MAX_BYTES:
+        raise ProtocolError(f"more than {protocol.BOOK_MAX_BYTES} bytes")
+    try:
+        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+        data = json.loads(text, **protocol.STRICT)
+    except ValueError as exc:  # UnicodeDecodeError is one
+        raise ProtocolError(f"invalid JSON: {exc}") from None
+    except RecursionError:
+        raise ProtocolError("invalid JSON: nested too deep") from None
+    return check_book(data)
+
+
+def check_book(data):
+    """The book `data` (parsed JSON) with every field checked and nothing
+    else kept, or raise ProtocolError naming the first field at fault: a
+    book is stored whole or not at all (PROTOCOL.md 5.1)."""
+    if not isinstance(data, dict):
+        raise ProtocolError("not a JSON object")
+    book = _fields(data, BOOK_FIELDS, "")
+    for name, fields in BOOK_ITEM_FIELDS.items():
+        items = data.get(name)
+        if not isinstance(items, list):
+            raise ProtocolError(f"{name} is not a list", name)
+        if len(items) > protocol.BOOK_ITEMS:
+            raise ProtocolError(
+                f"{name}: {len(items)} entries, at most {protocol.BOOK_ITEMS}", name
+            )
+        if book[f"{name}_total"] < len(items):
+            raise ProtocolError(f"{name}_total is below the entries listed", name)
+        book[name] = [_fields(item, fields, f"{name}[{n}].")
+                      for n, item in enumerate(items)]  # fmt: skip
+    return book
+
+
+def _fields(data, fields, where):
+    if not isinstance(data, dict):
+        raise ProtocolError(f"{where or 'the book'} is not an object", where)
+    kept = {}
+    for name, check in fields.items():
+        if name not in data:
+            raise ProtocolError(f"{where}{name} is missing", where + name)
+        kept[name] = check(data[name], where + name)
+    return kept

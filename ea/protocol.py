@@ -27,6 +27,9 @@ TEMP_SUFFIX = ".part"
 HEARTBEAT = "webhook_heartbeat.json"
 SYMBOLS = "webhook_symbols.json"
 SYMBOLS_REQUEST = "webhook_symbols_request.json"
+# The terminal's book (section 5.1): positions, orders, the day's deals and
+# the account's money, rewritten when it changes.
+BOOK = "webhook_book.json"
 EXECUTED = "webhook_executed.txt"
 # Held by the one terminal running on the folder (ea/README.md).
 LOCK = "webhook_terminal.lock"
@@ -108,6 +111,30 @@ RESULT_FIELDS = (
 RESULT_STATUSES = ("executed", "rejected", "expired", "unknown")
 
 MAX_FILE_BYTES = 64 * 1024
+
+# The book (section 5.1). A terminal lists at most BOOK_ITEMS of each of its
+# positions, pending orders and the day's closing deals (the latest ones),
+# and says how many there are in all; a longer list is refused whole.
+BOOK_ITEMS = 200
+BOOK_MAX_BYTES = 512 * 1024
+# A terminal looks at its book with every heartbeat and soon after a trade;
+# it writes the book when it changed, at most once per BOOK_GAP seconds.
+BOOK_GAP = 1.0
+POSITION_TYPES = ("buy", "sell")
+# "other": a type a later terminal build adds (MT5's close-by orders).
+ORDER_TYPES_BOOKED = (
+    "buy_limit",
+    "sell_limit",
+    "buy_stop",
+    "sell_stop",
+    "buy_stop_limit",
+    "sell_stop_limit",
+    "other",
+)
+DEAL_ENTRIES = ("in", "out", "inout", "out_by")
+# Fields of the book that change with every second and say nothing about
+# the account: a book that differs only in them is not written again.
+BOOK_CLOCK_FIELDS = ("time", "server_time")
 REPLACE_ATTEMPTS = 20
 
 

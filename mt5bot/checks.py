@@ -115,6 +115,10 @@ RANGES = {
     "NOTIFY_WINDOW": (0, DAY),
     # TradingView gives up after about 3 s; at 0 every alert would be a 503.
     "WEBHOOK_DEADLINE": (0.1, 60),
+    # A step of at least a minute (a point per heartbeat is what the series
+    # is there to avoid), up to a day; kept from a day to ten years.
+    "BOOK_SERIES_STEP": (60, DAY),
+    "BOOK_SERIES_DAYS": (1, 3650),
 }
 # Seconds that must be more than zero.
 POSITIVE_SECONDS = (

@@ -270,6 +270,11 @@ COMMAND_RESULT_DEADLINE = env.float("COMMAND_RESULT_DEADLINE", default=30.0)
 HEARTBEAT_STALE_AFTER = env.float("HEARTBEAT_STALE_AFTER", default=6.0)
 # Seconds a starting terminal has to write its first heartbeat.
 TERMINAL_START_GRACE = env.float("TERMINAL_START_GRACE", default=60.0)
+# Each account's balance and equity as the terminal's book reports them
+# (ea/PROTOCOL.md 5.1): one point per BOOK_SERIES_STEP seconds, kept
+# BOOK_SERIES_DAYS days (accounts/bridge/book.py).
+BOOK_SERIES_STEP = env.int("BOOK_SERIES_STEP", default=300)
+BOOK_SERIES_DAYS = env.int("BOOK_SERIES_DAYS", default=30)
 PINECONNECTOR_RISK = env.str("PINECONNECTOR_RISK", default="lots")
 PINECONNECTOR_SLTP = env.str("PINECONNECTOR_SLTP", default="pips")
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/ea/<str:login>/results", ea_api.ResultsView.as_view()),
     path("api/ea/<str:login>/heartbeat", ea_api.HeartbeatView.as_view()),
     path("api/ea/<str:login>/symbols", ea_api.SymbolsView.as_view()),
+    path("api/ea/<str:login>/book", ea_api.BookView.as_view()),
     path("api/", include("mt5bot.api.urls")),
     # Before the admin's own: its login page shares the throttle of /login/.
     path("admin/login/", auth_views.AdminLoginView.as_view(), name="admin-login"),

@@ -16,7 +16,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.bridge import delivery, symbols
+from accounts.bridge import book, delivery, symbols
 from accounts.models import Account
 from accounts.validators import is_valid_login
 from ea import bounds, protocol
@@ -181,3 +181,15 @@ class SymbolsView(EAView):
         if symbols.store(self.account, data, entries):
             log.info("stored %s symbols of %s (HTTP)", len(entries), login)
         return Response({"stored": True, "count": len(entries)})
+
+
+class BookView(EAView):
+    def post(self, request, login):
+        """The terminal's book, as webhook_book.json holds it (ea/PROTOCOL.md
+        5.1), checked and kept as the keeper keeps the file's."""
+        try:
+            data = book.parse(request.body, login)
+        except protocol.ProtocolError as exc:
+            raise Refused("bad_book", str(exc), exc.field) from None
+        book.store(self.account, data)
+        return Response(status=204)

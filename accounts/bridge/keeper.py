@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts import ea_build, terminals
 from accounts.bridge import symbols as broker_symbols
+from accounts.bridge.book import Books
 from accounts.models import (
     Account,
     Desired,
@@ -149,6 +150,7 @@ class TerminalKeeper:
         self.saved_at = {}  # login -> monotonic of the last heartbeat save
         self.symbol_files = {}  # login -> (mtime_ns, size) of the list stored
         self.wants_symbols = broker_symbols.Wants()
+        self.books = Books()  # each terminal's webhook_book.json
 
     def accounts(self):
         return Account.objects.filter(host=self.host)
@@ -193,6 +195,7 @@ class TerminalKeeper:
         self.record(account, ref)
         if account.transport == Transport.FILE:
             self.sync_symbols(account)
+            self.books.sync(account)
 
     def should_stop(self, account, ref):
         if account.desired == Desired.STOPPED:

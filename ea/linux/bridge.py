@@ -86,10 +86,28 @@ ITEM_KEYS = {
     "ORDER_SYMBOL": "symbol",
     "ORDER_TIME_EXPIRATION": "expiration",
     "DEAL_POSITION_ID": "position",
+    "POSITION_COMMENT": "comment",
+    "ORDER_COMMENT": "comment",
+    "DEAL_ORDER": "order",
+    "DEAL_MAGIC": "magic",
+    "DEAL_VOLUME": "volume",
+    "DEAL_PRICE": "price",
+    "DEAL_PROFIT": "profit",
+    "DEAL_SYMBOL": "symbol",
+    "DEAL_COMMENT": "comment",
 }
+# Times MT5 gives on the trade server's clock (the broker's `server_offset`
+# ahead of the UTC the paper broker keeps).
+SERVER_TIMES = ("POSITION_TIME", "ORDER_TIME_SETUP", "DEAL_TIME")
+# What the paper broker does not charge: none of its deals or positions
+# carries a swap or a commission unless a vector gives one.
+CHARGES = {"POSITION_SWAP": "swap", "DEAL_SWAP": "swap",
+           "DEAL_COMMISSION": "commission"}  # fmt: skip
+DEAL_ENTRIES = ("in", "out", "inout", "out_by")
 STRINGS = {"SYMBOL_DESCRIPTION", "SYMBOL_PATH", "SYMBOL_CURRENCY_BASE",
            "SYMBOL_CURRENCY_PROFIT", "SYMBOL_CURRENCY_MARGIN", "POSITION_SYMBOL",
-           "ORDER_SYMBOL"}  # fmt: skip
+           "ORDER_SYMBOL", "POSITION_COMMENT", "ORDER_COMMENT", "DEAL_SYMBOL",
+           "DEAL_COMMENT"}  # fmt: skip
 
 
 class FakeTerminal:
@@ -127,6 +145,9 @@ class FakeTerminal:
         self.problems = []
         self.log = []
         self.comments = []  # every Comment() the EA made, in order: its chart
+        # The deals HistorySelect or HistoryDealSelect chose, as MT5 keeps
+        # them for HistoryDealsTotal, HistoryDealGetTicket and Get*.
+        self.history = []
 
     def answer(self, line):
         """The reply line to one request line."""
@@ -144,6 +165,10 @@ class FakeTerminal:
     def op_time(self):
         return [int(self.now)]
 
+    def op_server_time(self):
+        """TimeTradeServer: the trade server's clock, in its zone."""
+        return [int(self.now) + self.broker.server_offset]
+
     def op_sleep(self, milliseconds):
         """1 when the clock moved instead: the EA then does not really sleep."""
         if self.sleep is None:
@@ -159,6 +184,9 @@ class FakeTerminal:
             "ACCOUNT_BALANCE": broker.balance,
             "ACCOUNT_EQUITY": broker.equity(),
             "ACCOUNT_MARGIN_FREE": broker.margin_free(),
+            "ACCOUNT_MARGIN": broker.margin(),
+            "ACCOUNT_MARGIN_LEVEL": broker.margin_level() or 0.0,  # MT5: 0, no margin
+            "ACCOUNT_PROFIT": broker.profit(),
             "ACCOUNT_SERVER": "Paper-Server",
             "ACCOUNT_COMPANY": "mt5bot paper broker",
             "ACCOUNT_CURRENCY": broker.currency,
@@ -222,7 +250,7 @@ class FakeTerminal:
     def _items(self, kind):
         broker = self.broker
         return {"position": broker.seen_positions(), "order": broker.orders,
-                "deal": broker.deals}[kind]  # fmt: skip
+                "deal": self.history}[kind]  # fmt: skip
 
     def _item(self, kind, ticket):
         if kind == "position":
@@ -239,8 +267,32 @@ class FakeTerminal:
     def op_exists(self, kind, ticket):
         return [int(self._item(kind, ticket) is not None)]
 
+    def op_history_select(self, start, end):
+        """The deals whose time on the server's clock is from `start` to
+        `end`, in the order they were made."""
+        offset = self.broker.server_offset
+        self.history = [d for d in self.broker.deals
+                        if start <= d["time"] + offset <= end]  # fmt: skip
+        return [1]
+
+    def op_history_deal_select(self, ticket):
+        """MT5 keeps the one deal selected, and only it."""
+        found = [d for d in self.broker.deals if d["ticket"] == int(ticket)]
+        self.history = found or self.history
+        return [int(bool(found))]
+
     def op_property(self, kind, ticket, prop):
         item = self._item(kind, ticket) or {}
+        if prop in SERVER_TIMES:
+            return [item.get("time", 0) + self.broker.server_offset if item else 0]
+        if prop in CHARGES:
+            return [item.get(CHARGES[prop], 0.0)]
+        if prop == "POSITION_PROFIT":
+            return [round(self.broker.floating(item), 2) if item else 0.0]
+        if prop == "DEAL_TYPE":  # DEAL_TYPE_BUY and _SELL are 0 and 1
+            return [ORDER_TYPES.index(item["type"]) if item else 0]
+        if prop == "DEAL_ENTRY":
+            return [DEAL_ENTRIES.index(item["entry"]) if item else 0]
         if prop in ("POSITION_TYPE", "ORDER_TYPE"):
             # POSITION_TYPE_BUY and _SELL are 0 and 1, as ORDER_TYPE_BUY and _SELL.
             return [ORDER_TYPES.index(item["type"]) if item else 0]

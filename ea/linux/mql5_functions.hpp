@@ -234,7 +234,17 @@ long OrderGetInteger(ENUM_ORDER_PROPERTY_INTEGER property_id);
 double OrderGetDouble(ENUM_ORDER_PROPERTY_DOUBLE property_id);
 // https://www.mql5.com/en/docs/trading/ordergetstring
 string OrderGetString(ENUM_ORDER_PROPERTY_STRING property_id);
+// https://www.mql5.com/en/docs/trading/historyselect
+bool HistorySelect(datetime from_date, datetime to_date);
+// https://www.mql5.com/en/docs/trading/historydealstotal
+int HistoryDealsTotal();
+// https://www.mql5.com/en/docs/trading/historydealgetticket
+ulong HistoryDealGetTicket(int index);
 // https://www.mql5.com/en/docs/trading/historydealselect
 bool HistoryDealSelect(ulong ticket);
 // https://www.mql5.com/en/docs/trading/historydealgetinteger
 long HistoryDealGetInteger(ulong ticket_number, ENUM_DEAL_PROPERTY_INTEGER property_id);
+// https://www.mql5.com/en/docs/trading/historydealgetdouble
+double HistoryDealGetDouble(ulong ticket_number, ENUM_DEAL_PROPERTY_DOUBLE property_id);
+// https://www.mql5.com/en/docs/trading/historydealgetstring
+string HistoryDealGetString(ulong ticket_number, ENUM_DEAL_PROPERTY_STRING property_id);

@@ -103,7 +103,7 @@ bool EventSetMillisecondTimer(int milliseconds) {
 void EventKillTimer() { g_timer_ms = 0; }
 
 datetime TimeGMT() { return ask_long(Args() << "time"); }
-datetime TimeTradeServer() { return ask_long(Args() << "time"); }
+datetime TimeTradeServer() { return ask_long(Args() << "server_time"); }
 
 // --- the program ---------------------------------------------------------------------------------
 int main(int argc, char **argv) {

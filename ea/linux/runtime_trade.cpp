@@ -24,6 +24,9 @@ struct Selection {
 
 Selection g_position = {"position", 0};
 Selection g_order = {"order", 0};
+// The deals HistorySelect or HistoryDealSelect chose are the bridge's to
+// keep, as the terminal keeps them: Get* by ticket reads among them.
+Selection g_deals = {"deal", 0};
 
 int total(const Selection &selection) {
   return static_cast<int>(ask_long(Args() << "total" << selection.kind));
@@ -161,7 +164,21 @@ double OrderGetDouble(ENUM_ORDER_PROPERTY_DOUBLE property_id) {
 string OrderGetString(ENUM_ORDER_PROPERTY_STRING property_id) {
   return ask_string(selected(g_order, property_id));
 }
-bool HistoryDealSelect(ulong ticket) { return exists("deal", ticket); }
+bool HistorySelect(datetime from_date, datetime to_date) {
+  return ask_long(Args() << "history_select" << static_cast<double>(from_date)
+                         << static_cast<double>(to_date)) != 0;
+}
+int HistoryDealsTotal() { return total(g_deals); }
+ulong HistoryDealGetTicket(int index) { return select_at(g_deals, index); }
+bool HistoryDealSelect(ulong ticket) {
+  return ask_long(Args() << "history_deal_select" << static_cast<double>(ticket)) != 0;
+}
 long HistoryDealGetInteger(ulong ticket_number, ENUM_DEAL_PROPERTY_INTEGER property_id) {
   return ask_long(property("deal", ticket_number, property_id));
+}
+double HistoryDealGetDouble(ulong ticket_number, ENUM_DEAL_PROPERTY_DOUBLE property_id) {
+  return ask_number(property("deal", ticket_number, property_id));
+}
+string HistoryDealGetString(ulong ticket_number, ENUM_DEAL_PROPERTY_STRING property_id) {
+  return ask_string(property("deal", ticket_number, property_id));
 }

@@ -38,6 +38,10 @@ class Broker:
         self.deals = []
         self.next_ticket = 50000001
         self.next_deal = 40000001
+        # The trade server's clock runs this many seconds ahead of UTC (its
+        # zone, as MT5's TimeTradeServer shows it): it says where the
+        # broker's day begins (PROTOCOL.md 5.1). A golden vector sets it.
+        self.server_offset = 0
         # Sessions the test hook `--market-closed` shuts: requests get 10018.
         self.closed_symbols = set()
         self.use_faults(faults)
@@ -96,7 +100,12 @@ class Broker:
         return amount * self.market.rate(spec.currency_profit, self.currency)
 
     def equity(self):
-        return round(self.balance + sum(self.floating(p) for p in self.positions), 2)
+        return round(self.balance + self._open_profit(), 2)
+
+    def _open_profit(self):
+        """Floating profit and swap of every open position: the paper broker
+        charges no swap, but a position a vector gives one carries it."""
+        return sum(self.floating(p) + p.get("swap", 0.0) for p in self.positions)
 
     def margin(self):
         return round(
@@ -109,6 +118,16 @@ class Broker:
 
     def margin_free(self):
         return round(self.equity() - self.margin(), 2)
+
+    def profit(self):
+        """The open positions' profit and swap (ACCOUNT_PROFIT)."""
+        return round(self._open_profit(), 2)
+
+    def margin_level(self):
+        """Equity as a percentage of the margin (ACCOUNT_MARGIN_LEVEL); None
+        while no margin is held, where MT5 says 0."""
+        margin = self.margin()
+        return round(self.equity() / margin * 100, 2) if margin > 0 else None
 
     def _margin_of(self, symbol, volume, price):
         return self.market.margin(self.spec(symbol), volume, price, self.currency)

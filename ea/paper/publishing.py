@@ -40,7 +40,7 @@ def heartbeat(terminal, state=None):
         **account,
         "pending_commands": len(waiting),
         "time": round(now, 3),
-        "terminal_time": int(now),
+        "terminal_time": int(now) + broker.server_offset,
         "data_path": str(terminal.folder.parent.parent),
         "seq": terminal.heartbeat_seq,
     } | ({"state": state} if state else {})

@@ -24,6 +24,8 @@ from ea.paper.terminal import Terminal
 VECTORS = Path(__file__).resolve().parent.parent / "vectors"
 FIELDS = {f.name for f in dataclasses.fields(Spec)}
 TOLERANCE = 1e-9
+# What a deal of `state.deals` has unless it says otherwise.
+DEAL_DEFAULTS = {"magic": 0, "comment": "", "reason": "expert"}
 
 
 def load_all(folder=VECTORS):
@@ -89,6 +91,8 @@ def build(vector, folder):
     )
     broker.positions = [{"comment": "", "time": now, **p} for p in state["positions"]]
     broker.orders = [{"comment": "", "time": now, **o} for o in state["orders"]]
+    broker.deals = [dict(DEAL_DEFAULTS, **d) for d in state.get("deals", [])]
+    broker.server_offset = state.get("server_offset", 0)
     broker.next_ticket, broker.next_deal = state["next_ticket"], state["next_deal"]
     broker.closed_symbols = set(state.get("market_closed", []))
     faults = faults_for(state, clock)
@@ -146,6 +150,7 @@ def run(vector, folder):
     name = prepare(vector, folder)
     terminal.reconcile()
     terminal.drain_commands()
+    terminal.write_book()  # as the EA does when it stops
     journal = folder / JOURNAL
     lines = journal.read_text().splitlines() if journal.exists() else []
     return outcome(folder, name, [json.loads(line) for line in lines], terminal.broker)
@@ -169,7 +174,13 @@ def outcome(folder, name, requests, broker):
         "orders": broker.orders,
         "balance": broker.balance,
         "files": sorted(os.listdir(folder)),
+        "book": _book(folder),
     }
+
+
+def _book(folder):
+    path = Path(folder) / protocol.BOOK
+    return json.loads(path.read_text(encoding="ascii")) if path.exists() else None
 
 
 def compare(vector, outcome):
@@ -193,6 +204,8 @@ def compare(vector, outcome):
             problems += _compare_list(key, expected[key], _by_ticket(outcome[key]))
     if "balance" in expected and not _same(expected["balance"], outcome["balance"]):
         problems.append(f"balance {outcome['balance']}, expected {expected['balance']}")
+    if "book" in expected:
+        problems += _compare_book(expected["book"], outcome["book"])
     for name in expected.get("files_present", []):
         if name not in outcome["files"]:
             problems.append(f"file {name} missing (folder: {outcome['files']})")
@@ -215,6 +228,19 @@ def _compare_result(expected, result):
     text = expected.get("message_contains", "")
     if text.lower() not in str(result.get("message", "")).lower():
         problems.append(f"message {result.get('message')!r} lacks {text!r}")
+    return problems
+
+
+def _compare_book(want, book):
+    """The book's listed fields, and each of its lists whole, in its order."""
+    if book is None:
+        return ["no book was written"]
+    lists = ("positions", "orders", "deals")
+    problems = _compare_fields("book", {k: v for k, v in want.items()
+                                        if k not in lists}, book)  # fmt: skip
+    for key in lists:
+        if key in want:
+            problems += _compare_list(f"book.{key}", want[key], book.get(key, []))
     return problems
 
 

@@ -9,13 +9,14 @@ finished.
 """
 
 import logging
+import math
 import os
 import signal
 import time
 from pathlib import Path
 
 from ea import protocol
-from ea.paper import commands, publishing, trading, waiting
+from ea.paper import book, commands, publishing, trading, waiting
 from ea.paper.limits import NO_LIMITS
 from ea.paper.patience import Patience
 
@@ -51,6 +52,9 @@ class Terminal:
         self.journal_tail = []
         self.heartbeat_seq = self._last_heartbeat_seq()
         self.heartbeat_due = 0.0
+        # The book (PROTOCOL.md 5.1): the last one written, when, and when it
+        # is next looked at (with the heartbeat, or after a trade).
+        self.book_written, self.book_at, self.book_due = None, -math.inf, 0.0
         # Set by a pass that left work for the next one (a failed step, a
         # file not claimed yet): that pass comes after the short poll.
         self.retry_soon = False
@@ -81,9 +85,10 @@ class Terminal:
         shows the account down at once, not when the heartbeat goes stale.
         Also on a second signal's forced exit: stopped is still the truth."""
         try:
+            self.write_book()
             self.write_heartbeat(state=protocol.STOPPED)
         except OSError:
-            log.exception("the last heartbeat was not written")
+            log.exception("the last book or heartbeat was not written")
         log.info("paper terminal %s stopped", self.login)
 
     def start(self):
@@ -91,13 +96,14 @@ class Terminal:
         self.reconcile()
         self.write_symbols()
         self.write_heartbeat()
+        self.book_when_due()
 
     def run_pass(self):
         """One pass; a step that fails (a disk error, a held file) is logged
         and tried again on the next pass, never the end of the loop."""
         self.retry_soon = False
         for step in (self.tick, self.drain_commands, self.answer_symbols_request,
-                     self.heartbeat_when_due):  # fmt: skip
+                     self.heartbeat_when_due, self.book_when_due):  # fmt: skip
             try:
                 step()
             except Exception:
@@ -184,6 +190,7 @@ class Terminal:
             log.info("%s", event)
         if events:
             self.store.save(self.login, self.broker, self.market, self.journal_tail)
+            self.book_soon()
 
     def drain_commands(self):
         """Every command file, in name order, until none is left; a file that
@@ -306,6 +313,7 @@ class Terminal:
         self.store.save(self.login, self.broker, self.market, lines)
         self.journal_tail = lines
         self.journal.append(lines)
+        self.book_soon()
 
     def _finish(self, name, path, fields):
         base = {"protocol": protocol.VERSION, "account": self.login, "retcode": 0}
@@ -351,6 +359,27 @@ class Terminal:
 
     def heartbeat(self, state=None):
         return publishing.heartbeat(self, state)
+
+    def book_next(self):
+        """When (monotonic) the book is next looked at: never sooner than
+        BOOK_GAP after the last write."""
+        return max(self.book_due, self.book_at + protocol.BOOK_GAP)
+
+    def book_soon(self):
+        """A trade changed the book: look at it as soon as the gap allows."""
+        self.book_due = 0.0
+
+    def book_when_due(self):
+        if self.monotonic() >= self.book_next():
+            self.write_book()
+            self.book_due = self.heartbeat_due  # then with the next heartbeat
+
+    def write_book(self):
+        """Write the book if it changed since the last one written."""
+        data = book.book(self)
+        if book.changed(self.book_written, data):
+            protocol.write_atomic(self.folder, protocol.BOOK, data)
+            self.book_written, self.book_at = data, self.monotonic()
 
     def write_symbols(self):
         protocol.write_atomic(self.folder, protocol.SYMBOLS, publishing.symbols(self))

@@ -9,7 +9,8 @@ file and renames it (PROTOCOL.md 2), so that rename is the news. Without
 news the loop sleeps until the soonest of what falls due on its own
 (`next_pass_in`):
 
-- the heartbeat;
+- the heartbeat, and with it the book (PROTOCOL.md 5.1); after a trade the
+  book once its gap since the last write has passed;
 - the market's next step, only while a price move can act by itself: a
   pending order to activate or expire, a position with a SL or TP. Otherwise
   the walk catches up at the start of the next pass (Terminal.tick runs
@@ -97,6 +98,7 @@ def next_pass_in(terminal, idle_poll=IDLE_POLL):
     return soonest(
         idle_poll,
         terminal.heartbeat_due - terminal.monotonic(),
+        terminal.book_next() - terminal.monotonic(),
         terminal.poll if terminal.retry_soon else None,
         market_step_in(broker.market, now) if prices_matter(broker) else None,
         connection_change_in(broker, now),

@@ -148,7 +148,7 @@ def test_a_file_without_a_readable_id_is_moved_aside(tmp_path, terminal):
     assert (tmp_path / (BAD_PREFIX + rest)).exists()
     assert result_of(tmp_path, name) is None
     assert sorted(os.listdir(tmp_path)) == sorted(
-        [BAD_PREFIX + rest, protocol.HEARTBEAT]
+        [BAD_PREFIX + rest, protocol.HEARTBEAT, protocol.BOOK]
     )
 
 

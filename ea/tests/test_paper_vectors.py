@@ -88,6 +88,10 @@ def test_the_files_are_what_build_writes():
          lambda e: e["requests"][0].update(type_filling="fok")),
         ("unknown_symbol", lambda e: e.update(message_contains="guessed")),
         ("malformed_invalid_json", lambda e: e.update(result={"status": "rejected"})),
+        # The UTC day would count 50 only; a margin level of 0 is MT5's "none".
+        ("book_after_close", lambda e: e["book"].update(realized=50.0)),
+        ("book_empty_account", lambda e: e["book"].update(margin_level=0)),
+        ("book_after_open", lambda e: e["book"]["positions"][0].update(time=0)),
         ("expired", lambda e: e.update(requests=[{"retcode": 10009}])),
     ],
 )  # fmt: skip

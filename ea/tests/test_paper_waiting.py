@@ -71,7 +71,9 @@ def test_a_disconnect_window_is_due_at_each_turn(clock):
 
 def test_the_next_pass_is_the_soonest_of_what_is_due(clock, make_terminal):
     terminal = make_terminal(monotonic=clock)
+    assert waiting.next_pass_in(terminal, idle_poll=5.0) == 0.0  # never looked at
     terminal.write_heartbeat()  # due again in 2 s
+    terminal.book_when_due()  # and the book with it
     assert waiting.next_pass_in(terminal, idle_poll=5.0) == pytest.approx(2.0)
     assert waiting.next_pass_in(terminal, idle_poll=1.0) == pytest.approx(1.0)
     clock.now += 1.5

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from ea.vectors import (
+    book_cases,
     closing,
     edges,
     exemode,
@@ -53,6 +54,7 @@ def all_vectors():
         *exemode.VECTORS,
         *guards.VECTORS,
         *faults_cases.VECTORS,
+        *book_cases.VECTORS,
     ]
 
 

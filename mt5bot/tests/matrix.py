@@ -94,6 +94,8 @@ RULES = [
             (401,), json={}),
     machine("api/ea/<str:login>/symbols", "post", "/api/ea/{login}/symbols",
             (401,), json={}),
+    machine("api/ea/<str:login>/book", "post", "/api/ea/{login}/book",
+            (401,), json={}),
     # --- the REST API ---
     api("api-root", "get", "/api/", SEE),
     api("api-health", "get", "/api/health/", SEE, (200, 503)),
@@ -111,6 +113,9 @@ RULES = [
     api("account-start", "post", "/api/accounts/{login}/start/", CONTROL, (202,)),
     api("account-stop", "post", "/api/accounts/{login}/stop/", CONTROL, (202,)),
     api("account-restart", "post", "/api/accounts/{login}/restart/", CONTROL, (202,)),
+    api("account-book", "get", "/api/accounts/{login}/book/", SEE),
+    api("account-equity", "get", "/api/accounts/{login}/equity/", SEE),
+    api("account-pnl", "get", "/api/accounts/{login}/pnl/", SEE),
     api("signal-list", "get", "/api/signals/", SEE),
     api("signal-detail", "get", "/api/signals/{signal}/", SEE),
     api("command-list", "get", "/api/commands/", SEE),

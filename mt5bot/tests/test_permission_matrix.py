@@ -22,8 +22,9 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve
 from rest_framework.authtoken.models import Token
 
+from accounts.bridge import book
 from accounts.models import Account, SymbolList
-from accounts.tests import stand_in
+from accounts.tests import book_cast, stand_in
 from history.models import Clearing
 from history.tests import cast
 from history.tests.cast import alert, executed
@@ -78,6 +79,7 @@ def world(cast, supervisor, terminal_dirs, plain_static):
     command = executed(signal, "1123456")
     someone = User.objects.create_user("someone")
     symbols = SymbolList.objects.create(account=main, symbols=[{"name": "XAUUSD"}])
+    book.store(main, book_cast.sample(main.login))
     notification = Notification.objects.create(
         kind="trade_result", channel="email", subject="s"
     )

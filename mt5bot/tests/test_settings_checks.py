@@ -85,6 +85,8 @@ def test_choices_read_case_insensitively_in_the_code_accept_any_case(settings):
         ("BACKUP_KEEP", 0),
         ("WEBHOOK_DEADLINE", 0.0),
         ("WEBHOOK_DEADLINE", 600.0),
+        ("BOOK_SERIES_STEP", 2),
+        ("BOOK_SERIES_DAYS", 0),
     ],
 )
 def test_a_number_out_of_range_is_an_error_naming_it(settings, name, value):
