@@ -73,9 +73,7 @@ def write(command):
         place(files_dir(command.account_login), command)
     except (OSError, protocol.ProtocolError) as exc:
         log.exception("could not write %s", command.file_name)
-        command.finish(
-            Status.FAILED, "write_failed", f"Could not write the command file: {exc}"
-        )
+        fail_write(command, exc)
         return False
     return True
 
@@ -96,12 +94,13 @@ def write_all(commands):
         problems[files[index][0].pk] = exc
     for command in commands:
         if command.pk in problems:
-            failed_write(command, problems[command.pk])
+            log.error("could not write %s: %s", command.file_name, problems[command.pk])
+            fail_write(command, problems[command.pk])
     return [c for c in commands if c.pk not in problems]
 
 
-def failed_write(command, exc):
-    log.error("could not write %s: %s", command.file_name, exc)
+def fail_write(command, exc):
+    """Nothing was sent, so that outcome is certain."""
     command.finish(
         Status.FAILED, "write_failed", f"Could not write the command file: {exc}"
     )
